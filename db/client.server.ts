@@ -1,0 +1,124 @@
+import { Kysely, PostgresDialect, type Dialect } from "kysely";
+import pg from "pg";
+import { PGlite, types as pgliteTypes } from "@electric-sql/pglite";
+import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
+import type { Database } from "./schema";
+import { env } from "./env.server";
+
+/**
+ * One database handle per process, whichever backend.
+ *
+ * - `DATABASE_URL` set  → a `pg` pool (production, CI).
+ * - unset               → embedded PGlite in `DATA_DIR` with btree_gist.
+ *
+ * Both return the same JS types: int8 → number (checked to be a safe integer),
+ * numeric → string, date → "YYYY-MM-DD" string, timestamptz → Date.
+ */
+
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+
+export function parseInt8(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new Error(`int8 value ${value} is outside the safe integer range`);
+  return n;
+}
+
+export function pgPool(connectionString: string, max = 10) {
+  return new pg.Pool({
+    connectionString,
+    max,
+    types: {
+      getTypeParser: ((oid: number, format?: "text" | "binary") => {
+        if (oid === INT8) return parseInt8;
+        if (oid === NUMERIC || oid === DATE) return (v: string) => v;
+        return pg.types.getTypeParser(oid, format as "text");
+      }) as typeof pg.types.getTypeParser,
+    },
+  });
+}
+
+export async function openPglite(dataDir?: string) {
+  const client = await PGlite.create({
+    dataDir,
+    extensions: { btree_gist },
+    parsers: {
+      [pgliteTypes.INT8]: parseInt8,
+      [pgliteTypes.NUMERIC]: (v: string) => v,
+      [pgliteTypes.DATE]: (v: string) => v,
+    },
+  });
+  return client;
+}
+
+/**
+ * A `pg.Pool`-shaped wrapper so Kysely's own PostgresDialect drives PGlite.
+ * PGlite is one connection: a mutex hands it to one Kysely connection at a time,
+ * so a transaction has it to itself until it commits or rolls back.
+ */
+export function pglitePool(client: PGlite) {
+  let queue: Promise<void> = Promise.resolve();
+  const connection = {
+    async query(sql: string, params: unknown[]) {
+      // Without parameters use the simple protocol, which also runs multi-statement SQL (migrations).
+      const result = params.length
+        ? await client.query(sql, params as any[], { rowMode: "object" })
+        : (await client.exec(sql, { rowMode: "object" })).at(-1)!;
+      const command = sql.trimStart().slice(0, 6).toUpperCase();
+      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length, command };
+    },
+  };
+  return {
+    connect: () =>
+      new Promise((resolve) => {
+        queue = queue.then(
+          () =>
+            new Promise<void>((release) => {
+              resolve({ ...connection, release: () => release() });
+            }),
+        );
+      }),
+    end: () => client.close(),
+  };
+}
+
+export function kyselyFor(dialect: Dialect) {
+  return new Kysely<Database>({ dialect });
+}
+
+export function pgliteKysely(client: PGlite) {
+  return kyselyFor(new PostgresDialect({ pool: pglitePool(client) as any }));
+}
+
+export function pgKysely(connectionString: string, max?: number) {
+  return kyselyFor(new PostgresDialect({ pool: pgPool(connectionString, max) }));
+}
+
+async function createDb(): Promise<Kysely<Database>> {
+  const { DATABASE_URL, DATA_DIR } = env();
+  if (DATABASE_URL) return pgKysely(DATABASE_URL);
+  return pgliteKysely(await openPglite(DATA_DIR));
+}
+
+// One instance per process even when the server entry and the Remix build each
+// import this module (they are separate module graphs).
+const g = globalThis as unknown as { __portalDb?: Promise<Kysely<Database>> };
+
+export function getDb(): Promise<Kysely<Database>> {
+  g.__portalDb ??= createDb();
+  return g.__portalDb;
+}
+
+/** Tests and scripts set the handle explicitly (a cloned PGlite, a test database). */
+export function setDb(db: Kysely<Database>) {
+  g.__portalDb = Promise.resolve(db);
+}
+
+export async function closeDb() {
+  const current = g.__portalDb;
+  g.__portalDb = undefined;
+  if (current) await (await current).destroy();
+}
+
+export type DB = Kysely<Database>;

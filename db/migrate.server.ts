@@ -1,0 +1,20 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import * as m0600 from "./migrations/2026_11_23_0600_identity";
+import * as m0610 from "./migrations/2026_11_23_0610_sites_inventory";
+
+/** The migrations, in order. Add new files here; never edit one that has landed. */
+const migrations: Record<string, Migration> = {
+  "2026_11_23_0600_identity": m0600,
+  "2026_11_23_0610_sites_inventory": m0610,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export async function migrateToLatest(db: Kysely<any>) {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error");
+    throw new Error(`Migration ${failed?.migrationName ?? "?"} failed: ${String(error)}`, { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
