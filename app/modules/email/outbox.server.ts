@@ -1,0 +1,303 @@
+import type { Kysely, Selectable, Updateable } from "kysely";
+import nodemailer from "nodemailer";
+import { z } from "zod";
+import type { Locale } from "~/i18n";
+import { getDb } from "#db/client.server";
+import { env } from "#db/env.server";
+import type { Database, EmailOutboxTable } from "#db/schema";
+import type { Executor } from "#db/types";
+import { renderEmail, type EmailMessage } from "#emails/index";
+
+/**
+ * The durable e-mail queue (transactional outbox).
+ *
+ * Use-cases call `enqueueEmail(trx, …)` inside their own transaction, so a message exists if and
+ * only if the change that caused it commits. A worker (`startOutboxWorker`) later delivers due
+ * rows over SMTP, retrying with exponential back-off while the mail server is unreachable.
+ *
+ * Claiming is safe with several worker processes on PostgreSQL: one short UPDATE over a
+ * SELECT … FOR UPDATE SKIP LOCKED pushes the claimed rows' `next_attempt_at` forward by a lease,
+ * so no transaction stays open during the SMTP conversation and other workers skip those rows
+ * until the lease ends.
+ */
+
+export type OutboxRow = Selectable<EmailOutboxTable>;
+
+export interface OutgoingMail {
+  from: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export type SendMail = (mail: OutgoingMail) => Promise<void>;
+
+/** After this many failed attempts a message is given up (`failed`). */
+export const MAX_ATTEMPTS = 8;
+const BASE_BACKOFF_MS = 60_000;
+const MAX_BACKOFF_MS = 6 * 60 * 60_000;
+/** How long a claimed batch belongs to one worker before others may take it again. */
+const LEASE_MS = 5 * 60_000;
+/** Stop working through a batch this long before its lease ends (the rest is reclaimed later). */
+const LEASE_MARGIN_MS = 90_000;
+const DEFAULT_BATCH = 20;
+
+/** Wait before attempt n+1 after n failed attempts: 1 min, 2, 4, … capped at 6 h. */
+export function backoffMs(failedAttempts: number): number {
+  return Math.min(BASE_BACKOFF_MS * 2 ** Math.max(0, failedAttempts - 1), MAX_BACKOFF_MS);
+}
+
+/** Render a message and queue it. Call it with the caller's transaction. Returns the outbox id. */
+export async function enqueueEmail(
+  db: Executor,
+  input: { to: string; locale: Locale; message: EmailMessage },
+): Promise<string> {
+  const to = input.to.trim();
+  if (!to || /[\r\n]/.test(to)) throw new Error("enqueueEmail: invalid recipient address");
+  const { subject, html, text } = await renderEmail(input.locale, input.message);
+  const row = await db
+    .insertInto("email_outbox")
+    .values({
+      template: input.message.template,
+      locale: input.locale,
+      to_address: to,
+      subject,
+      html,
+      text,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export interface DeliveryReport {
+  sent: number;
+  retried: number;
+  failed: number;
+}
+
+/**
+ * Deliver the messages that are due. Never throws for a delivery error: the row records it
+ * (`attempts`, `last_error`, `next_attempt_at`) and is retried later, or marked `failed` after
+ * `MAX_ATTEMPTS`. Do not call it inside a transaction.
+ */
+export async function deliverDueEmails(
+  db: Kysely<Database>,
+  send: SendMail,
+  opts: { now?: Date; limit?: number; from?: string } = {},
+): Promise<DeliveryReport> {
+  const started = Date.now();
+  const clock = () => opts.now ?? new Date();
+  const now = clock();
+  const leaseUntil = new Date(now.getTime() + LEASE_MS);
+  const from = opts.from ?? env().MAIL_FROM;
+  const report: DeliveryReport = { sent: 0, retried: 0, failed: 0 };
+
+  // The due ids are picked once, in a MATERIALIZED CTE: written as `WHERE id IN (SELECT … LIMIT n
+  // FOR UPDATE SKIP LOCKED)` PostgreSQL may plan a nested-loop semi-join that re-runs the subquery
+  // for every row and ends up claiming the whole queue, ignoring the LIMIT.
+  const claimed = await db
+    .with(
+      (cte) => cte("due").materialized(),
+      (qb) =>
+        qb
+          .selectFrom("email_outbox")
+          .select("id")
+          .where("status", "=", "pending")
+          .where("next_attempt_at", "<=", now)
+          .orderBy("next_attempt_at")
+          .orderBy("created_at")
+          .limit(opts.limit ?? DEFAULT_BATCH)
+          .forUpdate()
+          .skipLocked(),
+    )
+    .updateTable("email_outbox")
+    .from("due")
+    .set({ next_attempt_at: leaseUntil })
+    .whereRef("email_outbox.id", "=", "due.id")
+    .where("email_outbox.status", "=", "pending")
+    .returningAll("email_outbox")
+    .execute();
+  claimed.sort((a, b) => a.created_at.getTime() - b.created_at.getTime());
+
+  // Only touch a row while our lease still holds: if another worker reclaimed it after the
+  // lease ran out, its next_attempt_at no longer equals ours and the update changes nothing.
+  const updateOurs = (id: string, values: Updateable<EmailOutboxTable>) =>
+    db
+      .updateTable("email_outbox")
+      .set(values)
+      .where("id", "=", id)
+      .where("status", "=", "pending")
+      .where("next_attempt_at", "=", leaseUntil)
+      .executeTakeFirst();
+
+  for (const row of claimed) {
+    if (Date.now() - started > LEASE_MS - LEASE_MARGIN_MS) break; // left for the next claim
+    try {
+      await send({ from, to: row.to_address, subject: row.subject, html: row.html, text: row.text });
+    } catch (error) {
+      const attempts = row.attempts + 1;
+      const giveUp = attempts >= MAX_ATTEMPTS;
+      await updateOurs(row.id, {
+        attempts,
+        last_error: describeError(error),
+        status: giveUp ? "failed" : "pending",
+        next_attempt_at: giveUp ? clock() : new Date(clock().getTime() + backoffMs(attempts)),
+      });
+      if (giveUp) report.failed++;
+      else report.retried++;
+      continue;
+    }
+    const result = await updateOurs(row.id, {
+      status: "sent",
+      sent_at: clock(),
+      attempts: row.attempts + 1,
+      last_error: null,
+    });
+    if (result.numUpdatedRows === 0n) {
+      console.warn(`[outbox] message ${row.id} was sent after its lease ended; it may be sent twice`);
+    }
+    report.sent++;
+  }
+  return report;
+}
+
+function describeError(error: unknown): string {
+  const message =
+    error instanceof Error ? `${error.name}: ${error.message}` : typeof error === "string" ? error : JSON.stringify(error);
+  return (message || "unknown error").slice(0, 2000);
+}
+
+/** A `send` function over SMTP (smtp:// or smtps:// URL, credentials in the URL). */
+export function smtpSender(smtpUrl: string, from: string): SendMail {
+  const transport = nodemailer.createTransport({
+    url: smtpUrl,
+    // Bounded so one unresponsive server cannot outlast the claim lease.
+    connectionTimeout: 20_000,
+    greetingTimeout: 20_000,
+    socketTimeout: 60_000,
+  });
+  return async (mail) => {
+    await transport.sendMail({
+      from: mail.from || from,
+      to: mail.to,
+      subject: mail.subject,
+      html: mail.html,
+      text: mail.text,
+    });
+  };
+}
+
+/**
+ * Poll the outbox every `intervalMs` (runs never overlap; a full batch is followed at once by the
+ * next one). Errors are logged, never thrown. Returns `stop`, which resolves once the run in
+ * progress, if any, has finished.
+ */
+export function startOutboxWorker(opts: {
+  intervalMs: number;
+  send: SendMail;
+  limit?: number;
+  from?: string;
+}): () => Promise<void> {
+  const limit = opts.limit ?? DEFAULT_BATCH;
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Promise<void> | undefined;
+
+  const run = async () => {
+    try {
+      const db = await getDb();
+      while (!stopped) {
+        const report = await deliverDueEmails(db, opts.send, { limit, from: opts.from });
+        if (report.sent || report.failed) {
+          console.info(`[outbox] sent ${report.sent}, retrying ${report.retried}, failed ${report.failed}`);
+        }
+        if (report.sent + report.retried + report.failed < limit) break;
+      }
+    } catch (error) {
+      console.error("[outbox] delivery run failed", error);
+    }
+  };
+
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = run().finally(() => {
+        running = undefined;
+        schedule();
+      });
+    }, opts.intervalMs);
+    timer.unref?.();
+  };
+  schedule();
+
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    await running;
+  };
+}
+
+export interface OutboxListItem {
+  id: string;
+  template: string;
+  locale: Locale;
+  to_address: string;
+  subject: string;
+  status: "pending" | "sent" | "failed";
+  attempts: number;
+  next_attempt_at: Date;
+  last_error: string | null;
+  created_at: Date;
+  sent_at: Date | null;
+}
+
+/** The operator's view of the queue, newest first. */
+export async function listOutbox(
+  db: Executor,
+  input: { page: number; pageSize: number },
+): Promise<{ items: OutboxListItem[]; total: number; page: number; pageSize: number }> {
+  const pageSize = Math.min(Math.max(1, Math.floor(input.pageSize) || 1), 200);
+  const page = Math.max(1, Math.floor(input.page) || 1);
+  const items = await db
+    .selectFrom("email_outbox")
+    .select([
+      "id",
+      "template",
+      "locale",
+      "to_address",
+      "subject",
+      "status",
+      "attempts",
+      "next_attempt_at",
+      "last_error",
+      "created_at",
+      "sent_at",
+    ])
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .limit(pageSize)
+    .offset((page - 1) * pageSize)
+    .execute();
+  const count = await db
+    .selectFrom("email_outbox")
+    .select((eb) => eb.fn.countAll<number | string>().as("total"))
+    .executeTakeFirstOrThrow();
+  return { items, total: Number(count.total), page, pageSize };
+}
+
+const OutboxId = z.uuid();
+
+/** One message, body included; `undefined` for an unknown or malformed id. */
+export async function getOutboxMessage(db: Executor, id: string): Promise<OutboxRow | undefined> {
+  if (!OutboxId.safeParse(id).success) return undefined;
+  return db.selectFrom("email_outbox").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** The distinct http(s) URLs in a text, in order of appearance (for clickable links). */
+export function extractLinks(text: string): string[] {
+  const found = text.match(/https?:\/\/[^\s<>"'`()[\]{}]+/gi) ?? [];
+  const links = found.map((url) => url.replace(/[.,;:!?»”’]+$/u, ""));
+  return [...new Set(links.filter((url) => URL.canParse(url)))];
+}

@@ -1,0 +1,57 @@
+import { createElement, type ComponentType } from "react";
+import { render, toPlainText } from "@react-email/render";
+import type { Locale } from "~/i18n";
+import { copyFor, type EmailVars } from "./messages";
+import { VerifyEmail, verifyEmailVars, type VerifyEmailProps } from "./verify-email";
+import { Invitation, invitationVars, type InvitationProps } from "./invitation";
+import { PasswordReset, passwordResetVars, type PasswordResetProps } from "./password-reset";
+
+/**
+ * Every e-mail the portal sends. To add one: write `emails/<name>.tsx` (component + vars),
+ * add its copy to `messages.ts`, one member here and one entry in `templates` below.
+ */
+export type EmailMessage =
+  | { template: "verify_email"; props: VerifyEmailProps }
+  | { template: "invitation"; props: InvitationProps }
+  | { template: "password_reset"; props: PasswordResetProps };
+
+export type EmailTemplate = EmailMessage["template"];
+export type EmailProps<T extends EmailTemplate> = Extract<EmailMessage, { template: T }>["props"];
+
+interface TemplateEntry<P> {
+  Component: ComponentType<P & { locale: Locale }>;
+  /** The placeholder values for the copy (subject included). */
+  vars: (locale: Locale, props: P) => EmailVars;
+}
+
+const templates: { [T in EmailTemplate]: TemplateEntry<EmailProps<T>> } = {
+  verify_email: { Component: VerifyEmail, vars: verifyEmailVars },
+  invitation: { Component: Invitation, vars: invitationVars },
+  password_reset: { Component: PasswordReset, vars: passwordResetVars },
+};
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** Render one message in one locale: the subject line, the HTML body and its plain-text twin. */
+export async function renderEmail(locale: Locale, message: EmailMessage): Promise<RenderedEmail> {
+  const entry = templates[message.template] as TemplateEntry<EmailMessage["props"]>;
+  const subject = copyFor(message.template, locale, entry.vars(locale, message.props)).subject;
+  // React 18's streaming renderer can leak NUL bytes at its 2 KB buffer boundaries when a
+  // multi-byte character lands there; mail clients (Gmail) truncate the HTML at a NUL, and
+  // PostgreSQL refuses it in a text column. The characters themselves are not lost: strip them.
+  const html = (await render(createElement(entry.Component, { ...message.props, locale }))).replaceAll("\u0000", "");
+  // Same as render(el, { plainText: true }) (deprecated in @react-email/render 1.x) without rendering twice.
+  const text = toPlainText(html);
+  return { subject: oneLine(subject), html, text };
+}
+
+/** A subject is one header line: user-supplied names must not smuggle line breaks into it. */
+function oneLine(value: string) {
+  return value.replace(/[\r\n\t]+/g, " ").replace(/\s{2,}/g, " ").trim();
+}
+
+export const EMAIL_TEMPLATES = Object.keys(templates) as EmailTemplate[];
