@@ -41,6 +41,8 @@ export const en: Record<MessageKey, string> = {
   "field.orgName": "Legal name",
   "field.orgKind": "Kind of organisation",
   "field.taxId": "Tax ID (NIF)",
+  "field.taxIdShort": "Tax ID",
+  "common.site": "Site",
   "field.rccm": "RCCM number",
   "field.billingEmail": "Billing e-mail",
   "field.address": "Address",
@@ -187,4 +189,8 @@ export const en: Record<MessageKey, string> = {
   "common.next": "Next",
   "common.none": "—",
   "common.page": "Page {page}",
+  "dashboard.currency": "Currency",
+  "home.noOrganisation": "Your account is not attached to any organisation. Ask your administrator for an invitation.",
+  "account.saved": "Changes saved.",
+  "error.invalidTransition": "This action is not possible in the organisation's current state.",
 };

@@ -40,6 +40,8 @@ export const fr = {
   "field.orgName": "Raison sociale",
   "field.orgKind": "Type d'organisation",
   "field.taxId": "NIF (numéro d'identification fiscale)",
+  "field.taxIdShort": "NIF",
+  "common.site": "Site",
   "field.rccm": "Numéro RCCM",
   "field.billingEmail": "E-mail de facturation",
   "field.address": "Adresse",
@@ -186,6 +188,10 @@ export const fr = {
   "common.next": "Suivant",
   "common.none": "—",
   "common.page": "Page {page}",
+  "dashboard.currency": "Devise",
+  "home.noOrganisation": "Votre compte n'est rattaché à aucune organisation. Demandez une invitation à votre administrateur.",
+  "account.saved": "Modifications enregistrées.",
+  "error.invalidTransition": "Cette action n'est pas possible dans l'état actuel de l'organisation.",
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof fr;

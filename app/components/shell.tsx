@@ -1,0 +1,93 @@
+import { Form, Link, NavLink, useLocation } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { useLocale, useT } from "./i18n";
+import type { MessageKey } from "~/i18n";
+
+export function LanguageSwitcher() {
+  const locale = useLocale();
+  const location = useLocation();
+  const tr = useT();
+  return (
+    <Form method="post" action="/set-locale" className="lang-switch" aria-label={tr("nav.language")}>
+      <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+      {(["fr", "en"] as const).map((l) => (
+        <button key={l} name="locale" value={l} className={l === locale ? "active" : ""} aria-pressed={l === locale} lang={l}>
+          {l.toUpperCase()}
+        </button>
+      ))}
+    </Form>
+  );
+}
+
+export function Brand({ to = "/" }: { to?: string }) {
+  const tr = useT();
+  return (
+    <Link to={to} className="brand">
+      <svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true">
+        <rect x="4" y="2" width="16" height="20" rx="2" fill="none" stroke="currentColor" strokeWidth="1.8" />
+        <path d="M7 6h10M7 10h10M7 14h10M7 18h6" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
+      </svg>
+      <span>{tr("app.name")}</span>
+    </Link>
+  );
+}
+
+/** Centered card for sign-in, sign-up and the other pages a visitor sees. */
+export function PublicShell({ title, children, wide }: { title: string; children: ReactNode; wide?: boolean }) {
+  return (
+    <div className="public">
+      <header className="public-header">
+        <Brand />
+        <LanguageSwitcher />
+      </header>
+      <main className={`card public-card${wide ? " public-card--wide" : ""}`}>
+        <h1>{title}</h1>
+        {children}
+      </main>
+    </div>
+  );
+}
+
+export function AppShell({
+  area,
+  nav,
+  who,
+  children,
+}: {
+  area: "tenant" | "ops";
+  nav: { to: string; label: MessageKey; end?: boolean }[];
+  who: { name: string; context: string };
+  children: ReactNode;
+}) {
+  const tr = useT();
+  return (
+    <div className={`shell shell--${area}`}>
+      <header className="topbar">
+        <Brand to={area === "ops" ? "/ops" : "/app"} />
+        {area === "ops" ? <span className="area-tag">{tr("ops.title")}</span> : null}
+        <nav className="mainnav">
+          {nav.map((item) => (
+            <NavLink key={item.to} to={item.to} end={item.end}>
+              {tr(item.label)}
+            </NavLink>
+          ))}
+        </nav>
+        <div className="topbar-right">
+          <LanguageSwitcher />
+          <div className="who">
+            <strong>{who.name}</strong>
+            <span>{who.context}</span>
+          </div>
+          <Form method="post" action="/signout">
+            <button className="btn btn--ghost btn--small">{tr("nav.signOut")}</button>
+          </Form>
+        </div>
+      </header>
+      <main className="content">{children}</main>
+    </div>
+  );
+}
+
+export function StatusBadge({ status, label }: { status: string; label: string }) {
+  return <span className={`badge badge--${status}`}>{label}</span>;
+}

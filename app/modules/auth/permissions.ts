@@ -1,0 +1,52 @@
+import type { OperatorRole, TenantRole } from "#db/schema";
+
+/**
+ * Who may do what: the one place for role checks. Routes call `requireTenant(request, "members:manage")`
+ * or `requireOperator(request, "orgs:verify")`, which use these tables.
+ */
+export const TENANT_ROLES = ["owner", "admin", "billing", "technical", "viewer"] as const satisfies readonly TenantRole[];
+export const OPERATOR_ROLES = ["ops_admin", "ops_noc", "ops_finance"] as const satisfies readonly OperatorRole[];
+
+const everyone = TENANT_ROLES;
+const allOps = OPERATOR_ROLES;
+
+const tenantPermissions = {
+  "org:read": everyone,
+  "members:read": everyone,
+  "members:manage": ["owner", "admin"],
+  "requests:read": everyone,
+  "requests:create": ["owner", "admin", "technical"],
+  "services:read": everyone,
+  "usage:read": everyone,
+  "invoices:read": everyone,
+  "invoices:pay": ["owner", "admin", "billing"],
+} as const satisfies Record<string, readonly TenantRole[]>;
+
+const operatorPermissions = {
+  "orgs:read": allOps,
+  "orgs:verify": ["ops_admin", "ops_finance"],
+  "audit:read": ["ops_admin"],
+  "outbox:read": allOps,
+  "inventory:manage": ["ops_admin", "ops_noc"],
+  "requests:approve": ["ops_admin", "ops_noc"],
+  "usage:manage": ["ops_admin", "ops_noc"],
+  "billing:manage": ["ops_admin", "ops_finance"],
+  "payments:record": ["ops_admin", "ops_finance"],
+} as const satisfies Record<string, readonly OperatorRole[]>;
+
+export type TenantPermission = keyof typeof tenantPermissions;
+export type OperatorPermission = keyof typeof operatorPermissions;
+
+export function tenantCan(role: TenantRole, permission: TenantPermission): boolean {
+  return (tenantPermissions[permission] as readonly TenantRole[]).includes(role);
+}
+
+export function operatorCan(role: OperatorRole, permission: OperatorPermission): boolean {
+  return (operatorPermissions[permission] as readonly OperatorRole[]).includes(role);
+}
+
+/** Owners may grant or take away any role; admins may manage every role but owner. */
+export function canAssignRole(actor: TenantRole, target: TenantRole): boolean {
+  if (actor === "owner") return true;
+  return actor === "admin" && target !== "owner";
+}

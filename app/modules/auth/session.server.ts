@@ -1,0 +1,77 @@
+import { redirect } from "@remix-run/node";
+import type { User } from "lucia";
+import type { OperatorRole, TenantRole } from "#db/schema";
+import { lucia } from "./lucia.server";
+import { operatorCan, tenantCan, type OperatorPermission, type TenantPermission } from "./permissions";
+
+export type SessionUser = User;
+export type TenantUser = SessionUser & { orgId: string; role: TenantRole };
+export type OperatorUser = SessionUser & { operatorRole: OperatorRole };
+
+function sessionToken(request: Request) {
+  return lucia.readSessionCookie(request.headers.get("Cookie") ?? "");
+}
+
+export async function getCurrentUser(request: Request): Promise<SessionUser | null> {
+  const token = sessionToken(request);
+  if (!token) return null;
+  const { user } = await lucia.validateSession(token);
+  return user;
+}
+
+/** Create a session and return the Set-Cookie header value. */
+export async function createSessionCookie(userId: string) {
+  const session = await lucia.createSession(userId, {});
+  return lucia.createSessionCookie(session.id).serialize();
+}
+
+/** End the request's session; returns the Set-Cookie header that clears it. */
+export async function destroySession(request: Request) {
+  const token = sessionToken(request);
+  if (token) await lucia.invalidateSession(token);
+  return lucia.createBlankSessionCookie().serialize();
+}
+
+export async function invalidateUserSessions(userId: string) {
+  await lucia.invalidateUserSessions(userId);
+}
+
+function signInRedirect(request: Request) {
+  const url = new URL(request.url);
+  const back = url.pathname + url.search;
+  return redirect(`/signin?redirectTo=${encodeURIComponent(back)}`);
+}
+
+export function forbidden(): never {
+  throw new Response("Forbidden", { status: 403 });
+}
+
+export function notFound(): never {
+  throw new Response("Not Found", { status: 404 });
+}
+
+export async function requireUser(request: Request): Promise<SessionUser> {
+  const user = await getCurrentUser(request);
+  if (!user) throw signInRedirect(request);
+  return user;
+}
+
+/** A member of a tenant organisation, allowed `permission`. Operators are sent to their area. */
+export async function requireTenant(request: Request, permission: TenantPermission): Promise<TenantUser> {
+  const user = await requireUser(request);
+  if (!user.org_id || !user.role) throw redirect(user.operator_role ? "/ops" : "/signin");
+  if (!tenantCan(user.role, permission)) forbidden();
+  return { ...user, orgId: user.org_id, role: user.role };
+}
+
+export async function requireOperator(request: Request, permission: OperatorPermission): Promise<OperatorUser> {
+  const user = await requireUser(request);
+  if (!user.operator_role) notFound();
+  if (!operatorCan(user.operator_role, permission)) forbidden();
+  return { ...user, operatorRole: user.operator_role };
+}
+
+/** Where a signed-in user lands. */
+export function homeFor(user: SessionUser) {
+  return user.operator_role ? "/ops" : "/app";
+}

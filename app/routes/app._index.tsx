@@ -1,0 +1,100 @@
+import { json, type LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requireTenant } from "~/modules/auth/session.server";
+import { countMembers, getOrganisation } from "~/modules/orgs/organisations.server";
+import { listSites } from "~/modules/inventory/sites.server";
+import { getDb } from "~/utils/db.server";
+import { Alert } from "~/components/forms";
+import { StatusBadge } from "~/components/shell";
+import { useFormat, useT } from "~/components/i18n";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireTenant(request, "org:read");
+  const db = await getDb();
+  const org = await getOrganisation(db, user.orgId);
+  if (!org) throw new Response("Not Found", { status: 404 });
+  return json({
+    user: { name: user.name, role: user.role },
+    org: {
+      name: org.name,
+      kind: org.kind,
+      status: org.status,
+      taxId: org.tax_id,
+      rccm: org.rccm,
+      country: org.country,
+      billingEmail: org.billing_email,
+      isVatExempt: org.is_vat_exempt,
+      paymentTermsDays: org.payment_terms_days,
+    },
+    members: await countMembers(db, user.orgId),
+    sites: await listSites(db),
+  });
+}
+
+export default function Dashboard() {
+  const { user, org, members, sites } = useLoaderData<typeof loader>();
+  const tr = useT();
+  const format = useFormat();
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>{tr("dashboard.title", { name: user.name.split(" ")[0] })}</h1>
+          <p className="muted">
+            {org.name} · {tr(`orgKind.${org.kind}`)} · {format.country(org.country)}
+          </p>
+        </div>
+        <StatusBadge status={org.status} label={tr(`orgStatus.${org.status}`)} />
+      </div>
+      {org.status === "pending" ? <Alert kind="warning">{tr("dashboard.pendingNotice")}</Alert> : null}
+      {org.status === "suspended" ? <Alert kind="error">{tr("dashboard.suspendedNotice")}</Alert> : null}
+      <div className="tiles">
+        <div className="tile">
+          <span className="tile-label">{tr("dashboard.yourRole")}</span>
+          <strong>{tr(`role.${user.role}`)}</strong>
+        </div>
+        <div className="tile">
+          <span className="tile-label">{tr("dashboard.members")}</span>
+          <strong>{format.number(members)}</strong>
+          <Link to="/app/members">{tr("nav.members")} →</Link>
+        </div>
+        <div className="tile">
+          <span className="tile-label">{tr("dashboard.paymentTerms")}</span>
+          <strong>{tr("dashboard.paymentTermsValue", { days: org.paymentTermsDays })}</strong>
+        </div>
+        <div className="tile">
+          <span className="tile-label">{tr("dashboard.vat")}</span>
+          <strong>{org.isVatExempt ? tr("dashboard.vatExempt") : tr("dashboard.vatApplies")}</strong>
+        </div>
+      </div>
+      <section className="card">
+        <h2>{tr("dashboard.sites")}</h2>
+        <table className="table">
+          <thead>
+            <tr>
+              <th>Code</th>
+              <th>{tr("common.site")}</th>
+              <th>{tr("field.country")}</th>
+              <th>{tr("dashboard.currency")}</th>
+              <th className="num">{tr("dashboard.vat")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sites.map((s) => (
+              <tr key={s.id}>
+                <td>
+                  <strong>{s.code}</strong>
+                </td>
+                <td>{s.name}</td>
+                <td>{format.country(s.country)}</td>
+                <td>{s.currency}</td>
+                <td className="num">{format.number(s.vat_rate_bp / 10000, { style: "percent", maximumFractionDigits: 2 })}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p className="muted">{tr("dashboard.comingSoon")}</p>
+      </section>
+    </>
+  );
+}

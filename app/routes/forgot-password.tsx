@@ -1,0 +1,41 @@
+import { json, type ActionFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData } from "@remix-run/react";
+import { requestPasswordReset } from "~/modules/auth/accounts.server";
+import { EmailForm } from "~/modules/orgs/schemas";
+import { parseForm, type FormState } from "~/utils/forms";
+import { baseUrl } from "~/utils/request.server";
+import { inTransaction } from "~/utils/db.server";
+import { PublicShell } from "~/components/shell";
+import { Alert, Field, FormErrors } from "~/components/forms";
+import { useT } from "~/components/i18n";
+
+export async function action({ request }: ActionFunctionArgs) {
+  const parsed = parseForm(EmailForm, await request.formData());
+  if (!parsed.ok) return json<FormState>({ errors: parsed.errors, sent: false }, { status: 400 });
+  await inTransaction((trx) => requestPasswordReset(trx, parsed.data.email, baseUrl(request)));
+  return json<FormState>({ errors: undefined, sent: true });
+}
+
+export default function ForgotPassword() {
+  const data = useActionData<typeof action>();
+  const tr = useT();
+  return (
+    <PublicShell title={tr("forgot.title")}>
+      {data?.sent ? (
+        <Alert kind="success">{tr("forgot.sent")}</Alert>
+      ) : (
+        <>
+          <p>{tr("forgot.intro")}</p>
+          <FormErrors errors={data?.errors} />
+          <Form method="post" noValidate>
+            <Field name="email" type="email" label={tr("field.email")} autoComplete="email" errors={data?.errors} required />
+            <button className="btn btn--block">{tr("forgot.submit")}</button>
+          </Form>
+        </>
+      )}
+      <p className="below-form">
+        <Link to="/signin">{tr("nav.signIn")}</Link>
+      </p>
+    </PublicShell>
+  );
+}

@@ -1,0 +1,18 @@
+import { redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { isLocale } from "~/i18n";
+import { getCurrentUser } from "~/modules/auth/session.server";
+import { setUserLocale } from "~/modules/auth/profile.server";
+import { localeCookie } from "~/utils/request.server";
+import { safeRedirect } from "~/utils/forms";
+
+export async function action({ request }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const locale = form.get("locale");
+  const back = safeRedirect(form.get("redirectTo"), "/");
+  if (!isLocale(locale)) return redirect(back);
+  const user = await getCurrentUser(request);
+  if (user) await setUserLocale(user.id, locale);
+  return redirect(back, { headers: { "Set-Cookie": localeCookie(locale) } });
+}
+
+export const loader = () => redirect("/");

@@ -1,0 +1,127 @@
+/**
+ * The portal's one entry point (`npm start`): validates the environment, migrates the database,
+ * seeds it on first start, builds the app if needed, then serves it with security headers,
+ * an origin check on mutations and the e-mail outbox worker.
+ */
+import { randomBytes } from "node:crypto";
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import express from "express";
+import compression from "compression";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import { env } from "./db/env.server";
+import { closeDb, getDb } from "./db/client.server";
+import { migrateToLatest } from "./db/migrate.server";
+import { isEmpty, seed } from "./seeds/index.server";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./seeds/demo";
+import { smtpSender, startOutboxWorker } from "./app/modules/email/outbox.server";
+import { isAllowedOrigin, securityHeaders } from "./app/utils/http.server";
+
+const config = (() => {
+  try {
+    return env();
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+})();
+const production = config.NODE_ENV === "production";
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function buildIfNeeded() {
+  const built = "build/index.js";
+  const stale = !existsSync(built) || (!production && newestMtime("app") > statSync(built).mtimeMs);
+  if (!stale) return;
+  console.log("Building the portal…");
+  const result = spawnSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "build"], { stdio: "inherit" });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+async function prepareDatabase() {
+  const db = await getDb();
+  const applied = await migrateToLatest(db);
+  if (applied.length) console.log(`Migrations applied: ${applied.join(", ")}`);
+  if (await isEmpty(db)) {
+    const demo = !production;
+    await seed(db, { demo });
+    console.log(demo ? "First start: reference data and demo accounts seeded." : "First start: reference data seeded.");
+    return demo;
+  }
+  return false;
+}
+
+buildIfNeeded();
+const seededDemo = await prepareDatabase();
+const build = (await import(pathToFileURL(join(process.cwd(), "build/index.js")).href)) as ServerBuild;
+
+const app = express();
+app.disable("x-powered-by");
+app.set("trust proxy", "loopback");
+app.use(compression());
+app.use((req, res, next) => {
+  const nonce = randomBytes(16).toString("base64");
+  res.locals.nonce = nonce;
+  for (const [name, value] of Object.entries(securityHeaders({ nonce, production }))) res.setHeader(name, value);
+  const allowed = isAllowedOrigin({
+    method: req.method,
+    path: req.path,
+    host: req.get("host"),
+    origin: req.get("origin"),
+    referer: req.get("referer"),
+    appUrl: config.APP_URL,
+  });
+  if (!allowed) {
+    res.status(403).type("text/plain").send("Requête refusée : origine non autorisée. / Request refused: origin not allowed.");
+    return;
+  }
+  next();
+});
+app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
+app.use(express.static("public", { maxAge: "1h" }));
+app.all(
+  "*",
+  createRequestHandler({
+    build,
+    mode: production ? "production" : "development",
+    getLoadContext: (req, res) => ({ nonce: res.locals.nonce as string, ip: req.ip ?? "" }),
+  }),
+);
+
+const stopWorker = config.SMTP_URL
+  ? startOutboxWorker({ intervalMs: config.OUTBOX_INTERVAL_MS, send: smtpSender(config.SMTP_URL, config.MAIL_FROM) })
+  : undefined;
+
+const server = app.listen(config.PORT, () => {
+  const url = config.APP_URL ?? `http://localhost:${config.PORT}`;
+  console.log(`\nColocation portal ready: ${url}`);
+  console.log(config.DATABASE_URL ? "Database: PostgreSQL (DATABASE_URL)" : `Database: embedded PGlite in ${config.DATA_DIR}`);
+  console.log(config.SMTP_URL ? "E-mail: delivered over SMTP" : "E-mail: kept in the outbox (Operator area → E-mail outbox)");
+  if (!production && (seededDemo || process.env.SHOW_DEMO_ACCOUNTS !== "0")) {
+    console.log(`\nDemo accounts (password ${DEMO_PASSWORD}):`);
+    for (const a of DEMO_ACCOUNTS) console.log(`  ${a.email.padEnd(28)} ${a.role.padEnd(12)} ${a.org ?? ""}`);
+  }
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping…`);
+  server.close();
+  await stopWorker?.();
+  await closeDb();
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -1,0 +1,72 @@
+import type { Kysely } from "kysely";
+import type { Database, OperatorRole, TenantRole } from "#db/schema";
+import { hashPassword } from "~/modules/auth/password.server";
+import { createSessionCookie } from "~/modules/auth/session.server";
+
+export const PASSWORD = "Correct-Horse-42";
+let passwordHash: Promise<string> | undefined;
+const hashed = () => (passwordHash ??= hashPassword(PASSWORD));
+
+let counter = 0;
+const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
+
+export async function createOrg(db: Kysely<Database>, overrides: Partial<{ name: string; status: "pending" | "verified" | "suspended" }> = {}) {
+  return db
+    .insertInto("organisations")
+    .values({
+      name: overrides.name ?? `Org ${unique()}`,
+      kind: "sme",
+      tax_id: `NIF${unique()}`,
+      rccm: null,
+      billing_email: `billing-${unique()}@example.test`,
+      address: "Boulevard du 13 Janvier, Lomé",
+      country: "TG",
+      status: overrides.status ?? "verified",
+    })
+    .returning(["id", "name"])
+    .executeTakeFirstOrThrow();
+}
+
+export async function createUser(
+  db: Kysely<Database>,
+  opts: { orgId?: string; role?: TenantRole; operatorRole?: OperatorRole; email?: string; verified?: boolean; locale?: "fr" | "en" } = {},
+) {
+  const email = opts.email ?? `user-${unique()}@example.test`;
+  const user = await db
+    .insertInto("users")
+    .values({
+      email,
+      name: `User ${email.split("@")[0]}`,
+      password_hash: await hashed(),
+      email_verified_at: opts.verified === false ? null : new Date(),
+      operator_role: opts.operatorRole ?? null,
+      locale: opts.locale ?? "fr",
+    })
+    .returning(["id", "email", "name"])
+    .executeTakeFirstOrThrow();
+  if (opts.orgId) await db.insertInto("memberships").values({ org_id: opts.orgId, user_id: user.id, role: opts.role ?? "owner" }).execute();
+  return user;
+}
+
+/** A signed-in user: their row and the Cookie header value of a fresh session. */
+export async function signedIn(db: Kysely<Database>, opts: Parameters<typeof createUser>[1] = {}) {
+  const user = await createUser(db, opts);
+  const setCookie = await createSessionCookie(user.id);
+  return { ...user, cookie: setCookie.split(";")[0] };
+}
+
+export async function count(db: Kysely<Database>, table: keyof Database) {
+  const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  return row.n;
+}
+
+export async function outbox(db: Kysely<Database>, to: string) {
+  return db.selectFrom("email_outbox").selectAll().where("to_address", "=", to).orderBy("created_at").execute();
+}
+
+/** The first URL in a message's text that starts with `prefix`. */
+export function linkIn(text: string, prefix: string) {
+  const match = text.match(new RegExp(`${prefix.replace(/[.?*+^$[\]\\(){}|-]/g, "\\$&")}[^\\s]*`));
+  if (!match) throw new Error(`no ${prefix} link in:\n${text}`);
+  return match[0];
+}
