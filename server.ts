@@ -56,13 +56,11 @@ async function prepareDatabase() {
     const demo = !production;
     await seed(db, { demo });
     console.log(demo ? "First start: reference data and demo accounts seeded." : "First start: reference data seeded.");
-    return demo;
   }
-  return false;
 }
 
 buildIfNeeded();
-const seededDemo = await prepareDatabase();
+await prepareDatabase();
 const build = (await import(pathToFileURL(join(process.cwd(), "build/index.js")).href)) as ServerBuild;
 
 const app = express();
@@ -107,7 +105,7 @@ const server = app.listen(config.PORT, () => {
   console.log(`\nColocation portal ready: ${url}`);
   console.log(config.DATABASE_URL ? "Database: PostgreSQL (DATABASE_URL)" : `Database: embedded PGlite in ${config.DATA_DIR}`);
   console.log(config.SMTP_URL ? "E-mail: delivered over SMTP" : "E-mail: kept in the outbox (Operator area → E-mail outbox)");
-  if (!production && (seededDemo || process.env.SHOW_DEMO_ACCOUNTS !== "0")) {
+  if (!production) {
     console.log(`\nDemo accounts (password ${DEMO_PASSWORD}):`);
     for (const a of DEMO_ACCOUNTS) console.log(`  ${a.email.padEnd(28)} ${a.role.padEnd(12)} ${a.org ?? ""}`);
   }

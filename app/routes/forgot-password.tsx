@@ -1,8 +1,9 @@
 import { json, type ActionFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { requestPasswordReset } from "~/modules/auth/accounts.server";
-import { EmailForm } from "~/modules/orgs/schemas";
-import { parseForm, type FormState } from "~/utils/forms";
+import { EmailForm } from "~/modules/orgs/schemas.server";
+import { parseForm } from "~/utils/forms.server";
+import { type FormState } from "~/utils/forms";
 import { baseUrl } from "~/utils/request.server";
 import { inTransaction } from "~/utils/db.server";
 import { PublicShell } from "~/components/shell";

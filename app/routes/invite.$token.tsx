@@ -1,9 +1,10 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { acceptInvitation, findInvitation } from "~/modules/orgs/members.server";
-import { AcceptInvitationForm } from "~/modules/orgs/schemas";
+import { AcceptInvitationForm } from "~/modules/orgs/schemas.server";
 import { createSessionCookie, getCurrentUser } from "~/modules/auth/session.server";
-import { parseForm, type FormState } from "~/utils/forms";
+import { parseForm } from "~/utils/forms.server";
+import { type FormState } from "~/utils/forms";
 import { requestLocale } from "~/utils/request.server";
 import { getDb, inTransaction } from "~/utils/db.server";
 import { emailTaken } from "~/modules/auth/accounts.server";

@@ -1,12 +1,13 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { notFound, requireOperator } from "~/modules/auth/session.server";
 import { operatorCan } from "~/modules/auth/permissions";
 import { changeOrganisationStatus, getOrganisation } from "~/modules/orgs/organisations.server";
 import { listMembers } from "~/modules/orgs/members.server";
 import { listAudit } from "~/modules/audit/audit.server";
-import { fields, parseForm, type FormState } from "~/utils/forms";
+import { parseForm } from "~/utils/forms.server";
+import { OrgStatusForm } from "~/modules/orgs/schemas.server";
+import { type FormState } from "~/utils/forms";
 import { clientIp } from "~/utils/request.server";
 import { getDb, inTransaction } from "~/utils/db.server";
 import { Alert, FormErrors } from "~/components/forms";
@@ -28,14 +29,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
 }
 
-const StatusForm = z.object({
-  transition: fields.choice(["verify", "suspend", "reinstate"]),
-  reason: fields.optionalText(500),
-});
-
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireOperator(request, "orgs:verify");
-  const parsed = parseForm(StatusForm, await request.formData());
+  const parsed = parseForm(OrgStatusForm, await request.formData());
   if (!parsed.ok) return json<FormState>({ errors: parsed.errors, formError: "error.invalidChoice", notice: undefined }, { status: 400 });
   const result = await inTransaction((trx) =>
     changeOrganisationStatus(trx, {

@@ -1,17 +1,15 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
 import { requireOperator } from "~/modules/auth/session.server";
 import { listOrganisations } from "~/modules/orgs/organisations.server";
+import { OrgStatusFilter } from "~/modules/orgs/schemas.server";
 import { getDb } from "~/utils/db.server";
 import { StatusBadge } from "~/components/shell";
 import { useFormat, useT } from "~/components/i18n";
 
-const Filter = z.enum(["pending", "verified", "suspended"]).optional().catch(undefined);
-
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireOperator(request, "orgs:read");
-  const status = Filter.parse(new URL(request.url).searchParams.get("status") ?? undefined);
+  const status = OrgStatusFilter.parse(new URL(request.url).searchParams.get("status") ?? undefined);
   return json({ orgs: await listOrganisations(await getDb(), { status }), status });
 }
 

@@ -1,8 +1,9 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { resetPassword } from "~/modules/auth/accounts.server";
-import { ResetPasswordForm } from "~/modules/orgs/schemas";
-import { parseForm, type FormState } from "~/utils/forms";
+import { ResetPasswordForm } from "~/modules/orgs/schemas.server";
+import { parseForm } from "~/utils/forms.server";
+import { type FormState } from "~/utils/forms";
 import { inTransaction } from "~/utils/db.server";
 import { PublicShell } from "~/components/shell";
 import { Field, FormErrors } from "~/components/forms";

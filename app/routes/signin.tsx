@@ -2,8 +2,9 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { authenticate } from "~/modules/auth/accounts.server";
 import { createSessionCookie, getCurrentUser, homeFor } from "~/modules/auth/session.server";
-import { SignInForm } from "~/modules/orgs/schemas";
-import { parseForm, safeRedirect, type FormState } from "~/utils/forms";
+import { SignInForm } from "~/modules/orgs/schemas.server";
+import { parseForm } from "~/utils/forms.server";
+import { safeRedirect, type FormState } from "~/utils/forms";
 import { baseUrl, clientIp } from "~/utils/request.server";
 import { getDb } from "~/utils/db.server";
 import { PublicShell } from "~/components/shell";

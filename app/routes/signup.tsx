@@ -2,8 +2,10 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { signUp } from "~/modules/auth/accounts.server";
 import { getCurrentUser, homeFor } from "~/modules/auth/session.server";
-import { COUNTRIES, SignUpForm } from "~/modules/orgs/schemas";
-import { formDataObject, parseForm, type FormState } from "~/utils/forms";
+import { SignUpForm } from "~/modules/orgs/schemas.server";
+import { COUNTRIES } from "~/modules/orgs/countries";
+import { formDataObject, parseForm } from "~/utils/forms.server";
+import { type FormState } from "~/utils/forms";
 import { baseUrl, clientIp, requestLocale } from "~/utils/request.server";
 import { inTransaction } from "~/utils/db.server";
 import { PublicShell } from "~/components/shell";

@@ -3,7 +3,7 @@ import type { Database, Locale } from "#db/schema";
 import type { Executor, Trx } from "#db/types";
 import { enqueueEmail } from "~/modules/email/outbox.server";
 import { recordAudit } from "~/modules/audit/audit.server";
-import type { SignUpInput } from "~/modules/orgs/schemas";
+import type { SignUpInput } from "~/modules/orgs/schemas.server";
 import { hashPassword, verifyPassword } from "./password.server";
 import { newToken, sha256 } from "./tokens.server";
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { fields, pageParam, parseForm, safeRedirect } from "./forms";
-import { SignUpForm } from "~/modules/orgs/schemas";
+import { fields, parseForm } from "./forms.server";
+import { pageParam, safeRedirect } from "./forms";
+import { SignUpForm } from "~/modules/orgs/schemas.server";
 
 test("parseForm turns zod issues into i18n keys per field", () => {
   const schema = z.object({ email: fields.email(), name: fields.text(5) });

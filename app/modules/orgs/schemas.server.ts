@@ -1,13 +1,9 @@
 import { z } from "zod";
-import { fields } from "~/utils/forms";
+import { fields } from "~/utils/forms.server";
+import { COUNTRIES } from "./countries";
 import { TENANT_ROLES } from "~/modules/auth/permissions";
 import { LOCALES } from "~/i18n";
 
-/** Countries offered at sign-up: the region first, then the usual partners. */
-export const COUNTRIES = [
-  "TG", "CD", "CG", "BJ", "BF", "BI", "CM", "CF", "CI", "GA", "GN", "GQ", "MG", "ML", "NE", "RW", "SN", "TD",
-  "GH", "NG", "MA", "TN", "DZ", "FR", "BE", "CH", "CA", "US", "GB", "CN",
-] as const;
 
 /** "Passwords differ" shows even while other fields are still wrong. */
 const passwordsMatch = {
@@ -84,3 +80,12 @@ export const AcceptInvitationForm = z
     passwordConfirm: z.string({ error: "error.required" }),
   })
   .refine(samePasswords, passwordsMatch);
+
+/** Operator: verify, suspend or reinstate an organisation. */
+export const OrgStatusForm = z.object({
+  transition: fields.choice(["verify", "suspend", "reinstate"]),
+  reason: fields.optionalText(500),
+});
+
+/** `?status=` filter of the operator's organisation list; anything else means "all". */
+export const OrgStatusFilter = z.enum(["pending", "verified", "suspended"]).optional().catch(undefined);

@@ -1,0 +1,94 @@
+/**
+ * Operator automation: `npm run -s cli -- <command> [options]`.
+ * Each command is one entry in `commands`; later features add theirs here.
+ * Output meant for scripts (an id, a token) is printed alone on the last line.
+ */
+import { parseArgs } from "node:util";
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { closeDb, getDb } from "#db/client.server";
+import { migrateToLatest } from "#db/migrate.server";
+import { seed } from "../seeds/index.server";
+import { OPERATOR_ROLES } from "~/modules/auth/permissions";
+import { createOperator } from "~/modules/auth/operators.server";
+import { deliverDueEmails, smtpSender } from "~/modules/email/outbox.server";
+import { env } from "#db/env.server";
+
+type Command = { summary: string; usage: string; run(args: string[]): Promise<void> };
+
+const commands: Record<string, Command> = {
+  migrate: {
+    summary: "Apply pending database migrations",
+    usage: "migrate",
+    async run() {
+      const applied = await migrateToLatest(await getDb());
+      console.log(applied.length ? `Applied: ${applied.join(", ")}` : "Database is up to date.");
+    },
+  },
+  seed: {
+    summary: "Seed reference data (and demo accounts outside production)",
+    usage: "seed [--no-demo]",
+    async run(args) {
+      const { values } = parseArgs({ args, options: { "no-demo": { type: "boolean" } } });
+      const db = await getDb();
+      await migrateToLatest(db);
+      const demo = !values["no-demo"] && env().NODE_ENV !== "production";
+      console.log(JSON.stringify(await seed(db, { demo })));
+    },
+  },
+  "operator create": {
+    summary: "Create an operator account; prints its one-time password",
+    usage: `operator create --email EMAIL --name NAME --role ${OPERATOR_ROLES.join("|")}`,
+    async run(args) {
+      const { values } = parseArgs({ args, options: { email: { type: "string" }, name: { type: "string" }, role: { type: "string" } } });
+      const input = z
+        .object({ email: z.string().trim().toLowerCase().pipe(z.email()), name: z.string().trim().min(1), role: z.enum(OPERATOR_ROLES) })
+        .safeParse(values);
+      if (!input.success) throw new UsageError(input.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n"));
+      const password = randomBytes(12).toString("base64url");
+      const result = await (await getDb()).transaction().execute((trx) => createOperator(trx, { ...input.data, password }));
+      if (!result.ok) throw new UsageError(`An account already exists for ${input.data.email}.`);
+      console.log(`Operator ${input.data.email} (${input.data.role}) created. One-time password:`);
+      console.log(password);
+    },
+  },
+  "outbox deliver": {
+    summary: "Deliver the e-mails that are due now over SMTP_URL, once",
+    usage: "outbox deliver",
+    async run() {
+      const { SMTP_URL, MAIL_FROM } = env();
+      if (!SMTP_URL) throw new UsageError("SMTP_URL is not set: e-mails stay in the outbox.");
+      console.log(JSON.stringify(await deliverDueEmails(await getDb(), smtpSender(SMTP_URL, MAIL_FROM))));
+    },
+  },
+};
+
+class UsageError extends Error {}
+
+function help() {
+  console.log("Usage: npm run -s cli -- <command> [options]\n\nCommands:");
+  for (const command of Object.values(commands)) console.log(`  ${command.usage.padEnd(60)} ${command.summary}`);
+}
+
+async function main(argv: string[]) {
+  const name = [argv.slice(0, 2).join(" "), argv[0]].find((n) => n && n in commands);
+  if (!name) {
+    help();
+    return argv.length && !["help", "--help", "-h"].includes(argv[0]) ? 2 : 0;
+  }
+  try {
+    await commands[name].run(argv.slice(name.split(" ").length));
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      console.error(`${(error as Error).message}\nUsage: npm run -s cli -- ${commands[name].usage}`);
+      return 2;
+    }
+    console.error(error);
+    return 1;
+  } finally {
+    await closeDb();
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
