@@ -1,0 +1,134 @@
+/**
+ * Helpers for the end-to-end tests: a headless Debian Chromium driven by playwright-core,
+ * full-page screenshots, and a record of every page error so a test can assert there was none.
+ */
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from "playwright-core";
+
+export const CHROMIUM = "/usr/bin/chromium";
+export const SCREENSHOT_DIR = fileURLToPath(new URL("./screenshots/", import.meta.url));
+
+/** The running portal, started by scripts/e2e.mjs. */
+export function baseUrl(): string {
+  const url = process.env.E2E_BASE_URL;
+  if (!url) throw new Error("E2E_BASE_URL is not set: run the end-to-end tests with `npm run test:e2e`.");
+  return url.replace(/\/+$/, "");
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}
+
+/** Form rejections the journey provokes on purpose (400 invalid, 401/403 refused, 409 conflict). */
+const EXPECTED_REJECTION = /Failed to load resource: the server responded with a status of (400|401|403|409)\b/;
+
+export interface ProblemLog {
+  /** Uncaught exceptions, console errors (CSP violations included) and 5xx answers. */
+  readonly errors: string[];
+}
+
+/** Everything that went wrong in any page of any context created through `newContext`. */
+export const problems: ProblemLog = { errors: [] };
+
+function watch(page: Page, label: string) {
+  page.on("pageerror", (error) => problems.errors.push(`[${label}] page error on ${page.url()}: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() !== "error") return;
+    const text = message.text();
+    if (EXPECTED_REJECTION.test(text)) return;
+    problems.errors.push(`[${label}] console error on ${page.url()}: ${text}`);
+  });
+  page.on("response", (response) => {
+    if (response.status() >= 500) problems.errors.push(`[${label}] HTTP ${response.status()} for ${response.request().method()} ${response.url()}`);
+  });
+  page.on("crash", () => problems.errors.push(`[${label}] page crashed on ${page.url()}`));
+}
+
+/** A separate browser session (its own cookies), whose pages are all watched for errors. */
+export async function newContext(browser: Browser, label: string, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    baseURL: baseUrl(),
+    viewport: { width: 1280, height: 800 },
+    locale: "fr-FR",
+    timezoneId: "Africa/Lome",
+    ...options,
+  });
+  context.setDefaultTimeout(15_000);
+  context.setDefaultNavigationTimeout(30_000);
+  context.on("page", (page) => watch(page, label));
+  return context;
+}
+
+/** Save a full-page PNG as test/e2e/screenshots/<name>.png and return its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = `${SCREENSHOT_DIR}${name.replace(/[^a-z0-9._-]+/gi, "-")}.png`;
+  // Let fonts and layout settle so the picture matches what a person sees.
+  await page.evaluate(() => document.fonts?.ready).catch(() => undefined);
+  await page.screenshot({ path, fullPage: true, animations: "disabled" });
+  return path;
+}
+
+/** The form that holds a field with this name (or a hidden intent with this value). */
+export function formWith(page: Page, field: { name: string; value?: string }): Locator {
+  const selector = field.value === undefined ? `[name="${field.name}"]` : `[name="${field.name}"][value="${field.value}"]`;
+  return page.locator("form", { has: page.locator(selector) });
+}
+
+/** Fill named fields of a form, inputs and selects alike. */
+export async function fill(form: Locator, values: Record<string, string>) {
+  for (const [name, value] of Object.entries(values)) {
+    const field = form.locator(`[name="${name}"]`);
+    const tag = await field.evaluate((el) => el.tagName.toLowerCase());
+    if (tag === "select") await field.selectOption(value);
+    else await field.fill(value);
+  }
+}
+
+/** React has hydrated the page: forms then submit through Remix, as users see them. */
+export async function hydrated(page: Page) {
+  await page.waitForFunction(() => {
+    const body = document.body as (HTMLElement & Record<string, unknown>) | null;
+    return Boolean(body && Object.keys(body).some((key) => key.startsWith("__reactFiber")));
+  });
+}
+
+/** Go to a path of the portal and wait until the page is interactive. */
+export async function open(page: Page, path: string) {
+  const response = await page.goto(path);
+  await hydrated(page);
+  return response;
+}
+
+/**
+ * Submit a form by its own submit button and return the POST answer's status
+ * (the document, or Remix's data request when JavaScript handles the submission).
+ */
+export async function submit(page: Page, form: Locator, button?: Locator): Promise<number> {
+  const answer = page.waitForResponse((r) => r.request().method() === "POST" && r.request().frame() === page.mainFrame());
+  await (button ?? form.locator("button").last()).click();
+  const response = await answer;
+  await settled(page);
+  return response.status();
+}
+
+/** Remix has finished the current submission, redirect and loader revalidation. */
+export async function settled(page: Page) {
+  await page.waitForFunction(() => {
+    type RouterState = { navigation: { state: string }; revalidation: string };
+    const router = (window as unknown as { __remixRouter?: { state: RouterState } }).__remixRouter;
+    return !router || (router.state.navigation.state === "idle" && router.state.revalidation === "idle");
+  });
+}
