@@ -122,6 +122,7 @@ export const en: Record<MessageKey, string> = {
   "members.inviteSubmit": "Send the invitation",
   "members.invited": "Invitation sent to {email}.",
   "members.pendingInvitations": "Pending invitations",
+  "members.noInvitations": "No pending invitation.",
   "members.expires": "Expires on {date}",
   "members.revoke": "Cancel",
   "members.remove": "Remove",

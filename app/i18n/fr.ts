@@ -121,6 +121,7 @@ export const fr = {
   "members.inviteSubmit": "Envoyer l'invitation",
   "members.invited": "Invitation envoyée à {email}.",
   "members.pendingInvitations": "Invitations en attente",
+  "members.noInvitations": "Aucune invitation en attente.",
   "members.expires": "Expire le {date}",
   "members.revoke": "Annuler",
   "members.remove": "Retirer",

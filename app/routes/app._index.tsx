@@ -74,7 +74,7 @@ export default function Dashboard() {
             <tr>
               <th>Code</th>
               <th>{tr("common.site")}</th>
-              <th>{tr("field.country")}</th>
+              <th className="hide-sm">{tr("field.country")}</th>
               <th>{tr("dashboard.currency")}</th>
               <th className="num">{tr("dashboard.vat")}</th>
             </tr>
@@ -86,7 +86,7 @@ export default function Dashboard() {
                   <strong>{s.code}</strong>
                 </td>
                 <td>{s.name}</td>
-                <td>{format.country(s.country)}</td>
+                <td className="hide-sm">{format.country(s.country)}</td>
                 <td>{s.currency}</td>
                 <td className="num">{format.number(s.vat_rate_bp / 10000, { style: "percent", maximumFractionDigits: 2 })}</td>
               </tr>

@@ -172,7 +172,7 @@ export default function Members() {
           <section className="card">
             <h2>{tr("members.pendingInvitations")}</h2>
             {invitations.length === 0 ? (
-              <p className="muted">{tr("common.none")}</p>
+              <p className="muted">{tr("members.noInvitations")}</p>
             ) : (
               <ul className="list">
                 {invitations.map((i) => (

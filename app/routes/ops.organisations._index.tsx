@@ -39,7 +39,7 @@ export default function Organisations() {
             <thead>
               <tr>
                 <th>{tr("field.orgName")}</th>
-                <th>{tr("field.orgKind")}</th>
+                <th className="hide-sm">{tr("field.orgKind")}</th>
                 <th>{tr("field.country")}</th>
                 <th>{tr("field.taxIdShort")}</th>
                 <th className="num">{tr("ops.orgs.members")}</th>
@@ -53,11 +53,11 @@ export default function Organisations() {
                   <td>
                     <Link to={`/ops/organisations/${o.id}${params.size ? `?${params}` : ""}`}>{o.name}</Link>
                   </td>
-                  <td>{tr(`orgKind.${o.kind}`)}</td>
+                  <td className="hide-sm">{tr(`orgKind.${o.kind}`)}</td>
                   <td>{format.country(o.country)}</td>
                   <td className="mono">{o.tax_id}</td>
                   <td className="num">{o.members}</td>
-                  <td>{format.date(o.created_at)}</td>
+                  <td className="nowrap">{format.date(o.created_at)}</td>
                   <td>
                     <StatusBadge status={o.status} label={tr(`orgStatus.${o.status}`)} />
                   </td>
