@@ -1,5 +1,5 @@
 import { renderEmail, type EmailMessage } from "#emails/index";
-import { t, type Locale } from "~/i18n";
+import { formatDate, formatMoney, formatNumber, t, type Locale } from "~/i18n";
 
 const url = "https://portail.example.org/auth/link?token=Zx9_abc-123&next=%2Fapp";
 
@@ -7,7 +7,47 @@ const samples: EmailMessage[] = [
   { template: "verify_email", props: { name: "Awa Mensah", url } },
   { template: "invitation", props: { orgName: "Togo Cloud SARL", inviterName: "Kossi Agbeko", role: "billing", url } },
   { template: "password_reset", props: { name: "Awa Mensah", url } },
+  {
+    template: "request_received",
+    props: {
+      orgName: "Togo Cloud SARL",
+      siteName: "Lomé 1",
+      requestRef: "REQ-2026-0042",
+      lines: [
+        { label: "Baie complète 42U", quantity: 2 },
+        { label: "Engagement électrique (kW)", quantity: 1500 },
+      ],
+      desiredStartOn: "2026-12-01",
+      url,
+    },
+  },
+  {
+    template: "request_approved",
+    props: {
+      orgName: "Togo Cloud SARL",
+      siteName: "Lomé 1",
+      requestRef: "REQ-2026-0042",
+      startOn: "2026-12-01",
+      allocations: ["Baie A03 (Salle 1) — U1 à U10", "Port 12 du commutateur SW-LFW-01"],
+      monthlyMinor: 1_250_000,
+      currency: "XOF",
+      url,
+    },
+  },
+  {
+    template: "request_rejected",
+    props: {
+      orgName: "Togo Cloud SARL",
+      siteName: "Lomé 1",
+      requestRef: "REQ-2026-0042",
+      reason: "La salle 1 n’a plus de baie complète disponible avant mars 2027.\nNous pouvons proposer deux demi-baies en salle 2.",
+      url,
+    },
+  },
 ];
+
+const sample = <T extends EmailMessage["template"]>(template: T) =>
+  samples.find((m) => m.template === template) as Extract<EmailMessage, { template: T }>;
 
 const htmlUrl = url.replace(/&/g, "&amp;");
 
@@ -70,6 +110,76 @@ describe("copy", () => {
       expect((await renderEmail("fr", message)).text).toContain("Vous recevez cet e-mail parce qu");
       expect((await renderEmail("en", message)).text).toContain("You are receiving this email because");
     }
+  });
+
+  it("acknowledges a request with its lines, the desired start date and the 2-working-day answer", async () => {
+    const message = sample("request_received");
+    const fr = await renderEmail("fr", message);
+    expect(fr.subject).toBe("Demande REQ-2026-0042 bien reçue – Lomé 1");
+    expect(fr.text).toContain("REQ-2026-0042");
+    expect(fr.html).toContain("Baie complète 42U");
+    expect(fr.text).toMatch(/Baie complète 42U +2\n/);
+    expect(fr.text).toContain(`Engagement électrique (kW)`);
+    expect(fr.text).toContain(formatNumber(1500, "fr")); // 1 500 with a narrow no-break space
+    expect(fr.text).toContain(formatDate("2026-12-01", "fr"));
+    expect(fr.text).toContain("2 jours ouvrés");
+    expect(fr.text).toContain("Voir ma demande");
+    const en = await renderEmail("en", message);
+    expect(en.text).toMatch(/Item +Quantity\n/);
+    expect(en.text).toContain("1,500");
+    expect(en.text).toContain("Dec 1, 2026");
+    expect(en.text).toContain("2 working days");
+    expect(en.text).toContain("View my request");
+  });
+
+  it("announces an approval with the start date, the resources and the monthly amount in the locale's format", async () => {
+    const message = sample("request_approved");
+    const fr = await renderEmail("fr", message);
+    expect(fr.subject).toBe("Demande REQ-2026-0042 approuvée – Lomé 1");
+    expect(fr.text).toContain(formatDate("2026-12-01", "fr"));
+    expect(fr.html).toContain("<li");
+    expect(fr.text).toContain("Baie A03 (Salle 1) — U1 à U10");
+    expect(fr.text).toContain("Port 12 du commutateur SW-LFW-01");
+    // Intl writes French thousands with U+202F (narrow no-break space), and U+00A0 before the symbol.
+    const amount = formatMoney(1_250_000, "XOF", "fr");
+    expect(amount.replace(/[\u202f\u00a0]/g, " ")).toBe("1 250 000 F CFA");
+    expect(fr.text).toContain(`${amount} HT`);
+    expect(fr.html).toContain(amount);
+    expect(fr.text).toContain("Voir mes services");
+    const en = await renderEmail("en", { ...message, props: { ...message.props, monthlyMinor: 123_456, currency: "USD" } });
+    expect(en.text).toContain("$1,234.56 excl. VAT");
+    expect(en.html).toContain("$1,234.56");
+    expect(en.text).toContain("Dec 1, 2026");
+    expect(en.text).toContain("View my services");
+    expect(en.text).toContain("“My services”");
+  });
+
+  it("shows the operator's reason for a rejection and invites a new request", async () => {
+    const message = sample("request_rejected");
+    const fr = await renderEmail("fr", message);
+    expect(fr.subject).toBe("Votre demande REQ-2026-0042 n’a pas pu être acceptée");
+    expect(fr.html).toContain("La salle 1 n’a plus de baie complète disponible avant mars 2027.");
+    // Line breaks of the reason are kept.
+    expect(fr.html).toMatch(/mars 2027\.<br\/?>Nous pouvons/);
+    expect(fr.text).toContain("avant mars 2027.\nNous pouvons proposer deux demi-baies en salle 2.");
+    expect(fr.text).toContain("soumettre une nouvelle demande");
+    const en = await renderEmail("en", message);
+    expect(en.text).toContain("Reason given by the data centre:");
+    expect(en.text).toContain("Nous pouvons proposer deux demi-baies en salle 2.");
+    expect(en.text).toContain("submit a new request");
+  });
+
+  it("escapes the rejection reason", async () => {
+    const message = sample("request_rejected");
+    const mail = await renderEmail("en", {
+      ...message,
+      props: { ...message.props, reason: `<script>alert("x")</script> & <b>no</b>` },
+    });
+    expect(mail.html).not.toContain("<script>");
+    expect(mail.html).not.toContain("<b>no</b>");
+    expect(mail.html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;no&lt;/b&gt;");
+    // The text version shows the reason as typed (it is plain text, nothing is interpreted).
+    expect(mail.text).toContain(`<script>alert("x")</script> & <b>no</b>`);
   });
 
   it("escapes user-supplied names and keeps the subject on one line", async () => {

@@ -1,10 +1,13 @@
 import { createElement, type ComponentType } from "react";
-import { render, toPlainText } from "@react-email/render";
+import { plainTextSelectors, render, toPlainText } from "@react-email/render";
 import type { Locale } from "~/i18n";
 import { copyFor, type EmailVars } from "./messages";
 import { VerifyEmail, verifyEmailVars, type VerifyEmailProps } from "./verify-email";
 import { Invitation, invitationVars, type InvitationProps } from "./invitation";
 import { PasswordReset, passwordResetVars, type PasswordResetProps } from "./password-reset";
+import { RequestReceived, requestReceivedVars, type RequestReceivedProps } from "./request-received";
+import { RequestApproved, requestApprovedVars, type RequestApprovedProps } from "./request-approved";
+import { RequestRejected, requestRejectedVars, type RequestRejectedProps } from "./request-rejected";
 
 /**
  * Every e-mail the portal sends. To add one: write `emails/<name>.tsx` (component + vars),
@@ -13,7 +16,10 @@ import { PasswordReset, passwordResetVars, type PasswordResetProps } from "./pas
 export type EmailMessage =
   | { template: "verify_email"; props: VerifyEmailProps }
   | { template: "invitation"; props: InvitationProps }
-  | { template: "password_reset"; props: PasswordResetProps };
+  | { template: "password_reset"; props: PasswordResetProps }
+  | { template: "request_received"; props: RequestReceivedProps }
+  | { template: "request_approved"; props: RequestApprovedProps }
+  | { template: "request_rejected"; props: RequestRejectedProps };
 
 export type EmailTemplate = EmailMessage["template"];
 export type EmailProps<T extends EmailTemplate> = Extract<EmailMessage, { template: T }>["props"];
@@ -28,6 +34,9 @@ const templates: { [T in EmailTemplate]: TemplateEntry<EmailProps<T>> } = {
   verify_email: { Component: VerifyEmail, vars: verifyEmailVars },
   invitation: { Component: Invitation, vars: invitationVars },
   password_reset: { Component: PasswordReset, vars: passwordResetVars },
+  request_received: { Component: RequestReceived, vars: requestReceivedVars },
+  request_approved: { Component: RequestApproved, vars: requestApprovedVars },
+  request_rejected: { Component: RequestRejected, vars: requestRejectedVars },
 };
 
 export interface RenderedEmail {
@@ -44,10 +53,16 @@ export async function renderEmail(locale: Locale, message: EmailMessage): Promis
   // multi-byte character lands there; mail clients (Gmail) truncate the HTML at a NUL, and
   // PostgreSQL refuses it in a text column. The characters themselves are not lost: strip them.
   const html = (await render(createElement(entry.Component, { ...message.props, locale }))).replaceAll("\u0000", "");
-  // Same as render(el, { plainText: true }) (deprecated in @react-email/render 1.x) without rendering twice.
-  const text = toPlainText(html);
+  // Same as render(el, { plainText: true }) (deprecated in @react-email/render 1.x) without rendering twice,
+  // plus: tables marked data-text-table (a template's details) keep their rows and columns in the text.
+  const text = toPlainText(html, { selectors: textSelectors });
   return { subject: oneLine(subject), html, text };
 }
+
+const textSelectors = [
+  ...plainTextSelectors,
+  { selector: "table[data-text-table=true]", format: "dataTable", options: { uppercaseHeaderCells: false } },
+];
 
 /** A subject is one header line: user-supplied names must not smuggle line breaks into it. */
 function oneLine(value: string) {

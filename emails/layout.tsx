@@ -5,7 +5,8 @@ import { layoutMessages, type EmailCopy } from "./messages";
 
 /**
  * The frame every e-mail shares: dark blue header with the portal name, a heading, the
- * paragraphs, one call-to-action button with the plain URL below it (for copy-paste and for
+ * paragraphs (then the template's details block, passed as children, and the `outro`
+ * paragraphs), one call-to-action button with the plain URL below it (for copy-paste and for
  * clients that block buttons), and a footer saying why the recipient gets the message.
  * Inline styles and tables only: that is what mail clients render reliably.
  */
@@ -41,6 +42,11 @@ export function EmailLayout({ locale, copy, url, children }: EmailLayoutProps) {
               </Text>
             ))}
             {children}
+            {copy.outro?.map((paragraph, i) => (
+              <Text key={`outro-${i}`} style={styles.paragraph}>
+                {paragraph}
+              </Text>
+            ))}
             <Section style={styles.actions}>
               <Button href={url} style={styles.button}>
                 {copy.button}
@@ -107,4 +113,35 @@ const styles = {
   rule: { borderColor: "#d9e2ec", margin: 0 },
   footer: { backgroundColor: "#f7f9fb", padding: "16px 32px" },
   footerText: { color: muted, fontSize: "12px", lineHeight: "18px", margin: "0 0 8px" },
+} satisfies Record<string, CSSProperties>;
+
+/** Styles of the details blocks (tables, lists, quotes) that templates pass as children. */
+const cell = { fontSize: "14px", lineHeight: "22px", padding: "6px 8px" } satisfies CSSProperties;
+const headerCell = {
+  ...cell,
+  borderBottom: "2px solid #d9e2ec",
+  color: muted,
+  fontSize: "13px",
+  fontWeight: 600,
+  lineHeight: "20px",
+} satisfies CSSProperties;
+const bodyCell = { ...cell, borderBottom: "1px solid #e4e7eb", color: ink } satisfies CSSProperties;
+
+export const detailStyles = {
+  table: { borderCollapse: "collapse", margin: "4px 0 16px", width: "100%" },
+  th: { ...headerCell, textAlign: "left" },
+  thNumber: { ...headerCell, textAlign: "right" },
+  td: bodyCell,
+  tdNumber: { ...bodyCell, textAlign: "right", whiteSpace: "nowrap" },
+  list: { color: ink, fontSize: "15px", lineHeight: "24px", margin: "0 0 16px", paddingLeft: "24px" },
+  listItem: { margin: "0 0 4px" },
+  quote: {
+    backgroundColor: "#f7f9fb",
+    borderLeft: "4px solid #134074",
+    color: ink,
+    fontSize: "15px",
+    lineHeight: "24px",
+    margin: "0 0 16px",
+    padding: "12px 16px",
+  },
 } satisfies Record<string, CSSProperties>;

@@ -14,6 +14,8 @@ export interface EmailCopy {
   preview: string;
   heading: string;
   body: string[];
+  /** Paragraphs after the template's details block (table, list, quote), when it has one. */
+  outro?: string[];
   button: string;
   footer: string;
 }
@@ -38,6 +40,17 @@ export const layoutMessages: Record<Locale, LayoutCopy> = {
     linkHint: "If the button does not work, copy this link into your browser:",
     automated: "This message was sent automatically; please do not reply to it.",
   },
+};
+
+/** Labels of the details blocks some templates show between `body` and `outro`. */
+export interface DetailLabels {
+  item: string;
+  quantity: string;
+}
+
+export const detailLabels: Record<Locale, DetailLabels> = {
+  fr: { item: "Élément", quantity: "Quantité" },
+  en: { item: "Item", quantity: "Quantity" },
 };
 
 export const messages = {
@@ -128,6 +141,112 @@ export const messages = {
         "You are receiving this email because a password reset was requested for the account linked to this address on the {appName}.",
     },
   },
+  request_received: {
+    fr: {
+      subject: "Demande {requestRef} bien reçue – {siteName}",
+      preview: "Nous avons bien reçu votre demande pour le site {siteName}.",
+      heading: "Nous avons bien reçu votre demande",
+      body: [
+        "Bonjour,",
+        `Nous avons bien reçu la demande {requestRef} de {orgName} pour le site {siteName}. Voici le récapitulatif de ce que vous avez demandé${NBSP}:`,
+      ],
+      outro: [
+        `Date de début souhaitée${NBSP}: {desiredStartOn}.`,
+        "Notre équipe vérifie la disponibilité des capacités demandées et vous répond sous 2 jours ouvrés. Vous recevrez un e-mail dès que votre demande aura été traitée.",
+      ],
+      button: "Voir ma demande",
+      footer:
+        "Vous recevez cet e-mail parce qu’une demande a été soumise au nom de l’organisation {orgName} sur le {appName}.",
+    },
+    en: {
+      subject: "Request {requestRef} received – {siteName}",
+      preview: "We have received your request for the {siteName} site.",
+      heading: "We have received your request",
+      body: [
+        "Hello,",
+        "We have received request {requestRef} from {orgName} for the {siteName} site. Here is a summary of what you asked for:",
+      ],
+      outro: [
+        "Desired start date: {desiredStartOn}.",
+        "Our team is checking that the requested capacity is available and will get back to you within 2 working days. You will receive an email as soon as your request has been processed.",
+      ],
+      button: "View my request",
+      footer:
+        "You are receiving this email because a request was submitted on behalf of the {orgName} organisation on the {appName}.",
+    },
+  },
+  request_approved: {
+    fr: {
+      subject: "Demande {requestRef} approuvée – {siteName}",
+      preview: "Votre service sur le site {siteName} démarre le {startOn}.",
+      heading: "Votre demande est approuvée",
+      body: [
+        "Bonjour,",
+        `Bonne nouvelle${NBSP}: la demande {requestRef} de {orgName} pour le site {siteName} a été approuvée et le contrat correspondant a été créé.`,
+        `Votre service démarre le {startOn}. Les ressources suivantes vous sont attribuées${NBSP}:`,
+      ],
+      outro: [
+        `Montant mensuel récurrent${NBSP}: {monthlyAmount} HT.`,
+        `Vous retrouverez le détail de votre contrat et de vos ressources dans la rubrique «${NBSP}Mes services${NBSP}» de votre espace client.`,
+      ],
+      button: "Voir mes services",
+      footer:
+        "Vous recevez cet e-mail parce qu’une demande de l’organisation {orgName} a été traitée sur le {appName}.",
+    },
+    en: {
+      subject: "Request {requestRef} approved – {siteName}",
+      preview: "Your service at the {siteName} site starts on {startOn}.",
+      heading: "Your request has been approved",
+      body: [
+        "Hello,",
+        "Good news: request {requestRef} from {orgName} for the {siteName} site has been approved and the corresponding contract has been created.",
+        "Your service starts on {startOn}. The following resources have been assigned to you:",
+      ],
+      outro: [
+        "Monthly recurring charge: {monthlyAmount} excl. VAT.",
+        "You will find the details of your contract and resources under “My services” in your customer portal.",
+      ],
+      button: "View my services",
+      footer:
+        "You are receiving this email because a request from the {orgName} organisation was processed on the {appName}.",
+    },
+  },
+  request_rejected: {
+    fr: {
+      subject: "Votre demande {requestRef} n’a pas pu être acceptée",
+      preview: "Réponse du centre de données à votre demande pour le site {siteName}.",
+      heading: "Votre demande n’a pas pu être acceptée",
+      body: [
+        "Bonjour,",
+        "Nous avons étudié avec attention la demande {requestRef} de {orgName} pour le site {siteName}. Nous ne sommes malheureusement pas en mesure de l’accepter en l’état.",
+        `Motif indiqué par le centre de données${NBSP}:`,
+      ],
+      outro: [
+        "Vous pouvez soumettre une nouvelle demande qui tient compte de ces éléments, ou prendre contact avec le centre de données pour trouver ensemble une solution adaptée.",
+        "Merci de votre compréhension.",
+      ],
+      button: "Voir ma demande",
+      footer:
+        "Vous recevez cet e-mail parce qu’une demande de l’organisation {orgName} a été traitée sur le {appName}.",
+    },
+    en: {
+      subject: "Your request {requestRef} could not be approved",
+      preview: "The data centre has replied to your request for the {siteName} site.",
+      heading: "Your request could not be approved",
+      body: [
+        "Hello,",
+        "We have carefully reviewed request {requestRef} from {orgName} for the {siteName} site. Unfortunately, we are unable to approve it as it stands.",
+        "Reason given by the data centre:",
+      ],
+      outro: [
+        "You are welcome to submit a new request that takes this into account, or to get in touch with the data centre so that we can find a suitable solution together.",
+        "Thank you for your understanding.",
+      ],
+      button: "View my request",
+      footer:
+        "You are receiving this email because a request from the {orgName} organisation was processed on the {appName}.",
+    },
+  },
 } satisfies Record<EmailTemplate, Record<Locale, EmailCopy>>;
 
 export type EmailVars = Record<string, string | number>;
@@ -146,6 +265,7 @@ export function copyFor(template: EmailTemplate, locale: Locale, vars: EmailVars
     preview: fill(copy.preview, all),
     heading: fill(copy.heading, all),
     body: copy.body.map((p) => fill(p, all)),
+    ...(copy.outro ? { outro: copy.outro.map((p) => fill(p, all)) } : {}),
     button: fill(copy.button, all),
     footer: fill(copy.footer, all),
   };
