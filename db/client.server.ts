@@ -39,17 +39,14 @@ export function pgPool(connectionString: string, max = 10) {
   });
 }
 
+const pgliteParsers = {
+  [pgliteTypes.INT8]: parseInt8,
+  [pgliteTypes.NUMERIC]: (v: string) => v,
+  [pgliteTypes.DATE]: (v: string) => v,
+};
+
 export async function openPglite(dataDir?: string) {
-  const client = await PGlite.create({
-    dataDir,
-    extensions: { btree_gist },
-    parsers: {
-      [pgliteTypes.INT8]: parseInt8,
-      [pgliteTypes.NUMERIC]: (v: string) => v,
-      [pgliteTypes.DATE]: (v: string) => v,
-    },
-  });
-  return client;
+  return PGlite.create({ dataDir, extensions: { btree_gist }, parsers: pgliteParsers });
 }
 
 /**
@@ -62,9 +59,9 @@ export function pglitePool(client: PGlite) {
   const connection = {
     async query(sql: string, params: unknown[]) {
       // Without parameters use the simple protocol, which also runs multi-statement SQL (migrations).
-      const result = params.length
-        ? await client.query(sql, params as any[], { rowMode: "object" })
-        : (await client.exec(sql, { rowMode: "object" })).at(-1)!;
+      // Parsers are passed on every call: a clone() does not inherit the ones given at creation.
+      const options = { rowMode: "object" as const, parsers: pgliteParsers };
+      const result = params.length ? await client.query(sql, params as any[], options) : (await client.exec(sql, options)).at(-1)!;
       const command = sql.trimStart().slice(0, 6).toUpperCase();
       return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length, command };
     },

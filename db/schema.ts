@@ -167,6 +167,113 @@ export interface ProductsTable {
   created_at: CreatedAt;
 }
 
+type GeneratedAlways<T> = ColumnType<T, never, never>;
+/** A calendar date as "YYYY-MM-DD". */
+type DateOnly = ColumnType<string, string, string>;
+
+export type RequestableKind = "rack_unit" | "half_rack" | "full_rack" | "cage" | "power_commit_kw" | "bandwidth_commit_mbps" | "cross_connect";
+export type RequestStatus = "pending" | "approved" | "rejected" | "cancelled";
+export type AllocationKind = "units" | "half_rack" | "full_rack";
+
+export interface CrossConnectPortsTable {
+  id: Generated<string>;
+  site_id: string;
+  room_id: string;
+  name: string;
+  media: Generated<"smf" | "mmf" | "cat6">;
+  status: Generated<"active" | "maintenance">;
+}
+
+export interface RequestsTable {
+  id: Generated<string>;
+  org_id: string;
+  site_id: string;
+  status: Generated<RequestStatus>;
+  desired_start_on: DateOnly;
+  term_months: 12 | 24 | 36;
+  notes: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  decided_by: string | null;
+  decided_at: Date | null;
+  rejection_reason: string | null;
+}
+
+export interface RequestLinesTable {
+  request_id: string;
+  kind: RequestableKind;
+  quantity: number;
+}
+
+export interface ContractsTable {
+  id: Generated<string>;
+  org_id: string;
+  site_id: string;
+  request_id: string | null;
+  status: Generated<"active" | "terminated">;
+  start_on: DateOnly;
+  /** Last day of service (inclusive); null while open-ended. */
+  end_on: DateOnly | null;
+  term_months: 12 | 24 | 36;
+  bandwidth_commit_mbps: Generated<number>;
+  approved_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface ContractLinesTable {
+  id: Generated<string>;
+  contract_id: string;
+  product_id: string;
+  kind: ProductKind;
+  name_fr: string;
+  name_en: string;
+  quantity: number;
+  unit_price_minor: number;
+  setup_fee_minor: Generated<number>;
+  currency: Currency;
+}
+
+export interface AllocationsTable {
+  id: Generated<string>;
+  contract_id: string;
+  org_id: string;
+  rack_id: string;
+  kind: AllocationKind;
+  first_u: number;
+  last_u: number;
+  units: GeneratedAlways<string>;
+  start_on: DateOnly;
+  end_on: DateOnly | null;
+  during: GeneratedAlways<string>;
+  power_w: Generated<number>;
+  created_at: CreatedAt;
+}
+
+export interface PortAllocationsTable {
+  id: Generated<string>;
+  contract_id: string;
+  org_id: string;
+  port_id: string;
+  start_on: DateOnly;
+  end_on: DateOnly | null;
+  during: GeneratedAlways<string>;
+}
+
+export interface ContractChangesTable {
+  id: Generated<string>;
+  contract_id: string;
+  org_id: string;
+  kind: "termination" | "amendment";
+  requested_end_on: DateOnly | null;
+  details: string | null;
+  status: Generated<"pending" | "applied" | "rejected">;
+  requested_by: string | null;
+  requested_at: CreatedAt;
+  decided_by: string | null;
+  decided_at: Date | null;
+  decision_note: string | null;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -181,4 +288,12 @@ export interface Database {
   rooms: RoomsTable;
   racks: RacksTable;
   products: ProductsTable;
+  cross_connect_ports: CrossConnectPortsTable;
+  requests: RequestsTable;
+  request_lines: RequestLinesTable;
+  contracts: ContractsTable;
+  contract_lines: ContractLinesTable;
+  allocations: AllocationsTable;
+  port_allocations: PortAllocationsTable;
+  contract_changes: ContractChangesTable;
 }

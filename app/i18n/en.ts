@@ -1,9 +1,20 @@
 import type { MessageKey } from "./fr";
+import { inventoryEn } from "./areas/inventory";
+import { requestsEn } from "./areas/requests";
+import { approvalsEn } from "./areas/approvals";
 
 export const en: Record<MessageKey, string> = {
+  ...inventoryEn,
+  ...requestsEn,
+  ...approvalsEn,
   "app.name": "Colocation portal",
   "app.tagline": "Rack space, power and bandwidth, billed to the last franc.",
   "nav.dashboard": "Dashboard",
+  "nav.requests": "Requests",
+  "nav.services": "My services",
+  "nav.queue": "Requests",
+  "nav.sites": "Sites",
+  "nav.contracts": "Contracts",
   "nav.members": "Members",
   "nav.account": "My account",
   "nav.organisations": "Organisations",

@@ -1,8 +1,20 @@
+import { inventoryFr } from "./areas/inventory";
+import { requestsFr } from "./areas/requests";
+import { approvalsFr } from "./areas/approvals";
+
 /** French (default) messages. Every key here must exist in en.ts (the type checks it). */
 export const fr = {
+  ...inventoryFr,
+  ...requestsFr,
+  ...approvalsFr,
   "app.name": "Portail colocation",
   "app.tagline": "Espace baies, énergie et bande passante, facturés au franc près.",
   "nav.dashboard": "Tableau de bord",
+  "nav.requests": "Demandes",
+  "nav.services": "Mes services",
+  "nav.queue": "Demandes",
+  "nav.sites": "Sites",
+  "nav.contracts": "Contrats",
   "nav.members": "Membres",
   "nav.account": "Mon compte",
   "nav.organisations": "Organisations",

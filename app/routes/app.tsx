@@ -21,6 +21,8 @@ export default function TenantArea() {
   const tr = useT();
   const nav: { to: string; label: MessageKey; end?: boolean }[] = [
     { to: "/app", label: "nav.dashboard", end: true },
+    { to: "/app/requests", label: "nav.requests" },
+    { to: "/app/services", label: "nav.services" },
     { to: "/app/members", label: "nav.members" },
     { to: "/app/account", label: "nav.account" },
   ];

@@ -15,6 +15,9 @@ export default function OperatorArea() {
   const data = useLoaderData<typeof loader>();
   const tr = useT();
   const nav: { to: string; label: MessageKey }[] = [
+    { to: "/ops/requests", label: "nav.queue" },
+    { to: "/ops/sites", label: "nav.sites" },
+    { to: "/ops/contracts", label: "nav.contracts" },
     { to: "/ops/organisations", label: "nav.organisations" },
     ...(data.canReadAudit ? [{ to: "/ops/audit", label: "nav.audit" as const }] : []),
     { to: "/ops/outbox", label: "nav.outbox" },

@@ -7,3 +7,26 @@ export async function inTransaction<T>(fn: (trx: Trx) => Promise<T>): Promise<T>
 }
 
 export { getDb };
+
+class Rollback<T> extends Error {
+  constructor(readonly result: T) {
+    super("rollback");
+  }
+}
+
+/**
+ * Run a use-case that answers `{ ok: false, … }` for expected failures in one transaction, and roll
+ * the whole transaction back when it does: an expected failure writes nothing.
+ */
+export async function inTransactionOrRollback<T extends { ok: boolean }>(fn: (trx: Trx) => Promise<T>): Promise<T> {
+  try {
+    return await inTransaction(async (trx) => {
+      const result = await fn(trx);
+      if (!result.ok) throw new Rollback(result);
+      return result;
+    });
+  } catch (error) {
+    if (error instanceof Rollback) return error.result as T;
+    throw error;
+  }
+}

@@ -70,3 +70,31 @@ export function linkIn(text: string, prefix: string) {
   if (!match) throw new Error(`no ${prefix} link in:\n${text}`);
   return match[0];
 }
+
+/** The seeded site with this code and its racks (active first), for capacity tests. */
+export async function siteWithRacks(db: Kysely<Database>, code: string) {
+  const site = await db.selectFrom("sites").selectAll().where("code", "=", code).executeTakeFirstOrThrow();
+  const racks = await db
+    .selectFrom("racks as r")
+    .innerJoin("rooms as m", "m.id", "r.room_id")
+    .select(["r.id", "r.name", "r.height_u", "r.status", "r.power_capacity_w", "r.feed_a_capacity_w", "r.feed_b_capacity_w"])
+    .where("m.site_id", "=", site.id)
+    .orderBy("r.status")
+    .orderBy("r.name")
+    .execute();
+  return { site, racks };
+}
+
+/** A pending request written directly (the tenant UI path is tested elsewhere). */
+export async function createRequestRow(
+  db: Kysely<Database>,
+  opts: { orgId: string; siteId: string; createdBy?: string; lines: { kind: import("#db/schema").RequestableKind; quantity: number }[]; startOn?: string },
+) {
+  const request = await db
+    .insertInto("requests")
+    .values({ org_id: opts.orgId, site_id: opts.siteId, desired_start_on: opts.startOn ?? "2027-01-01", term_months: 12, notes: null, created_by: opts.createdBy ?? null })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await db.insertInto("request_lines").values(opts.lines.map((l) => ({ request_id: request.id, ...l }))).execute();
+  return request.id;
+}

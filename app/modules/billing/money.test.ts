@@ -1,0 +1,27 @@
+import { lineAmount, roundHalfUp, vatMinor } from "./money";
+
+test("round half-up, exactly", () => {
+  expect(roundHalfUp(5n, 10n)).toBe(1n);
+  expect(roundHalfUp(4n, 10n)).toBe(0n);
+  expect(roundHalfUp(15n, 10n)).toBe(2n);
+  expect(roundHalfUp(25n, 10n)).toBe(3n);
+  expect(roundHalfUp(-15n, 10n)).toBe(-2n);
+  expect(roundHalfUp(10n ** 30n + 5n, 10n)).toBe(10n ** 29n + 1n);
+});
+
+test("VAT on the subtotal, rounded half-up", () => {
+  // 18 % of 1 250 000 XOF
+  expect(vatMinor(1_250_000, 1800)).toBe(225_000);
+  // 18.9 % of 333 XAF = 62.937 → 63
+  expect(vatMinor(333, 1890)).toBe(63);
+  // 16 % of USD 12.53 (1253 cents) = 200.48 → 200 cents
+  expect(vatMinor(1253, 1600)).toBe(200);
+  // exactly half a minor unit rounds up: 18 % of 25 = 4.5 → 5
+  expect(vatMinor(25, 1800)).toBe(5);
+  expect(vatMinor(1_000_000, 1800, true)).toBe(0);
+});
+
+test("line amounts stay integers and refuse to overflow silently", () => {
+  expect(lineAmount(18_000, 10)).toBe(180_000);
+  expect(() => lineAmount(Number.MAX_SAFE_INTEGER, 2)).toThrow(RangeError);
+});

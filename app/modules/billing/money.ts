@@ -1,0 +1,32 @@
+/**
+ * Money rules, in integer minor units only (no floating point anywhere):
+ * each line is rounded half-up to the minor unit; VAT is computed once on the subtotal, rounded
+ * half-up; total = subtotal + VAT. VAT rates are basis points (1890 = 18.9 %).
+ */
+
+/** round(numerator / denominator), halves away from zero, exact for any size. */
+export function roundHalfUp(numerator: bigint, denominator: bigint): bigint {
+  if (denominator <= 0n) throw new RangeError("denominator must be positive");
+  const negative = numerator < 0n;
+  const n = negative ? -numerator : numerator;
+  const q = (n * 2n + denominator) / (denominator * 2n);
+  return negative ? -q : q;
+}
+
+export function toSafeNumber(value: bigint): number {
+  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
+    throw new RangeError(`amount ${value} exceeds the safe integer range`);
+  }
+  return Number(value);
+}
+
+/** VAT on a subtotal at `rateBp` basis points, rounded half-up; 0 when exempt. */
+export function vatMinor(subtotalMinor: number, rateBp: number, exempt = false): number {
+  if (exempt) return 0;
+  return toSafeNumber(roundHalfUp(BigInt(subtotalMinor) * BigInt(rateBp), 10_000n));
+}
+
+/** price × quantity for an integer quantity. */
+export function lineAmount(unitPriceMinor: number, quantity: number): number {
+  return toSafeNumber(BigInt(unitPriceMinor) * BigInt(quantity));
+}

@@ -1,0 +1,246 @@
+import type { Trx } from "#db/types";
+import type { ProductKind } from "#db/schema";
+import { recordAudit, type Actor } from "~/modules/audit/audit.server";
+import { enqueueEmail } from "~/modules/email/outbox.server";
+import { capacityErrorOf, type CapacityError } from "~/modules/inventory/constraint-errors";
+import { halfRackUnits, type SpaceKind } from "~/modules/inventory/placement";
+import { isUuid } from "~/modules/orgs/organisations.server";
+import { t, type Locale } from "~/i18n";
+import { lineAmount } from "~/modules/billing/money";
+import { needsOf, shortRef } from "./requests.server";
+
+export interface ApprovalPlacement {
+  rackId: string;
+  kind: SpaceKind;
+  firstU: number;
+  lastU: number;
+  powerW: number;
+}
+
+export interface ApproveInput {
+  requestId: string;
+  startOn: string;
+  placements: ApprovalPlacement[];
+  portIds: string[];
+  actor: Actor;
+  baseUrl: string;
+}
+
+export type ApproveError =
+  | CapacityError
+  | "not_found"
+  | "not_pending"
+  | "org_not_verified"
+  | "placement_mismatch"
+  | "power_mismatch"
+  | "ports_mismatch"
+  | "wrong_site"
+  | "missing_price";
+
+/** Products whose prices a contract freezes even with no quantity: they are metered and billed later. */
+const METERED: ProductKind[] = ["energy_kwh", "bandwidth_overage_mbps", "remote_hands_hour"];
+
+/**
+ * Approve a request by assigning concrete resources. In one transaction: the contract with prices
+ * frozen from today's price list, its allocations and port allocations, the request marked
+ * approved, the audit entry and the tenant's e-mail. The database refuses any oversell (exclusion
+ * constraints, rack/site row locks in triggers); such a refusal comes back as an error value and
+ * the caller rolls the transaction back (`inTransactionOrRollback`), so a lost race writes nothing.
+ */
+export async function approveRequest(trx: Trx, input: ApproveInput): Promise<{ ok: true; contractId: string } | { ok: false; error: ApproveError }> {
+  if (!isUuid(input.requestId)) return { ok: false, error: "not_found" };
+  const request = await trx
+    .selectFrom("requests as r")
+    .innerJoin("organisations as o", "o.id", "r.org_id")
+    .innerJoin("sites as s", "s.id", "r.site_id")
+    .select(["r.id", "r.org_id", "r.site_id", "r.status", "r.term_months", "r.created_by", "o.status as org_status", "o.name as org_name", "s.name as site_name", "s.currency"])
+    .where("r.id", "=", input.requestId)
+    .forUpdate("r")
+    .executeTakeFirst();
+  if (!request) return { ok: false, error: "not_found" };
+  if (request.status !== "pending") return { ok: false, error: "not_pending" };
+  if (request.org_status !== "verified") return { ok: false, error: "org_not_verified" };
+
+  const lines = await trx.selectFrom("request_lines").select(["kind", "quantity"]).where("request_id", "=", request.id).execute();
+  const need = needsOf(lines);
+
+  // The assignment must match what was asked.
+  const count = (kind: SpaceKind) => input.placements.filter((p) => p.kind === kind);
+  const units = count("units").reduce((s, p) => s + (p.lastU - p.firstU + 1), 0);
+  if (count("full_rack").length !== need.fullRacks || count("half_rack").length !== need.halfRacks || units !== need.units) {
+    return { ok: false, error: "placement_mismatch" };
+  }
+  if (input.placements.reduce((s, p) => s + p.powerW, 0) !== need.powerW) return { ok: false, error: "power_mismatch" };
+  if (new Set(input.portIds).size !== need.ports || input.portIds.length !== need.ports) return { ok: false, error: "ports_mismatch" };
+
+  const rackIds = [...new Set(input.placements.map((p) => p.rackId))].sort();
+  const racks = rackIds.length && rackIds.every(isUuid)
+    ? await trx
+        .selectFrom("racks as r")
+        .innerJoin("rooms as m", "m.id", "r.room_id")
+        .select(["r.id", "r.name", "r.height_u", "m.site_id", "m.name as room_name"])
+        .where("r.id", "in", rackIds)
+        .execute()
+    : [];
+  if (racks.length !== rackIds.length || racks.some((r) => r.site_id !== request.site_id)) return { ok: false, error: "wrong_site" };
+  for (const p of input.placements) {
+    const rack = racks.find((r) => r.id === p.rackId)!;
+    if (p.kind === "half_rack" && p.lastU - p.firstU + 1 !== halfRackUnits(rack.height_u)) return { ok: false, error: "placement_mismatch" };
+  }
+  if (input.portIds.length) {
+    const ports = input.portIds.every(isUuid)
+      ? await trx.selectFrom("cross_connect_ports").select(["id", "site_id"]).where("id", "in", input.portIds).execute()
+      : [];
+    if (ports.length !== input.portIds.length || ports.some((p) => p.site_id !== request.site_id)) return { ok: false, error: "wrong_site" };
+  }
+
+  const products = await trx
+    .selectFrom("products")
+    .select(["id", "kind", "name_fr", "name_en", "unit_price_minor", "setup_fee_minor"])
+    .where("site_id", "=", request.site_id)
+    .where("is_active", "=", true)
+    .execute();
+  const frozen: { kind: ProductKind; quantity: number }[] = [
+    ...lines,
+    ...METERED.filter((k) => products.some((p) => p.kind === k)).map((kind) => ({ kind, quantity: 0 })),
+  ];
+  if (lines.some((l) => !products.some((p) => p.kind === l.kind))) return { ok: false, error: "missing_price" };
+
+  try {
+    const contract = await trx
+      .insertInto("contracts")
+      .values({
+        org_id: request.org_id,
+        site_id: request.site_id,
+        request_id: request.id,
+        start_on: input.startOn,
+        end_on: null,
+        term_months: request.term_months,
+        bandwidth_commit_mbps: need.bandwidthMbps,
+        approved_by: input.actor.id,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto("contract_lines")
+      .values(
+        frozen.map((l) => {
+          const p = products.find((x) => x.kind === l.kind)!;
+          return {
+            contract_id: contract.id,
+            product_id: p.id,
+            kind: l.kind,
+            name_fr: p.name_fr,
+            name_en: p.name_en,
+            quantity: l.quantity,
+            unit_price_minor: p.unit_price_minor,
+            setup_fee_minor: p.setup_fee_minor,
+            currency: request.currency,
+          };
+        }),
+      )
+      .execute();
+    // Insert in rack order so concurrent approvals take the rack locks in the same order.
+    for (const p of [...input.placements].sort((a, b) => a.rackId.localeCompare(b.rackId) || a.firstU - b.firstU)) {
+      await trx
+        .insertInto("allocations")
+        .values({
+          contract_id: contract.id,
+          org_id: request.org_id,
+          rack_id: p.rackId,
+          kind: p.kind,
+          first_u: p.firstU,
+          last_u: p.lastU,
+          start_on: input.startOn,
+          end_on: null,
+          power_w: p.powerW,
+        })
+        .execute();
+    }
+    for (const portId of [...input.portIds].sort()) {
+      await trx.insertInto("port_allocations").values({ contract_id: contract.id, org_id: request.org_id, port_id: portId, start_on: input.startOn, end_on: null }).execute();
+    }
+    await trx.updateTable("requests").set({ status: "approved", decided_by: input.actor.id, decided_at: new Date() }).where("id", "=", request.id).execute();
+    await recordAudit(trx, {
+      actor: input.actor,
+      action: "request.approved",
+      entityType: "request",
+      entityId: request.id,
+      orgId: request.org_id,
+      before: { status: "pending" },
+      after: { status: "approved", contract_id: contract.id, start_on: input.startOn, placements: input.placements, ports: input.portIds },
+    });
+
+    const requester = request.created_by
+      ? await trx.selectFrom("users").select(["email", "locale"]).where("id", "=", request.created_by).executeTakeFirst()
+      : undefined;
+    if (requester) {
+      const locale: Locale = requester.locale;
+      const monthlyMinor = frozen.reduce((s, l) => s + lineAmount(products.find((p) => p.kind === l.kind)!.unit_price_minor, l.quantity), 0);
+      await enqueueEmail(trx, {
+        to: requester.email,
+        locale,
+        message: {
+          template: "request_approved",
+          props: {
+            orgName: request.org_name,
+            siteName: request.site_name,
+            requestRef: shortRef(request.id),
+            startOn: input.startOn,
+            allocations: [
+              ...input.placements.map((p) => {
+                const rack = racks.find((r) => r.id === p.rackId)!;
+                return t(locale, "approvals.allocationLabel", { rack: rack.name, room: rack.room_name, first: p.firstU, last: p.lastU });
+              }),
+              ...(input.portIds.length ? [t(locale, "approvals.portsLabel", { count: input.portIds.length })] : []),
+            ],
+            monthlyMinor,
+            currency: request.currency,
+            url: `${input.baseUrl}/app/services/${contract.id}`,
+          },
+        },
+      });
+    }
+    return { ok: true, contractId: contract.id };
+  } catch (error) {
+    const code = capacityErrorOf(error);
+    if (code) return { ok: false, error: code };
+    throw error;
+  }
+}
+
+/** Reject a pending request with a reason the tenant will read. */
+export async function rejectRequest(
+  trx: Trx,
+  input: { requestId: string; reason: string; actor: Actor; baseUrl: string },
+): Promise<{ ok: true } | { ok: false; error: "not_found" | "not_pending" }> {
+  if (!isUuid(input.requestId)) return { ok: false, error: "not_found" };
+  const request = await trx
+    .selectFrom("requests as r")
+    .innerJoin("organisations as o", "o.id", "r.org_id")
+    .innerJoin("sites as s", "s.id", "r.site_id")
+    .leftJoin("users as u", "u.id", "r.created_by")
+    .select(["r.id", "r.status", "r.org_id", "o.name as org_name", "s.name as site_name", "u.email", "u.locale"])
+    .where("r.id", "=", input.requestId)
+    .forUpdate("r")
+    .executeTakeFirst();
+  if (!request) return { ok: false, error: "not_found" };
+  if (request.status !== "pending") return { ok: false, error: "not_pending" };
+  await trx
+    .updateTable("requests")
+    .set({ status: "rejected", rejection_reason: input.reason, decided_by: input.actor.id, decided_at: new Date() })
+    .where("id", "=", request.id)
+    .execute();
+  await recordAudit(trx, { actor: input.actor, action: "request.rejected", entityType: "request", entityId: request.id, orgId: request.org_id, before: { status: "pending" }, after: { status: "rejected", reason: input.reason } });
+  if (request.email && request.locale) {
+    await enqueueEmail(trx, {
+      to: request.email,
+      locale: request.locale,
+      message: {
+        template: "request_rejected",
+        props: { orgName: request.org_name, siteName: request.site_name, requestRef: shortRef(request.id), reason: input.reason, url: `${input.baseUrl}/app/requests/${request.id}` },
+      },
+    });
+  }
+  return { ok: true };
+}

@@ -1,0 +1,200 @@
+import { sql } from "kysely";
+import type { Executor, Trx } from "#db/types";
+import { recordAudit, type Actor } from "~/modules/audit/audit.server";
+import { isUuid } from "~/modules/orgs/organisations.server";
+import { lineAmount } from "~/modules/billing/money";
+
+type Scope = { orgId: string } | { operator: true };
+
+export async function listContracts(db: Executor, scope: Scope & { status?: "active" | "terminated" }) {
+  let query = db
+    .selectFrom("contracts as c")
+    .innerJoin("sites as s", "s.id", "c.site_id")
+    .innerJoin("organisations as o", "o.id", "c.org_id")
+    .select([
+      "c.id",
+      "c.org_id",
+      "c.status",
+      "c.start_on",
+      "c.end_on",
+      "c.term_months",
+      "c.bandwidth_commit_mbps",
+      "s.code as site_code",
+      "s.name as site_name",
+      "s.currency",
+      "o.name as org_name",
+      (eb) =>
+        eb
+          .selectFrom("contract_lines as l")
+          .whereRef("l.contract_id", "=", "c.id")
+          .select(sql<number>`coalesce(sum(l.unit_price_minor * l.quantity), 0)`.as("m"))
+          .as("monthly_minor"),
+      (eb) =>
+        eb
+          .selectFrom("contract_changes as ch")
+          .whereRef("ch.contract_id", "=", "c.id")
+          .where("ch.status", "=", "pending")
+          .select(eb.fn.countAll<number>().as("n"))
+          .as("pending_changes"),
+    ])
+    .orderBy("c.start_on", "desc");
+  if ("orgId" in scope) query = query.where("c.org_id", "=", scope.orgId);
+  if (scope.status) query = query.where("c.status", "=", scope.status);
+  return (await query.execute()).map((c) => ({ ...c, monthly_minor: Number(c.monthly_minor) }));
+}
+
+/** One contract with frozen lines, rack and port allocations and change requests; scoped like every tenant query. */
+export async function getContract(db: Executor, scope: Scope, contractId: string) {
+  if (!isUuid(contractId)) return undefined;
+  let query = db
+    .selectFrom("contracts as c")
+    .innerJoin("sites as s", "s.id", "c.site_id")
+    .innerJoin("organisations as o", "o.id", "c.org_id")
+    .select([
+      "c.id",
+      "c.org_id",
+      "c.site_id",
+      "c.request_id",
+      "c.status",
+      "c.start_on",
+      "c.end_on",
+      "c.term_months",
+      "c.bandwidth_commit_mbps",
+      "c.created_at",
+      "s.code as site_code",
+      "s.name as site_name",
+      "s.currency",
+      "s.vat_rate_bp",
+      "s.time_zone",
+      "o.name as org_name",
+      "o.is_vat_exempt",
+    ])
+    .where("c.id", "=", contractId);
+  if ("orgId" in scope) query = query.where("c.org_id", "=", scope.orgId);
+  const contract = await query.executeTakeFirst();
+  if (!contract) return undefined;
+  const [lines, allocations, ports, changes] = await Promise.all([
+    db.selectFrom("contract_lines").select(["kind", "name_fr", "name_en", "quantity", "unit_price_minor", "setup_fee_minor", "currency"]).where("contract_id", "=", contract.id).orderBy("kind").execute(),
+    db
+      .selectFrom("allocations as a")
+      .innerJoin("racks as r", "r.id", "a.rack_id")
+      .innerJoin("rooms as m", "m.id", "r.room_id")
+      .select(["a.id", "a.kind", "a.first_u", "a.last_u", "a.power_w", "a.start_on", "a.end_on", "r.id as rack_id", "r.name as rack_name", "r.height_u", "m.name as room_name"])
+      .where("a.contract_id", "=", contract.id)
+      .orderBy("r.name")
+      .execute(),
+    db
+      .selectFrom("port_allocations as pa")
+      .innerJoin("cross_connect_ports as p", "p.id", "pa.port_id")
+      .innerJoin("rooms as m", "m.id", "p.room_id")
+      .select(["pa.id", "p.name", "p.media", "m.name as room_name", "pa.start_on", "pa.end_on"])
+      .where("pa.contract_id", "=", contract.id)
+      .execute(),
+    db.selectFrom("contract_changes").selectAll().where("contract_id", "=", contract.id).orderBy("requested_at", "desc").execute(),
+  ]);
+  const monthlyMinor = lines.reduce((s, l) => s + lineAmount(l.unit_price_minor, l.quantity), 0);
+  return { ...contract, lines, allocations, ports, changes, monthlyMinor };
+}
+
+/** The other tenants' blocks in the racks a contract uses, anonymised, for the tenant's elevation. */
+export async function rackNeighbours(db: Executor, contract: { id: string; allocations: { rack_id: string }[] }) {
+  const rackIds = [...new Set(contract.allocations.map((a) => a.rack_id))];
+  if (rackIds.length === 0) return [];
+  return db
+    .selectFrom("allocations")
+    .select(["rack_id", "first_u", "last_u"])
+    .where("rack_id", "in", rackIds)
+    .where("contract_id", "<>", contract.id)
+    .where((eb) => eb.or([eb("end_on", "is", null), eb("end_on", ">=", eb.fn<string>("current_date", []))]))
+    .execute();
+}
+
+export type ChangeError = "not_found" | "not_active" | "already_pending" | "end_before_start";
+
+/** A tenant asks to terminate a contract at a date (last day of service). */
+export async function requestTermination(
+  trx: Trx,
+  input: { orgId: string; contractId: string; endOn: string; details?: string; actor: Actor },
+): Promise<{ ok: true; changeId: string } | { ok: false; error: ChangeError }> {
+  if (!isUuid(input.contractId)) return { ok: false, error: "not_found" };
+  const contract = await trx.selectFrom("contracts").select(["id", "status", "start_on"]).where("id", "=", input.contractId).where("org_id", "=", input.orgId).forUpdate().executeTakeFirst();
+  if (!contract) return { ok: false, error: "not_found" };
+  if (contract.status !== "active") return { ok: false, error: "not_active" };
+  if (input.endOn < contract.start_on) return { ok: false, error: "end_before_start" };
+  const pending = await trx.selectFrom("contract_changes").select("id").where("contract_id", "=", contract.id).where("kind", "=", "termination").where("status", "=", "pending").executeTakeFirst();
+  if (pending) return { ok: false, error: "already_pending" };
+  const change = await trx
+    .insertInto("contract_changes")
+    .values({ contract_id: contract.id, org_id: input.orgId, kind: "termination", requested_end_on: input.endOn, details: input.details ?? null, requested_by: input.actor.id })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, { actor: input.actor, action: "contract.termination_requested", entityType: "contract", entityId: contract.id, orgId: input.orgId, after: { end_on: input.endOn } });
+  return { ok: true, changeId: change.id };
+}
+
+/** Pending change requests, oldest first, for the operators. */
+export async function pendingChanges(db: Executor) {
+  return db
+    .selectFrom("contract_changes as ch")
+    .innerJoin("contracts as c", "c.id", "ch.contract_id")
+    .innerJoin("organisations as o", "o.id", "ch.org_id")
+    .innerJoin("sites as s", "s.id", "c.site_id")
+    .select(["ch.id", "ch.contract_id", "ch.kind", "ch.requested_end_on", "ch.details", "ch.requested_at", "o.name as org_name", "s.code as site_code"])
+    .where("ch.status", "=", "pending")
+    .orderBy("ch.requested_at")
+    .execute();
+}
+
+/**
+ * An operator applies a termination: the contract ends on `endOn` (last day of service), and every
+ * allocation of the contract ends then too, so its units, power, bandwidth and ports are free for
+ * the days after.
+ */
+export async function applyTermination(
+  trx: Trx,
+  input: { changeId: string; endOn: string; actor: Actor; note?: string },
+): Promise<{ ok: true } | { ok: false; error: ChangeError }> {
+  if (!isUuid(input.changeId)) return { ok: false, error: "not_found" };
+  const change = await trx.selectFrom("contract_changes").selectAll().where("id", "=", input.changeId).where("kind", "=", "termination").forUpdate().executeTakeFirst();
+  if (!change || change.status !== "pending") return { ok: false, error: change ? "not_active" : "not_found" };
+  const contract = await trx.selectFrom("contracts").select(["id", "start_on", "end_on", "status"]).where("id", "=", change.contract_id).forUpdate().executeTakeFirstOrThrow();
+  if (input.endOn < contract.start_on) return { ok: false, error: "end_before_start" };
+  await trx.updateTable("contracts").set({ end_on: input.endOn, status: "terminated" }).where("id", "=", contract.id).execute();
+  for (const table of ["allocations", "port_allocations"] as const) {
+    await trx
+      .updateTable(table)
+      .set({ end_on: input.endOn })
+      .where("contract_id", "=", contract.id)
+      .where((eb) => eb.or([eb("end_on", "is", null), eb("end_on", ">", input.endOn)]))
+      .execute();
+  }
+  await trx
+    .updateTable("contract_changes")
+    .set({ status: "applied", decided_by: input.actor.id, decided_at: new Date(), decision_note: input.note ?? null })
+    .where("id", "=", change.id)
+    .execute();
+  await recordAudit(trx, {
+    actor: input.actor,
+    action: "contract.terminated",
+    entityType: "contract",
+    entityId: contract.id,
+    orgId: change.org_id,
+    before: { status: contract.status, end_on: contract.end_on },
+    after: { status: "terminated", end_on: input.endOn },
+  });
+  return { ok: true };
+}
+
+export async function rejectChange(trx: Trx, input: { changeId: string; actor: Actor; note: string }) {
+  if (!isUuid(input.changeId)) return false;
+  const row = await trx
+    .updateTable("contract_changes")
+    .set({ status: "rejected", decided_by: input.actor.id, decided_at: new Date(), decision_note: input.note })
+    .where("id", "=", input.changeId)
+    .where("status", "=", "pending")
+    .returning(["contract_id", "org_id"])
+    .executeTakeFirst();
+  if (!row) return false;
+  await recordAudit(trx, { actor: input.actor, action: "contract.change_rejected", entityType: "contract", entityId: row.contract_id, orgId: row.org_id, after: { note: input.note } });
+  return true;
+}
