@@ -4,6 +4,7 @@ import type { Executor, Trx } from "#db/types";
 import { hashPassword } from "~/modules/auth/password.server";
 import { SITES } from "./reference";
 import { DEMO_OPERATORS, DEMO_ORGS, DEMO_PASSWORD } from "./demo";
+import { seedDemoContracts } from "./demo-contracts";
 
 export interface SeedOptions {
   /** Also write the demo organisations and users (never in production). */
@@ -21,6 +22,9 @@ export interface SeedResult {
   organisations: number;
   users: number;
   memberships: number;
+  ports: number;
+  contracts: number;
+  requests: number;
   demo: boolean;
 }
 
@@ -58,10 +62,16 @@ export async function seed(db: Kysely<Database>, opts: SeedOptions): Promise<See
       organisations: 0,
       users: 0,
       memberships: 0,
+      ports: 0,
+      contracts: 0,
+      requests: 0,
       demo: opts.demo,
     };
     await seedReference(trx, result);
-    if (opts.demo) await seedDemo(trx, result);
+    if (opts.demo) {
+      await seedDemo(trx, result);
+      await seedDemoContracts(trx, result);
+    }
     return result;
   });
 }
@@ -98,6 +108,22 @@ async function seedReference(trx: Trx, result: SeedResult) {
             .where("name", "=", room.name)
             .executeTakeFirstOrThrow()
         ).id;
+
+      if (room.ports) {
+        const ports = Array.from({ length: room.ports }, (_, i) => ({
+          site_id: siteId,
+          room_id: roomId,
+          name: `MMR-${String(i + 1).padStart(2, "0")}`,
+          media: i % 4 === 3 ? ("cat6" as const) : ("smf" as const),
+        }));
+        const insertedPorts = await trx
+          .insertInto("cross_connect_ports")
+          .values(ports)
+          .onConflict((oc) => oc.columns(["site_id", "name"]).doNothing())
+          .returning("id")
+          .execute();
+        result.ports += insertedPorts.length;
+      }
 
       if (room.racks.length > 0) {
         const insertedRacks = await trx

@@ -24,6 +24,8 @@ export interface SeedRoom {
   name: string;
   kind: "data_hall" | "meet_me_room";
   racks: SeedRack[];
+  /** Cross-connect ports of a meet-me room, named MMR-01, MMR-02… */
+  ports?: number;
 }
 
 export interface SeedProduct {
@@ -147,7 +149,7 @@ export const SITES: readonly SeedSite[] = [
           rack("B06", 47, 10, "maintenance"),
         ],
       },
-      { name: "Salle de rencontre opérateurs (MMR)", kind: "meet_me_room", racks: [] },
+      { name: "Salle de rencontre opérateurs (MMR)", kind: "meet_me_room", racks: [], ports: 24 },
     ],
     products: priceList({
       rack_unit: 15_000,
@@ -189,7 +191,7 @@ export const SITES: readonly SeedSite[] = [
         kind: "data_hall",
         racks: [rack("B01", 47, 8), rack("B02", 47, 8), rack("B03", 47, 10), rack("B04", 42, 6)],
       },
-      { name: "Salle de rencontre opérateurs (MMR)", kind: "meet_me_room", racks: [] },
+      { name: "Salle de rencontre opérateurs (MMR)", kind: "meet_me_room", racks: [], ports: 16 },
     ],
     // USD cents.
     products: priceList({
@@ -230,7 +232,7 @@ export const SITES: readonly SeedSite[] = [
           rack("A08", 47, 6),
         ],
       },
-      { name: "Salle de rencontre opérateurs (MMR)", kind: "meet_me_room", racks: [] },
+      { name: "Salle de rencontre opérateurs (MMR)", kind: "meet_me_room", racks: [], ports: 8 },
     ],
     products: priceList({
       rack_unit: 16_000,

@@ -32,7 +32,10 @@ try {
     `${r.rooms} rooms`,
     `${r.racks} racks`,
     `${r.products} products`,
-    ...(demo ? [`${r.organisations} organisations`, `${r.users} users`, `${r.memberships} memberships`] : []),
+    `${r.ports} cross-connect ports`,
+    ...(demo
+      ? [`${r.organisations} organisations`, `${r.users} users`, `${r.memberships} memberships`, `${r.contracts} contracts`, `${r.requests} requests`]
+      : []),
   ].join(", ");
   console.log(`Seed complete (reference data${demo ? " + demo accounts" : ", no demo accounts"}). Created: ${created}.`);
   if (Object.entries(r).every(([k, v]) => k === "demo" || v === 0)) console.log("Everything was already in place.");

@@ -19,7 +19,7 @@ const ALL_KINDS = [
   "remote_hands_hour",
 ];
 
-const TABLES = ["sites", "rooms", "racks", "products", "organisations", "users", "memberships"] as const;
+const TABLES = ["sites", "rooms", "racks", "products", "organisations", "users", "memberships", "cross_connect_ports", "contracts", "allocations", "requests"] as const;
 
 async function counts(db: Kysely<Database>) {
   const out: Record<string, number> = {};
@@ -52,9 +52,11 @@ describe("seed with demo data", () => {
   it("is idempotent: a second run creates nothing and leaves identical counts", () => {
     expect(second).toEqual(first);
     expect(secondResult).toEqual({
-      sites: 0, rooms: 0, racks: 0, products: 0, organisations: 0, users: 0, memberships: 0, demo: true,
+      sites: 0, rooms: 0, racks: 0, products: 0, organisations: 0, users: 0, memberships: 0, ports: 0, contracts: 0, requests: 0, demo: true,
     });
     expect(first.sites).toBe(3);
+    expect(first.contracts).toBe(6);
+    expect(first.cross_connect_ports).toBe(48);
     expect(first.users).toBe(DEMO_ACCOUNTS.length);
   });
 
@@ -207,11 +209,40 @@ describe("seed in production", () => {
     const result = await seed(t.db, { demo: false });
     expect(result).toMatchObject({ sites: 3, organisations: 0, users: 0, memberships: 0, demo: false });
     const c = await counts(t.db);
-    expect(c).toMatchObject({ sites: 3, organisations: 0, users: 0, memberships: 0 });
+    expect(c).toMatchObject({ sites: 3, organisations: 0, users: 0, memberships: 0, contracts: 0, requests: 0 });
     expect(c.products).toBe(3 * ALL_KINDS.length);
   });
 
   it("refuses a production override passed in explicitly", async () => {
     await expect(seed(t.db, { demo: true, nodeEnv: "production" })).rejects.toThrow(/never seeded in production/);
+  });
+});
+
+describe("demo contracts", () => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await createTestDb();
+    await seed(t.db, { demo: true, nodeEnv: "test" });
+  });
+  afterAll(() => t.cleanup());
+
+  it("leave one request pending and one rejected, and Brazzaville close to full in power", async () => {
+    const statuses = await t.db.selectFrom("requests").select("status").execute();
+    expect(statuses.filter((r) => r.status === "pending")).toHaveLength(1);
+    expect(statuses.filter((r) => r.status === "rejected")).toHaveLength(1);
+    const bzv = await t.db
+      .selectFrom("racks as r")
+      .innerJoin("rooms as m", "m.id", "r.room_id")
+      .innerJoin("sites as s", "s.id", "m.site_id")
+      .leftJoin("allocations as a", "a.rack_id", "r.id")
+      .select(["r.id", "r.power_capacity_w", "r.feed_a_capacity_w", "r.feed_b_capacity_w", "a.power_w"])
+      .where("s.code", "=", "BZV")
+      .where("r.status", "=", "active")
+      .execute();
+    const usable = new Map(bzv.map((r) => [r.id, Math.min(r.power_capacity_w, r.feed_a_capacity_w, r.feed_b_capacity_w)]));
+    const total = [...usable.values()].reduce((a, b) => a + b, 0);
+    const committed = bzv.reduce((s, r) => s + (r.power_w ?? 0), 0);
+    expect(committed / total).toBeGreaterThan(0.85);
+    expect(committed).toBeLessThanOrEqual(total);
   });
 });
