@@ -2,12 +2,14 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from "k
 import * as m0600 from "./migrations/2026_11_23_0600_identity";
 import * as m0610 from "./migrations/2026_11_23_0610_sites_inventory";
 import * as m0700 from "./migrations/2026_11_23_0700_requests_contracts";
+import * as m0800 from "./migrations/2026_11_23_0800_metering";
 
 /** The migrations, in order. Add new files here; never edit one that has landed. */
 const migrations: Record<string, Migration> = {
   "2026_11_23_0600_identity": m0600,
   "2026_11_23_0610_sites_inventory": m0610,
   "2026_11_23_0700_requests_contracts": m0700,
+  "2026_11_23_0800_metering": m0800,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

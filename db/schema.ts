@@ -274,6 +274,47 @@ export interface ContractChangesTable {
   decision_note: string | null;
 }
 
+export type Metric = "energy_kwh" | "power_w" | "bw_in_mbps" | "bw_out_mbps";
+
+export interface MetersTable {
+  id: Generated<string>;
+  site_id: string;
+  external_id: string;
+  kind: "power" | "bandwidth";
+  description: string | null;
+  created_at: CreatedAt;
+}
+
+export interface MeterAttachmentsTable {
+  id: Generated<string>;
+  meter_id: string;
+  contract_id: string;
+  attached_on: DateOnly;
+  detached_on: DateOnly | null;
+  during: GeneratedAlways<string>;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  site_id: string;
+  name: string;
+  scopes: ColumnType<string[], string[], string[]>;
+  token_hash: string;
+  token_prefix: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface SamplesTable {
+  meter_id: string;
+  metric: Metric;
+  at: ColumnType<Date, Date | string, never>;
+  /** numeric(20,6), returned as a string such as "15234.250000" */
+  value: ColumnType<string, string | number, never>;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -296,4 +337,8 @@ export interface Database {
   allocations: AllocationsTable;
   port_allocations: PortAllocationsTable;
   contract_changes: ContractChangesTable;
+  meters: MetersTable;
+  meter_attachments: MeterAttachmentsTable;
+  api_tokens: ApiTokensTable;
+  samples: SamplesTable;
 }

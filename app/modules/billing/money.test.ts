@@ -25,3 +25,16 @@ test("line amounts stay integers and refuse to overflow silently", () => {
   expect(lineAmount(18_000, 10)).toBe(180_000);
   expect(() => lineAmount(Number.MAX_SAFE_INTEGER, 2)).toThrow(RangeError);
 });
+
+test("decimal quantities are priced exactly", async () => {
+  const { priceTimesDecimal, decimalToMicros } = await import("./money");
+  expect(decimalToMicros("87.5")).toBe(87_500_000n);
+  expect(decimalToMicros("15234.250000")).toBe(15_234_250_000n);
+  // 12.5 Mbps over commit at 27 000 XOF/Mbps
+  expect(priceTimesDecimal(27_000, "12.5")).toBe(337_500);
+  // 0.3 kWh at USD 0.22 = 6.6 cents → 7
+  expect(priceTimesDecimal(22, "0.3")).toBe(7);
+  // 0.25 kWh at 22 cents = 5.5 → 6 (half-up)
+  expect(priceTimesDecimal(22, "0.25")).toBe(6);
+  expect(() => decimalToMicros("-1")).toThrow(RangeError);
+});

@@ -30,3 +30,17 @@ export function vatMinor(subtotalMinor: number, rateBp: number, exempt = false):
 export function lineAmount(unitPriceMinor: number, quantity: number): number {
   return toSafeNumber(BigInt(unitPriceMinor) * BigInt(quantity));
 }
+
+const SCALE = 1_000_000n;
+
+/** A non-negative decimal string ("87.5", "0.000001") as an integer count of millionths. */
+export function decimalToMicros(value: string): bigint {
+  const m = value.trim().match(/^(\d+)(?:\.(\d{0,6})\d*)?$/);
+  if (!m) throw new RangeError(`not a non-negative decimal: ${value}`);
+  return BigInt(m[1]) * SCALE + BigInt((m[2] ?? "").padEnd(6, "0"));
+}
+
+/** price per unit (minor units) × a decimal quantity ("12.345678"), rounded half-up to the minor unit. */
+export function priceTimesDecimal(unitPriceMinor: number, quantity: string): number {
+  return toSafeNumber(roundHalfUp(BigInt(unitPriceMinor) * decimalToMicros(quantity), SCALE));
+}

@@ -1,0 +1,153 @@
+import { sql } from "kysely";
+import type { Executor } from "#db/types";
+
+/**
+ * Usage aggregation, computed by the database over the samples (never a month of samples in
+ * JavaScript). Every function takes the meters to read and a period [from, to) of instants; a
+ * billing month is a calendar month in the site's time zone (`monthPeriod`).
+ *
+ * - Energy: the sum of positive deltas between consecutive `energy_kwh` readings of each meter,
+ *   counting a reading whose later neighbour falls in the period (the last reading before the
+ *   period is the starting point, so nothing is lost between months). A drop is a counter reset:
+ *   the reading after it counts from zero. Arrival order does not matter: readings are ordered by
+ *   their instant.
+ * - Bandwidth, 95th percentile: per 5-minute instant, max(in, out) of each meter, summed over the
+ *   contract's meters; sorted ascending, the billed rate is the value at 1-based position
+ *   ceil(0.95 × N) — computed with integers, (95·N + 99) div 100.
+ */
+
+export interface Period {
+  from: Date;
+  to: Date;
+}
+
+/** The month `YYYY-MM` in a time zone, as instants: [first day 00:00 local, next month's first day 00:00 local). */
+export async function monthPeriod(db: Executor, month: string, timeZone: string): Promise<Period> {
+  const { rows } = await sql<{ from: Date; to: Date }>`
+    SELECT (${`${month}-01`}::date)::timestamp AT TIME ZONE ${timeZone} AS "from",
+           ((${`${month}-01`}::date + interval '1 month')::date)::timestamp AT TIME ZONE ${timeZone} AS "to"
+  `.execute(db);
+  return rows[0];
+}
+
+export async function energyKwh(db: Executor, meterIds: string[], period: Period): Promise<string> {
+  if (meterIds.length === 0) return "0";
+  const { rows } = await sql<{ kwh: string }>`
+    WITH readings AS (
+      SELECT s.meter_id, s.at, s.value
+        FROM samples s
+       WHERE s.meter_id = ANY(${meterIds}::uuid[]) AND s.metric = 'energy_kwh'
+         AND s.at >= ${period.from} AND s.at < ${period.to}
+      UNION ALL
+      SELECT before.meter_id, before.at, before.value
+        FROM unnest(${meterIds}::uuid[]) AS m(id)
+        CROSS JOIN LATERAL (
+          SELECT s.meter_id, s.at, s.value FROM samples s
+           WHERE s.meter_id = m.id AND s.metric = 'energy_kwh' AND s.at < ${period.from}
+           ORDER BY s.at DESC LIMIT 1
+        ) before
+    ), deltas AS (
+      SELECT at, value, lag(value) OVER (PARTITION BY meter_id ORDER BY at) AS previous FROM readings
+    )
+    SELECT coalesce(sum(CASE WHEN previous IS NULL THEN 0 WHEN value >= previous THEN value - previous ELSE value END), 0)::text AS kwh
+      FROM deltas WHERE at >= ${period.from}
+  `.execute(db);
+  return rows[0].kwh;
+}
+
+/** Energy per local day of the period, for the chart. */
+export async function energyByDay(db: Executor, meterIds: string[], period: Period, timeZone: string) {
+  if (meterIds.length === 0) return [];
+  const { rows } = await sql<{ day: string; kwh: string }>`
+    WITH readings AS (
+      SELECT s.meter_id, s.at, s.value FROM samples s
+       WHERE s.meter_id = ANY(${meterIds}::uuid[]) AND s.metric = 'energy_kwh' AND s.at >= ${period.from} AND s.at < ${period.to}
+      UNION ALL
+      SELECT before.meter_id, before.at, before.value
+        FROM unnest(${meterIds}::uuid[]) AS m(id)
+        CROSS JOIN LATERAL (
+          SELECT s.meter_id, s.at, s.value FROM samples s
+           WHERE s.meter_id = m.id AND s.metric = 'energy_kwh' AND s.at < ${period.from}
+           ORDER BY s.at DESC LIMIT 1
+        ) before
+    ), deltas AS (
+      SELECT at, value, lag(value) OVER (PARTITION BY meter_id ORDER BY at) AS previous FROM readings
+    )
+    SELECT to_char(at AT TIME ZONE ${timeZone}, 'YYYY-MM-DD') AS day,
+           sum(CASE WHEN previous IS NULL THEN 0 WHEN value >= previous THEN value - previous ELSE value END)::text AS kwh
+      FROM deltas WHERE at >= ${period.from}
+     GROUP BY 1 ORDER BY 1
+  `.execute(db);
+  return rows;
+}
+
+export interface Percentile95 {
+  /** Billed rate in Mbps (decimal string), null without samples. */
+  p95: string | null;
+  /** Number of 5-minute samples in the period. */
+  samples: number;
+  /** Samples strictly above `commitMbps`. */
+  aboveCommit: number;
+}
+
+export async function percentile95(db: Executor, meterIds: string[], period: Period, commitMbps = 0): Promise<Percentile95> {
+  if (meterIds.length === 0) return { p95: null, samples: 0, aboveCommit: 0 };
+  const { rows } = await sql<{ p95: string | null; n: number; above: number }>`
+    WITH per_meter AS (
+      SELECT meter_id, at, max(value) AS v FROM samples
+       WHERE meter_id = ANY(${meterIds}::uuid[]) AND metric IN ('bw_in_mbps', 'bw_out_mbps')
+         AND at >= ${period.from} AND at < ${period.to}
+       GROUP BY meter_id, at
+    ), per_instant AS (
+      SELECT at, sum(v) AS v FROM per_meter GROUP BY at
+    ), ranked AS (
+      SELECT v, row_number() OVER (ORDER BY v) AS position, count(*) OVER () AS n FROM per_instant
+    )
+    SELECT (SELECT v::text FROM ranked WHERE position = (n * 95 + 99) / 100) AS p95,
+           (SELECT count(*) FROM per_instant)::int8 AS n,
+           (SELECT count(*) FROM per_instant WHERE v > ${commitMbps})::int8 AS above
+  `.execute(db);
+  return { p95: rows[0].p95, samples: rows[0].n, aboveCommit: rows[0].above };
+}
+
+/** Peak and average power draw (W) over the period. */
+export async function powerStats(db: Executor, meterIds: string[], period: Period) {
+  if (meterIds.length === 0) return { peakW: null, averageW: null };
+  const { rows } = await sql<{ peak: string | null; average: string | null }>`
+    WITH per_instant AS (
+      SELECT at, sum(value) AS w FROM samples
+       WHERE meter_id = ANY(${meterIds}::uuid[]) AND metric = 'power_w' AND at >= ${period.from} AND at < ${period.to}
+       GROUP BY at
+    )
+    SELECT max(w)::text AS peak, round(avg(w), 1)::text AS average FROM per_instant
+  `.execute(db);
+  return { peakW: rows[0].peak, averageW: rows[0].average };
+}
+
+/** Hourly series for charts (a month is ~720 points, not 8,640): bandwidth max in/out, power max. */
+export async function hourlySeries(db: Executor, meterIds: string[], period: Period) {
+  if (meterIds.length === 0) return [];
+  const { rows } = await sql<{ hour: Date; in_mbps: string | null; out_mbps: string | null; power_w: string | null }>`
+    WITH per_instant AS (
+      SELECT at, metric, sum(value) AS v FROM samples
+       WHERE meter_id = ANY(${meterIds}::uuid[]) AND metric IN ('bw_in_mbps', 'bw_out_mbps', 'power_w')
+         AND at >= ${period.from} AND at < ${period.to}
+       GROUP BY at, metric
+    )
+    SELECT date_trunc('hour', at) AS hour,
+           max(v) FILTER (WHERE metric = 'bw_in_mbps')::text AS in_mbps,
+           max(v) FILTER (WHERE metric = 'bw_out_mbps')::text AS out_mbps,
+           max(v) FILTER (WHERE metric = 'power_w')::text AS power_w
+      FROM per_instant GROUP BY 1 ORDER BY 1
+  `.execute(db);
+  return rows;
+}
+
+/** Burst budget: how many 5-minute samples of the month may exceed the commit before the 95th percentile does. */
+export function burstBudget(monthSlots: number, aboveSoFar: number) {
+  const allowed = Math.floor((monthSlots * 5) / 100);
+  return { allowed, used: aboveSoFar, remaining: Math.max(0, allowed - aboveSoFar) };
+}
+
+/** Number of 5-minute slots in a period (8,640 in a 30-day month). */
+export const fiveMinuteSlots = (period: Period) => Math.round((period.to.getTime() - period.from.getTime()) / 300_000);
