@@ -26,7 +26,7 @@ export function parseInt8(value: string): number {
 }
 
 export function pgPool(connectionString: string, max = 10) {
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString,
     max,
     types: {
@@ -37,6 +37,10 @@ export function pgPool(connectionString: string, max = 10) {
       }) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle connection the server closes (restart, failover) must not crash the process;
+  // the pool replaces it on next use.
+  pool.on("error", (error) => console.error(`[db] idle connection lost: ${error.message}`));
+  return pool;
 }
 
 const pgliteParsers = {
@@ -110,6 +114,11 @@ export function getDb(): Promise<Kysely<Database>> {
 /** Tests and scripts set the handle explicitly (a cloned PGlite, a test database). */
 export function setDb(db: Kysely<Database>) {
   g.__portalDb = Promise.resolve(db);
+}
+
+/** Forget the process-wide handle if it is `db` (a test closing its own database). */
+export async function forgetDb(db: Kysely<Database>) {
+  if (g.__portalDb && (await g.__portalDb) === db) g.__portalDb = undefined;
 }
 
 export async function closeDb() {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import pg from "pg";
 import type { PGlite } from "@electric-sql/pglite";
-import { openPglite, pgKysely, pgliteKysely, setDb, closeDb } from "#db/client.server";
+import { forgetDb, openPglite, pgKysely, pgliteKysely, setDb } from "#db/client.server";
 import { migrateToLatest } from "#db/migrate.server";
 import type { Database } from "#db/schema";
 
@@ -46,7 +46,8 @@ export async function createTestDb(): Promise<TestDb> {
     return {
       db,
       async cleanup() {
-        await closeDb();
+        await forgetDb(db);
+        await db.destroy();
         const admin = new pg.Client({ connectionString: adminUrl });
         await admin.connect();
         await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -58,5 +59,11 @@ export async function createTestDb(): Promise<TestDb> {
   const client = (await (await base).clone()) as PGlite;
   const db = pgliteKysely(client);
   setDb(db);
-  return { db, cleanup: () => closeDb() };
+  return {
+    db,
+    async cleanup() {
+      await forgetDb(db);
+      await db.destroy();
+    },
+  };
 }

@@ -21,6 +21,22 @@ export interface Period {
   to: Date;
 }
 
+/** A meter read over its own window (a meter re-attached mid-month counts only its days). */
+export interface MeterWindow {
+  id: string;
+  from: Date;
+  to: Date;
+}
+
+/** Meter ids read over the whole period, or explicit windows; as one SQL `windows(id, f, t)` source. */
+function windowsOf(meters: string[] | MeterWindow[], period: Period) {
+  const list: MeterWindow[] = meters.map((m) => (typeof m === "string" ? { id: m, from: period.from, to: period.to } : m));
+  return {
+    empty: list.length === 0,
+    sql: sql`unnest(${list.map((w) => w.id)}::uuid[], ${list.map((w) => w.from.toISOString())}::timestamptz[], ${list.map((w) => w.to.toISOString())}::timestamptz[]) AS w(id, f, t)`,
+  };
+}
+
 /** The month `YYYY-MM` in a time zone, as instants: [first day 00:00 local, next month's first day 00:00 local). */
 export async function monthPeriod(db: Executor, month: string, timeZone: string): Promise<Period> {
   const { rows } = await sql<{ from: Date; to: Date }>`
@@ -30,52 +46,45 @@ export async function monthPeriod(db: Executor, month: string, timeZone: string)
   return rows[0];
 }
 
-export async function energyKwh(db: Executor, meterIds: string[], period: Period): Promise<string> {
-  if (meterIds.length === 0) return "0";
-  const { rows } = await sql<{ kwh: string }>`
-    WITH readings AS (
-      SELECT s.meter_id, s.at, s.value
-        FROM samples s
-       WHERE s.meter_id = ANY(${meterIds}::uuid[]) AND s.metric = 'energy_kwh'
-         AND s.at >= ${period.from} AND s.at < ${period.to}
+/** Energy readings in each meter's window, plus the last reading before it, with their predecessor. */
+const energyDeltas = (windows: ReturnType<typeof windowsOf>) => sql`
+    readings AS (
+      SELECT s.meter_id, s.at, s.value, w.f
+        FROM ${windows.sql}
+        JOIN samples s ON s.meter_id = w.id AND s.metric = 'energy_kwh' AND s.at >= w.f AND s.at < w.t
       UNION ALL
-      SELECT before.meter_id, before.at, before.value
-        FROM unnest(${meterIds}::uuid[]) AS m(id)
+      SELECT before.meter_id, before.at, before.value, w.f
+        FROM ${windows.sql}
         CROSS JOIN LATERAL (
           SELECT s.meter_id, s.at, s.value FROM samples s
-           WHERE s.meter_id = m.id AND s.metric = 'energy_kwh' AND s.at < ${period.from}
+           WHERE s.meter_id = w.id AND s.metric = 'energy_kwh' AND s.at < w.f
            ORDER BY s.at DESC LIMIT 1
         ) before
     ), deltas AS (
-      SELECT at, value, lag(value) OVER (PARTITION BY meter_id ORDER BY at) AS previous FROM readings
-    )
-    SELECT coalesce(sum(CASE WHEN previous IS NULL THEN 0 WHEN value >= previous THEN value - previous ELSE value END), 0)::text AS kwh
-      FROM deltas WHERE at >= ${period.from}
+      SELECT at, f, CASE WHEN lag(value) OVER m IS NULL THEN 0
+                         WHEN value >= lag(value) OVER m THEN value - lag(value) OVER m
+                         ELSE value END AS kwh
+        FROM readings WINDOW m AS (PARTITION BY meter_id ORDER BY at)
+    )`;
+
+export async function energyKwh(db: Executor, meters: string[] | MeterWindow[], period: Period): Promise<string> {
+  const windows = windowsOf(meters, period);
+  if (windows.empty) return "0";
+  const { rows } = await sql<{ kwh: string }>`
+    WITH ${energyDeltas(windows)}
+    SELECT coalesce(sum(kwh), 0)::text AS kwh FROM deltas WHERE at >= f
   `.execute(db);
   return rows[0].kwh;
 }
 
 /** Energy per local day of the period, for the chart. */
-export async function energyByDay(db: Executor, meterIds: string[], period: Period, timeZone: string) {
-  if (meterIds.length === 0) return [];
+export async function energyByDay(db: Executor, meters: string[] | MeterWindow[], period: Period, timeZone: string) {
+  const windows = windowsOf(meters, period);
+  if (windows.empty) return [];
   const { rows } = await sql<{ day: string; kwh: string }>`
-    WITH readings AS (
-      SELECT s.meter_id, s.at, s.value FROM samples s
-       WHERE s.meter_id = ANY(${meterIds}::uuid[]) AND s.metric = 'energy_kwh' AND s.at >= ${period.from} AND s.at < ${period.to}
-      UNION ALL
-      SELECT before.meter_id, before.at, before.value
-        FROM unnest(${meterIds}::uuid[]) AS m(id)
-        CROSS JOIN LATERAL (
-          SELECT s.meter_id, s.at, s.value FROM samples s
-           WHERE s.meter_id = m.id AND s.metric = 'energy_kwh' AND s.at < ${period.from}
-           ORDER BY s.at DESC LIMIT 1
-        ) before
-    ), deltas AS (
-      SELECT at, value, lag(value) OVER (PARTITION BY meter_id ORDER BY at) AS previous FROM readings
-    )
-    SELECT to_char(at AT TIME ZONE ${timeZone}, 'YYYY-MM-DD') AS day,
-           sum(CASE WHEN previous IS NULL THEN 0 WHEN value >= previous THEN value - previous ELSE value END)::text AS kwh
-      FROM deltas WHERE at >= ${period.from}
+    WITH ${energyDeltas(windows)}
+    SELECT to_char(at AT TIME ZONE ${timeZone}, 'YYYY-MM-DD') AS day, sum(kwh)::text AS kwh
+      FROM deltas WHERE at >= f
      GROUP BY 1 ORDER BY 1
   `.execute(db);
   return rows;
@@ -90,14 +99,15 @@ export interface Percentile95 {
   aboveCommit: number;
 }
 
-export async function percentile95(db: Executor, meterIds: string[], period: Period, commitMbps = 0): Promise<Percentile95> {
-  if (meterIds.length === 0) return { p95: null, samples: 0, aboveCommit: 0 };
+export async function percentile95(db: Executor, meters: string[] | MeterWindow[], period: Period, commitMbps = 0): Promise<Percentile95> {
+  const windows = windowsOf(meters, period);
+  if (windows.empty) return { p95: null, samples: 0, aboveCommit: 0 };
   const { rows } = await sql<{ p95: string | null; n: number; above: number }>`
     WITH per_meter AS (
-      SELECT meter_id, at, max(value) AS v FROM samples
-       WHERE meter_id = ANY(${meterIds}::uuid[]) AND metric IN ('bw_in_mbps', 'bw_out_mbps')
-         AND at >= ${period.from} AND at < ${period.to}
-       GROUP BY meter_id, at
+      SELECT s.meter_id, s.at, max(s.value) AS v
+        FROM ${windows.sql}
+        JOIN samples s ON s.meter_id = w.id AND s.metric IN ('bw_in_mbps', 'bw_out_mbps') AND s.at >= w.f AND s.at < w.t
+       GROUP BY s.meter_id, s.at
     ), per_instant AS (
       SELECT at, sum(v) AS v FROM per_meter GROUP BY at
     ), ranked AS (
@@ -111,28 +121,31 @@ export async function percentile95(db: Executor, meterIds: string[], period: Per
 }
 
 /** Peak and average power draw (W) over the period. */
-export async function powerStats(db: Executor, meterIds: string[], period: Period) {
-  if (meterIds.length === 0) return { peakW: null, averageW: null };
+export async function powerStats(db: Executor, meters: string[] | MeterWindow[], period: Period) {
+  const windows = windowsOf(meters, period);
+  if (windows.empty) return { peakW: null, averageW: null };
   const { rows } = await sql<{ peak: string | null; average: string | null }>`
     WITH per_instant AS (
-      SELECT at, sum(value) AS w FROM samples
-       WHERE meter_id = ANY(${meterIds}::uuid[]) AND metric = 'power_w' AND at >= ${period.from} AND at < ${period.to}
-       GROUP BY at
+      SELECT s.at, sum(s.value) AS watts
+        FROM ${windows.sql}
+        JOIN samples s ON s.meter_id = w.id AND s.metric = 'power_w' AND s.at >= w.f AND s.at < w.t
+       GROUP BY s.at
     )
-    SELECT max(w)::text AS peak, round(avg(w), 1)::text AS average FROM per_instant
+    SELECT max(watts)::text AS peak, round(avg(watts), 1)::text AS average FROM per_instant
   `.execute(db);
   return { peakW: rows[0].peak, averageW: rows[0].average };
 }
 
 /** Hourly series for charts (a month is ~720 points, not 8,640): bandwidth max in/out, power max. */
-export async function hourlySeries(db: Executor, meterIds: string[], period: Period) {
-  if (meterIds.length === 0) return [];
+export async function hourlySeries(db: Executor, meters: string[] | MeterWindow[], period: Period) {
+  const windows = windowsOf(meters, period);
+  if (windows.empty) return [];
   const { rows } = await sql<{ hour: Date; in_mbps: string | null; out_mbps: string | null; power_w: string | null }>`
     WITH per_instant AS (
-      SELECT at, metric, sum(value) AS v FROM samples
-       WHERE meter_id = ANY(${meterIds}::uuid[]) AND metric IN ('bw_in_mbps', 'bw_out_mbps', 'power_w')
-         AND at >= ${period.from} AND at < ${period.to}
-       GROUP BY at, metric
+      SELECT s.at, s.metric, sum(s.value) AS v
+        FROM ${windows.sql}
+        JOIN samples s ON s.meter_id = w.id AND s.metric IN ('bw_in_mbps', 'bw_out_mbps', 'power_w') AND s.at >= w.f AND s.at < w.t
+       GROUP BY s.at, s.metric
     )
     SELECT date_trunc('hour', at) AS hour,
            max(v) FILTER (WHERE metric = 'bw_in_mbps')::text AS in_mbps,
