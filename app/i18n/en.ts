@@ -2,11 +2,15 @@ import type { MessageKey } from "./fr";
 import { inventoryEn } from "./areas/inventory";
 import { requestsEn } from "./areas/requests";
 import { approvalsEn } from "./areas/approvals";
+import { meteringOpsEn } from "./areas/metering-ops";
+import { usageEn } from "./areas/usage";
 
 export const en: Record<MessageKey, string> = {
   ...inventoryEn,
   ...requestsEn,
   ...approvalsEn,
+  ...meteringOpsEn,
+  ...usageEn,
   "app.name": "Colocation portal",
   "app.tagline": "Rack space, power and bandwidth, billed to the last franc.",
   "nav.dashboard": "Dashboard",
@@ -15,6 +19,8 @@ export const en: Record<MessageKey, string> = {
   "nav.queue": "Requests",
   "nav.sites": "Sites",
   "nav.contracts": "Contracts",
+  "nav.usage": "Usage",
+  "nav.metering": "Metering",
   "nav.members": "Members",
   "nav.account": "My account",
   "nav.organisations": "Organisations",

@@ -1,12 +1,16 @@
 import { inventoryFr } from "./areas/inventory";
 import { requestsFr } from "./areas/requests";
 import { approvalsFr } from "./areas/approvals";
+import { meteringOpsFr } from "./areas/metering-ops";
+import { usageFr } from "./areas/usage";
 
 /** French (default) messages. Every key here must exist in en.ts (the type checks it). */
 export const fr = {
   ...inventoryFr,
   ...requestsFr,
   ...approvalsFr,
+  ...meteringOpsFr,
+  ...usageFr,
   "app.name": "Portail colocation",
   "app.tagline": "Espace baies, énergie et bande passante, facturés au franc près.",
   "nav.dashboard": "Tableau de bord",
@@ -15,6 +19,8 @@ export const fr = {
   "nav.queue": "Demandes",
   "nav.sites": "Sites",
   "nav.contracts": "Contrats",
+  "nav.usage": "Consommation",
+  "nav.metering": "Comptage",
   "nav.members": "Membres",
   "nav.account": "Mon compte",
   "nav.organisations": "Organisations",

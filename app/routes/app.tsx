@@ -23,6 +23,7 @@ export default function TenantArea() {
     { to: "/app", label: "nav.dashboard", end: true },
     { to: "/app/requests", label: "nav.requests" },
     { to: "/app/services", label: "nav.services" },
+    { to: "/app/usage", label: "nav.usage" },
     { to: "/app/members", label: "nav.members" },
     { to: "/app/account", label: "nav.account" },
   ];

@@ -18,6 +18,7 @@ export default function OperatorArea() {
     { to: "/ops/requests", label: "nav.queue" },
     { to: "/ops/sites", label: "nav.sites" },
     { to: "/ops/contracts", label: "nav.contracts" },
+    { to: "/ops/metering", label: "nav.metering" },
     { to: "/ops/organisations", label: "nav.organisations" },
     ...(data.canReadAudit ? [{ to: "/ops/audit", label: "nav.audit" as const }] : []),
     { to: "/ops/outbox", label: "nav.outbox" },

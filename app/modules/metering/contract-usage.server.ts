@@ -1,0 +1,115 @@
+import { sql } from "kysely";
+import type { Executor } from "#db/types";
+import { getContract } from "~/modules/requests/contracts.server";
+import { priceTimesDecimal, decimalToMicros, roundHalfUp } from "~/modules/billing/money";
+import { contractMeters } from "./meters.server";
+import { burstBudget, energyByDay, energyKwh, fiveMinuteSlots, hourlySeries, monthPeriod, percentile95, powerStats, type MeterWindow, type Period } from "./usage.server";
+
+type Scope = { orgId: string } | { operator: true };
+
+/** `YYYY-MM` of an instant in a time zone. */
+export function monthOf(instant: Date, timeZone: string) {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit" }).format(instant).slice(0, 7);
+}
+
+export const isMonth = (value: unknown): value is string => typeof value === "string" && /^\d{4}-(0[1-9]|1[0-2])$/.test(value);
+
+/** Scale a decimal quantity by elapsed → total time (for month-end projections), exact to the micro-unit. */
+function project(decimal: string, elapsedMs: number, totalMs: number): string {
+  if (elapsedMs <= 0) return "0";
+  const micros = roundHalfUp(decimalToMicros(decimal) * BigInt(totalMs), BigInt(elapsedMs));
+  const whole = micros / 1_000_000n;
+  const fraction = (micros % 1_000_000n).toString().padStart(6, "0");
+  return `${whole}.${fraction}`;
+}
+
+/**
+ * The usage of a contract over a month of the site's calendar: bandwidth against the commit with the
+ * 95th percentile (running, month to date) and the burst budget; power against the commit; energy
+ * per day; and what the month will cost in overage and energy at this pace, from the contract's
+ * frozen prices. Scoped like every tenant query: another organisation's contract is undefined.
+ */
+export async function contractUsage(db: Executor, scope: Scope, contractId: string, month: string, now = new Date()) {
+  const contract = await getContract(db, scope, contractId);
+  if (!contract) return undefined;
+  const period = await monthPeriod(db, month, contract.time_zone);
+  const meters = await contractMeters(db, contract.id, period, contract.time_zone);
+  const windows = (kind: "power" | "bandwidth"): MeterWindow[] => meters.filter((m) => m.kind === kind).map((m) => ({ id: m.id, from: m.from, to: m.to }));
+  const price = (kind: string) => contract.lines.find((l) => l.kind === kind);
+  const commitMbps = contract.bandwidth_commit_mbps;
+  const commitW = (price("power_commit_kw")?.quantity ?? 0) * 1000;
+
+  const elapsed: Period = { from: period.from, to: new Date(Math.min(Math.max(now.getTime(), period.from.getTime()), period.to.getTime())) };
+  const inProgress = now < period.to;
+  const bw = await percentile95(db, windows("bandwidth"), period, commitMbps);
+  const overagePrice = price("bandwidth_overage_mbps")?.unit_price_minor ?? 0;
+  const overMbps = bw.p95 !== null && decimalToMicros(bw.p95) > BigInt(commitMbps) * 1_000_000n ? microsToDecimal(decimalToMicros(bw.p95) - BigInt(commitMbps) * 1_000_000n) : "0";
+  const kwh = await energyKwh(db, windows("power"), period);
+  const energyPrice = price("energy_kwh")?.unit_price_minor ?? 0;
+  const projectedKwh = inProgress ? project(kwh, elapsed.to.getTime() - period.from.getTime(), period.to.getTime() - period.from.getTime()) : kwh;
+
+  return {
+    contract,
+    month,
+    period,
+    inProgress,
+    meters: meters.map((m) => ({ id: m.id, externalId: m.external_id, kind: m.kind })),
+    bandwidth: {
+      commitMbps,
+      p95Mbps: bw.p95,
+      samples: bw.samples,
+      burst: burstBudget(fiveMinuteSlots(period), bw.aboveCommit),
+      overMbps,
+      overagePriceMinor: overagePrice,
+      overageMinor: priceTimesDecimal(overagePrice, overMbps),
+    },
+    power: { commitW, ...(await powerStats(db, windows("power"), period)) },
+    energy: {
+      kwh,
+      projectedKwh,
+      priceMinor: energyPrice,
+      costMinor: priceTimesDecimal(energyPrice, kwh),
+      projectedCostMinor: priceTimesDecimal(energyPrice, projectedKwh),
+      byDay: await energyByDay(db, windows("power"), period, contract.time_zone),
+    },
+    series: (await hourlySeries(db, meters.map((m) => ({ id: m.id, from: m.from, to: m.to })), period)).map((r) => ({
+      hour: r.hour,
+      inMbps: r.in_mbps === null ? null : Number(r.in_mbps),
+      outMbps: r.out_mbps === null ? null : Number(r.out_mbps),
+      powerW: r.power_w === null ? null : Number(r.power_w),
+    })),
+  };
+}
+
+function microsToDecimal(micros: bigint) {
+  return `${micros / 1_000_000n}.${(micros % 1_000_000n).toString().padStart(6, "0")}`;
+}
+
+/** The raw samples of a contract's meters for a month, as CSV lines (meter,metric,at,value), streamed in pages. */
+export async function* contractSamplesCsv(db: Executor, scope: Scope, contractId: string, month: string) {
+  const contract = await getContract(db, scope, contractId);
+  if (!contract) return;
+  const period = await monthPeriod(db, month, contract.time_zone);
+  const meters = await contractMeters(db, contract.id, period, contract.time_zone);
+  yield "meter,metric,at,value\n";
+  for (const m of meters) {
+    // Keyset pages over the primary key (meter, metric, at) order: (at, metric) after the last row.
+    let cursor: { at: Date; metric: string } | undefined;
+    for (;;) {
+      let query = db
+        .selectFrom("samples")
+        .select(["metric", "at", "value"])
+        .where("meter_id", "=", m.id)
+        .where("at", ">=", m.from)
+        .where("at", "<", m.to)
+        .orderBy("at")
+        .orderBy("metric")
+        .limit(5000);
+      if (cursor) query = query.where(sql<boolean>`(at, metric) > (${cursor.at}::timestamptz, ${cursor.metric}::text)`);
+      const rows = await query.execute();
+      if (rows.length === 0) break;
+      yield rows.map((r) => `${m.external_id},${r.metric},${r.at.toISOString()},${r.value}\n`).join("");
+      cursor = rows[rows.length - 1];
+    }
+  }
+}
