@@ -5,12 +5,15 @@ import { hashPassword } from "~/modules/auth/password.server";
 import { SITES } from "./reference";
 import { DEMO_OPERATORS, DEMO_ORGS, DEMO_PASSWORD } from "./demo";
 import { seedDemoContracts } from "./demo-contracts";
+import { seedDemoUsage } from "./demo-usage";
 
 export interface SeedOptions {
   /** Also write the demo organisations and users (never in production). */
   demo: boolean;
   /** Defaults to process.env.NODE_ENV (read directly: env() caches its first answer). */
   nodeEnv?: string;
+  /** The instant demo usage runs up to (default: now). */
+  now?: Date;
 }
 
 /** Rows this run created, per table. A second run over the same database returns zeros. */
@@ -25,6 +28,7 @@ export interface SeedResult {
   ports: number;
   contracts: number;
   requests: number;
+  samples: number;
   demo: boolean;
 }
 
@@ -65,12 +69,14 @@ export async function seed(db: Kysely<Database>, opts: SeedOptions): Promise<See
       ports: 0,
       contracts: 0,
       requests: 0,
+      samples: 0,
       demo: opts.demo,
     };
     await seedReference(trx, result);
     if (opts.demo) {
       await seedDemo(trx, result);
       await seedDemoContracts(trx, result);
+      await seedDemoUsage(trx, result, opts.now);
     }
     return result;
   });

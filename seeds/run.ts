@@ -34,7 +34,7 @@ try {
     `${r.products} products`,
     `${r.ports} cross-connect ports`,
     ...(demo
-      ? [`${r.organisations} organisations`, `${r.users} users`, `${r.memberships} memberships`, `${r.contracts} contracts`, `${r.requests} requests`]
+      ? [`${r.organisations} organisations`, `${r.users} users`, `${r.memberships} memberships`, `${r.contracts} contracts`, `${r.requests} requests`, `${r.samples} usage samples`]
       : []),
   ].join(", ");
   console.log(`Seed complete (reference data${demo ? " + demo accounts" : ", no demo accounts"}). Created: ${created}.`);

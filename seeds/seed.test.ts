@@ -52,7 +52,7 @@ describe("seed with demo data", () => {
   it("is idempotent: a second run creates nothing and leaves identical counts", () => {
     expect(second).toEqual(first);
     expect(secondResult).toEqual({
-      sites: 0, rooms: 0, racks: 0, products: 0, organisations: 0, users: 0, memberships: 0, ports: 0, contracts: 0, requests: 0, demo: true,
+      sites: 0, rooms: 0, racks: 0, products: 0, organisations: 0, users: 0, memberships: 0, ports: 0, contracts: 0, requests: 0, samples: 0, demo: true,
     });
     expect(first.sites).toBe(3);
     expect(first.contracts).toBe(6);
@@ -244,5 +244,39 @@ describe("demo contracts", () => {
     const committed = bzv.reduce((s, r) => s + (r.power_w ?? 0), 0);
     expect(committed / total).toBeGreaterThan(0.85);
     expect(committed).toBeLessThanOrEqual(total);
+  });
+});
+
+describe("demo usage", () => {
+  it("is realistic: a daily pattern, a counter reset, and a burst above the commit last month", async () => {
+    const { synthesize } = await import("./demo-usage");
+    const from = new Date("2026-10-01T00:00:00Z");
+    const to = new Date("2026-11-01T00:00:00Z");
+    const { power, bandwidth } = synthesize({
+      seed: 1,
+      timeZone: "Africa/Lome",
+      from,
+      to,
+      powerCommitW: 2000,
+      bandwidthCommitMbps: 50,
+      counterStartKwh: 100,
+      counterResetAt: new Date("2026-10-10T00:00:00Z"),
+      burst: { from: new Date("2026-10-18T00:00:00Z"), to: new Date("2026-10-20T12:00:00Z") },
+    });
+    expect(bandwidth.filter((s) => s.metric === "bw_in_mbps")).toHaveLength(31 * 288);
+    expect(power.filter((s) => s.metric === "energy_kwh")).toHaveLength(31 * 96);
+    // 95th percentile of max(in, out) per instant, above the 50 Mbps commit because of the burst.
+    const perInstant = new Map<number, number>();
+    for (const s of bandwidth) perInstant.set(s.at.getTime(), Math.max(perInstant.get(s.at.getTime()) ?? 0, Number(s.value)));
+    const sorted = [...perInstant.values()].sort((a, b) => a - b);
+    expect(sorted[Math.ceil((sorted.length * 95) / 100) - 1]).toBeGreaterThan(50);
+    // Without the burst, traffic stays under the commit.
+    expect(sorted.filter((v) => v > 50).length).toBe(720);
+    // The counter drops once (the reset) and otherwise only grows.
+    const energy = power.filter((s) => s.metric === "energy_kwh").map((s) => Number(s.value));
+    expect(energy.slice(1).filter((v, i) => v < energy[i])).toHaveLength(1);
+    // Afternoons draw more than nights.
+    const watts = (hour: number) => power.filter((s) => s.metric === "power_w" && s.at.getUTCHours() === hour).reduce((a, s) => a + Number(s.value), 0);
+    expect(watts(14)).toBeGreaterThan(watts(2));
   });
 });
