@@ -96,19 +96,6 @@ export async function getContract(db: Executor, scope: Scope, contractId: string
   return { ...contract, lines, allocations, ports, changes, monthlyMinor };
 }
 
-/** The other tenants' blocks in the racks a contract uses, anonymised, for the tenant's elevation. */
-export async function rackNeighbours(db: Executor, contract: { id: string; allocations: { rack_id: string }[] }) {
-  const rackIds = [...new Set(contract.allocations.map((a) => a.rack_id))];
-  if (rackIds.length === 0) return [];
-  return db
-    .selectFrom("allocations")
-    .select(["rack_id", "first_u", "last_u"])
-    .where("rack_id", "in", rackIds)
-    .where("contract_id", "<>", contract.id)
-    .where((eb) => eb.or([eb("end_on", "is", null), eb("end_on", ">=", eb.fn<string>("current_date", []))]))
-    .execute();
-}
-
 export type ChangeError = "not_found" | "not_active" | "already_pending" | "end_before_start";
 
 /** A tenant asks to terminate a contract at a date (last day of service). */
@@ -197,4 +184,21 @@ export async function rejectChange(trx: Trx, input: { changeId: string; actor: A
   if (!row) return false;
   await recordAudit(trx, { actor: input.actor, action: "contract.change_rejected", entityType: "contract", entityId: row.contract_id, orgId: row.org_id, after: { note: input.note } });
   return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Added for the tenant's contract page (app/routes/app.services.$contractId.tsx).
+
+/** The other tenants' blocks in the racks a contract uses (current and future), anonymised, for the tenant's elevation. */
+export async function rackNeighbours(db: Executor, contract: { id: string; allocations: { rack_id: string }[] }) {
+  const rackIds = [...new Set(contract.allocations.map((a) => a.rack_id))];
+  if (rackIds.length === 0) return [];
+  return db
+    .selectFrom("allocations")
+    .select(["rack_id", "first_u", "last_u"])
+    .where("rack_id", "in", rackIds)
+    .where("contract_id", "<>", contract.id)
+    .where((eb) => eb.or([eb("end_on", "is", null), eb("end_on", ">=", sql<string>`current_date`)]))
+    .orderBy("first_u")
+    .execute();
 }

@@ -1,0 +1,67 @@
+import type { Quote } from "~/modules/requests/quote";
+import { useFormat, useT } from "./i18n";
+
+type Totals = Pick<Quote, "monthlyMinor" | "setupMinor" | "subtotalMinor" | "vatMinor" | "totalMinor" | "monthlyTotalMinor">;
+
+/**
+ * The totals of a quote (a request's live quote, or a contract's frozen lines): monthly recurring,
+ * one-time setup, first-month subtotal, VAT at the site's rate (or the exemption mention), total of
+ * the first month, then each later month VAT included. Amounts are integer minor units.
+ */
+export function QuoteSummary({
+  quote,
+  currency,
+  vatRateBp,
+  exempt,
+  variant = "request",
+}: {
+  quote: Totals;
+  currency: string;
+  vatRateBp: number;
+  exempt: boolean;
+  /** "contract": recurring first, setup as a one-time note, VAT on the monthly amount. */
+  variant?: "request" | "contract";
+}) {
+  const tr = useT();
+  const format = useFormat();
+  const money = (minor: number) => format.money(minor, currency);
+  const rate = format.number(vatRateBp / 10000, { style: "percent", maximumFractionDigits: 2 });
+  const vatLabel = exempt ? tr("requests.quote.vatExempt") : tr("requests.quote.vat", { rate });
+
+  if (variant === "contract") {
+    const monthlyVat = quote.monthlyTotalMinor - quote.monthlyMinor;
+    return (
+      <dl className="quote">
+        <dt>{tr("requests.quote.monthly")}</dt>
+        <dd>{money(quote.monthlyMinor)}</dd>
+        <dt>{vatLabel}</dt>
+        <dd>{money(monthlyVat)}</dd>
+        <dt className="quote-total">{tr("requests.contract.monthlyTotal")}</dt>
+        <dd className="quote-total">{money(quote.monthlyTotalMinor)}</dd>
+        {quote.setupMinor > 0 ? (
+          <>
+            <dt className="quote-once">{tr("requests.contract.setupOnce")}</dt>
+            <dd className="quote-once">{money(quote.setupMinor)}</dd>
+          </>
+        ) : null}
+      </dl>
+    );
+  }
+
+  return (
+    <dl className="quote">
+      <dt>{tr("requests.quote.monthly")}</dt>
+      <dd>{money(quote.monthlyMinor)}</dd>
+      <dt>{tr("requests.quote.setup")}</dt>
+      <dd>{money(quote.setupMinor)}</dd>
+      <dt className="quote-sub">{tr("requests.quote.subtotal")}</dt>
+      <dd className="quote-sub">{money(quote.subtotalMinor)}</dd>
+      <dt>{vatLabel}</dt>
+      <dd>{money(quote.vatMinor)}</dd>
+      <dt className="quote-total">{tr("requests.quote.total")}</dt>
+      <dd className="quote-total">{money(quote.totalMinor)}</dd>
+      <dt className="quote-then">{tr("requests.quote.thenMonthly")}</dt>
+      <dd className="quote-then">{money(quote.monthlyTotalMinor)}</dd>
+    </dl>
+  );
+}
