@@ -59,6 +59,7 @@ const failures: Record<CreateRequestError, { status: number; field?: string; key
   unknown_site: { status: 400, field: "siteId", key: "requests.error.unknown_site" },
   missing_price: { status: 409, key: "requests.error.missing_price" },
   power_without_space: { status: 400, field: "qty_power_commit_kw", key: "requests.error.power_without_space" },
+  start_in_past: { status: 400, field: "desiredStartOn", key: "requests.error.start_in_past" },
 };
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -101,6 +101,7 @@ const failures: Record<Exclude<ChangeError, "not_found">, { status: number; fiel
   not_active: { status: 409, key: "requests.error.not_active" },
   already_pending: { status: 409, key: "requests.error.already_pending" },
   end_before_start: { status: 400, field: "endOn", key: "requests.error.end_before_start" },
+  end_in_past: { status: 400, field: "endOn", key: "requests.error.end_in_past" },
 };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {

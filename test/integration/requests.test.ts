@@ -126,6 +126,7 @@ test("bad input is a 400 with a message beside each field, and nothing is writte
     [{ desiredStartOn: "2026-02-30" }, { desiredStartOn: "requests.error.date" }],
     [{ desiredStartOn: "demain" }, { desiredStartOn: "requests.error.date" }],
     [{ termMonths: "18" }, { termMonths: "error.invalidChoice" }],
+    [{ desiredStartOn: "2020-01-01" }, { desiredStartOn: "requests.error.start_in_past" }],
     [{ qty_rack_unit: "", qty_power_commit_kw: "2", qty_bandwidth_commit_mbps: "" }, { qty_power_commit_kw: "requests.error.power_without_space" }],
   ];
   for (const [change, errors] of cases) {

@@ -167,6 +167,8 @@ export const requestsFr = {
   "requests.terminate.confirm": "Demander la résiliation de ce contrat ?",
   "requests.terminate.sent": "Demande de résiliation envoyée. L'équipe du centre de données vous répondra.",
   "requests.terminate.pending": "Une demande de résiliation est en attente de traitement.",
+  "requests.error.start_in_past": "La date de début ne peut pas être passée.",
+  "requests.error.end_in_past": "La date de fin ne peut pas être passée.",
 } satisfies Record<string, string>;
 
 export const requestsEn: Record<keyof typeof requestsFr, string> = {
@@ -337,4 +339,6 @@ export const requestsEn: Record<keyof typeof requestsFr, string> = {
   "requests.terminate.confirm": "Request the termination of this contract?",
   "requests.terminate.sent": "Termination request sent. The data centre team will get back to you.",
   "requests.terminate.pending": "A termination request is waiting to be processed.",
+  "requests.error.start_in_past": "The start date cannot be in the past.",
+  "requests.error.end_in_past": "The end date cannot be in the past.",
 };

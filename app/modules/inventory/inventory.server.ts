@@ -1,3 +1,5 @@
+import { isUuid } from "~/utils/ids";
+import { dayIn } from "~/utils/dates";
 /**
  * The operator's inventory: capacity dashboards (read) and the edits of rooms, racks, ports, the
  * site uplink and the price list (write). Capacity numbers come from `capacity.server.ts`; the
@@ -14,14 +16,10 @@ import { siteBandwidth, sitePorts, siteRacks, type Period, type SiteRack } from 
 import { freeRuns } from "./placement";
 
 const SITE_CODE = /^[A-Za-z]{3}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const isUuid = (value: unknown): value is string => typeof value === "string" && UUID.test(value);
 
-/** Today's calendar date ("YYYY-MM-DD") in a site's time zone. */
-export function siteToday(timeZone: string, now = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
-}
+/** Today at the site (capacity views are "as of today" in the site's time zone). */
+export const siteToday = (timeZone: string, now = new Date()) => dayIn(timeZone, now);
 
 const todayPeriod = (timeZone: string, now?: Date): Period => {
   const today = siteToday(timeZone, now);

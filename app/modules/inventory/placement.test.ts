@@ -165,3 +165,14 @@ describe("placeRequest", () => {
     expect(placeRequest([rack("R1")], need({}))).toEqual({ placements: [], shortages: [] });
   });
 });
+
+test("the block of units goes to a rack that can carry the power on its own when one exists", () => {
+  const rack = (id: string, usableW: number, taken: { first: number; last: number }[] = []): RackState => ({
+    id, name: id, roomName: "Salle A", heightU: 42, status: "active", usableW, committedW: 0, taken,
+  });
+  // A04 has the tightest free run but only 6 kW; B03 can carry the 10 kW asked for.
+  const racks = [rack("A04", 6000, [{ first: 3, last: 42 }]), rack("B03", 10_000, [{ first: 11, last: 42 }])];
+  const { placements, shortages } = placeRequest(racks, { units: 2, halfRacks: 0, fullRacks: 0, powerW: 10_000 });
+  expect(shortages).toEqual([]);
+  expect(placements).toEqual([expect.objectContaining({ rackId: "B03", powerW: 10_000 })]);
+});

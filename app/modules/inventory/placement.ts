@@ -85,8 +85,12 @@ export function placeRequest(racks: RackState[], need: Need): { placements: Plac
   if (need.fullRacks > empty.length) shortages.push({ kind: "full_rack", needed: need.fullRacks, available: empty.length });
   for (const r of empty.slice(0, need.fullRacks)) take(r, "full_rack", 1, r.heightU);
 
-  const bestFit = (size: number) => {
-    // The smallest free run that holds `size` units, preferring racks that still have power headroom.
+  const claimed = new Map<string, number>();
+  const bestFit = (size: number, wantW: number) => {
+    // The smallest free run that holds `size` units, preferring racks that can carry `wantW` on
+    // their own, then racks with some power headroom.
+    const free = (r: (typeof state)[number]) => r.headroom - (claimed.get(r.id) ?? 0);
+    const rank = (r: (typeof state)[number]) => (wantW > 0 && free(r) >= wantW ? 2 : free(r) > 0 ? 1 : 0);
     let best: { rack: (typeof state)[number]; first: number; slack: number } | undefined;
     for (const rack of state) {
       if (rack.taken.some((t) => t.first === 1 && t.last === rack.heightU)) continue;
@@ -94,12 +98,10 @@ export function placeRequest(racks: RackState[], need: Need): { placements: Plac
         const len = run.last - run.first + 1;
         if (len < size) continue;
         const slack = len - size;
-        // Prefer racks with power headroom, then the tightest run, then more headroom.
         const better =
           !best ||
-          (rack.headroom > 0 && best.rack.headroom === 0) ||
-          ((rack.headroom > 0) === (best.rack.headroom > 0) &&
-            (slack < best.slack || (slack === best.slack && rack.headroom > best.rack.headroom)));
+          rank(rack) > rank(best.rack) ||
+          (rank(rack) === rank(best.rack) && (slack < best.slack || (slack === best.slack && free(rack) > free(best.rack))));
         if (better) best = { rack, first: run.first, slack };
       }
     }
@@ -132,7 +134,14 @@ export function placeRequest(racks: RackState[], need: Need): { placements: Plac
   }
 
   if (need.units > 0) {
-    const fit = bestFit(need.units);
+    // What the full and half racks placed above can carry is claimed first; the units should fit the rest.
+    let rest = need.powerW;
+    for (const rackId of new Set(placements.map((p) => p.rackId))) {
+      const share = Math.min(rest, state.find((r) => r.id === rackId)!.headroom);
+      claimed.set(rackId, share);
+      rest -= share;
+    }
+    const fit = bestFit(need.units, rest);
     if (fit) take(fit.rack, "units", fit.first, fit.first + need.units - 1);
     else {
       const largest = Math.max(0, ...state.flatMap((r) => freeRuns(r.heightU, r.taken).map((x) => x.last - x.first + 1)));

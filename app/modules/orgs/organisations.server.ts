@@ -1,11 +1,10 @@
 import type { Executor, Trx } from "#db/types";
 import type { OrgStatus } from "#db/schema";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
-import { z } from "zod";
 
-const uuid = z.uuid();
-/** Ids come from URLs: anything that is not a UUID is simply not found (never a database error). */
-export const isUuid = (value: unknown): value is string => uuid.safeParse(value).success;
+import { isUuid } from "~/utils/ids";
+
+export { isUuid };
 
 export async function getOrganisation(db: Executor, orgId: string) {
   if (!isUuid(orgId)) return undefined;

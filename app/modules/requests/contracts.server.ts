@@ -3,6 +3,7 @@ import type { Executor, Trx } from "#db/types";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
 import { isUuid } from "~/modules/orgs/organisations.server";
 import { lineAmount } from "~/modules/billing/money";
+import { dayIn } from "~/utils/dates";
 
 type Scope = { orgId: string } | { operator: true };
 
@@ -96,7 +97,7 @@ export async function getContract(db: Executor, scope: Scope, contractId: string
   return { ...contract, lines, allocations, ports, changes, monthlyMinor };
 }
 
-export type ChangeError = "not_found" | "not_active" | "already_pending" | "end_before_start";
+export type ChangeError = "not_found" | "not_active" | "already_pending" | "end_before_start" | "end_in_past";
 
 /** A tenant asks to terminate a contract at a date (last day of service). */
 export async function requestTermination(
@@ -104,10 +105,18 @@ export async function requestTermination(
   input: { orgId: string; contractId: string; endOn: string; details?: string; actor: Actor },
 ): Promise<{ ok: true; changeId: string } | { ok: false; error: ChangeError }> {
   if (!isUuid(input.contractId)) return { ok: false, error: "not_found" };
-  const contract = await trx.selectFrom("contracts").select(["id", "status", "start_on"]).where("id", "=", input.contractId).where("org_id", "=", input.orgId).forUpdate().executeTakeFirst();
+  const contract = await trx
+    .selectFrom("contracts as c")
+    .innerJoin("sites as s", "s.id", "c.site_id")
+    .select(["c.id", "c.status", "c.start_on", "s.time_zone"])
+    .where("c.id", "=", input.contractId)
+    .where("c.org_id", "=", input.orgId)
+    .forUpdate("c")
+    .executeTakeFirst();
   if (!contract) return { ok: false, error: "not_found" };
   if (contract.status !== "active") return { ok: false, error: "not_active" };
   if (input.endOn < contract.start_on) return { ok: false, error: "end_before_start" };
+  if (input.endOn < dayIn(contract.time_zone)) return { ok: false, error: "end_in_past" };
   const pending = await trx.selectFrom("contract_changes").select("id").where("contract_id", "=", contract.id).where("kind", "=", "termination").where("status", "=", "pending").executeTakeFirst();
   if (pending) return { ok: false, error: "already_pending" };
   const change = await trx

@@ -6,6 +6,7 @@ import { enqueueEmail } from "~/modules/email/outbox.server";
 import { isUuid } from "~/modules/orgs/organisations.server";
 import { checkAvailability } from "~/modules/inventory/capacity.server";
 import { t, type Locale } from "~/i18n";
+import { dayIn } from "~/utils/dates";
 import { quote, type PriceItem } from "./quote";
 import type { NewRequestInput } from "./schemas.server";
 
@@ -54,7 +55,7 @@ export async function availabilityFor(db: Executor, input: { siteId: string; des
   return checkAvailability(db, { siteId: input.siteId, period: termPeriod(input.desiredStartOn, input.termMonths), ...need });
 }
 
-export type CreateRequestError = "org_not_verified" | "no_lines" | "unknown_site" | "missing_price" | "power_without_space";
+export type CreateRequestError = "org_not_verified" | "no_lines" | "unknown_site" | "missing_price" | "power_without_space" | "start_in_past";
 
 /** A tenant submits a request; the team gets it in the queue, the tenant an acknowledgement. */
 export async function createRequest(
@@ -64,8 +65,9 @@ export async function createRequest(
   const org = await trx.selectFrom("organisations").select(["status", "name", "is_vat_exempt"]).where("id", "=", input.orgId).executeTakeFirstOrThrow();
   if (org.status !== "verified") return { ok: false, error: "org_not_verified" };
   if (input.lines.length === 0) return { ok: false, error: "no_lines" };
-  const site = await trx.selectFrom("sites").select(["id", "name", "vat_rate_bp"]).where("id", "=", input.siteId).executeTakeFirst();
+  const site = await trx.selectFrom("sites").select(["id", "name", "vat_rate_bp", "time_zone"]).where("id", "=", input.siteId).executeTakeFirst();
   if (!site) return { ok: false, error: "unknown_site" };
+  if (input.desiredStartOn < dayIn(site.time_zone)) return { ok: false, error: "start_in_past" };
   const priced = quote(input.lines, await sitePrices(trx, site.id), { rateBp: site.vat_rate_bp, exempt: org.is_vat_exempt });
   if (priced.missingPrices.length) return { ok: false, error: "missing_price" };
   const need = needsOf(input.lines);
