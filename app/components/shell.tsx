@@ -71,13 +71,17 @@ export function AppShell({
               {tr(item.label)}
             </NavLink>
           ))}
+          {/* On wide screens the user's name in the top bar leads to the account page. */}
+          <NavLink to={area === "ops" ? "/ops/account" : "/app/account"} className="nav-account">
+            {tr("nav.account")}
+          </NavLink>
         </nav>
         <div className="topbar-right">
           <LanguageSwitcher />
-          <div className="who">
+          <Link className="who" to={area === "ops" ? "/ops/account" : "/app/account"} aria-label={`${tr("nav.account")} — ${who.name}`}>
             <strong>{who.name}</strong>
             <span>{who.context}</span>
-          </div>
+          </Link>
           <Form method="post" action="/signout">
             <button className="btn btn--ghost btn--small">{tr("nav.signOut")}</button>
           </Form>

@@ -25,7 +25,6 @@ export default function TenantArea() {
     { to: "/app/services", label: "nav.services" },
     { to: "/app/usage", label: "nav.usage" },
     { to: "/app/members", label: "nav.members" },
-    { to: "/app/account", label: "nav.account" },
   ];
   return (
     <AppShell area="tenant" nav={nav} who={{ name: data.name, context: `${data.orgName} · ${tr(`role.${data.role}`)}` }}>

@@ -22,7 +22,6 @@ export default function OperatorArea() {
     { to: "/ops/organisations", label: "nav.organisations" },
     ...(data.canReadAudit ? [{ to: "/ops/audit", label: "nav.audit" as const }] : []),
     { to: "/ops/outbox", label: "nav.outbox" },
-    { to: "/ops/account", label: "nav.account" },
   ];
   return (
     <AppShell area="ops" nav={nav} who={{ name: data.name, context: tr(`role.${data.role}`) }}>

@@ -267,7 +267,8 @@ describe("tenant journey", () => {
   });
 
   it("shows the account page", async () => {
-    await header(visitor).getByRole("link", { name: "Mon compte", exact: true }).click();
+    // The signed-in user's name in the top bar leads to the account page.
+    await header(visitor).getByRole("link", { name: /^Mon compte/ }).click();
     await visitor.waitForURL(/\/app\/account$/);
     await hydrated(visitor);
     await expect.poll(() => visitor.getByRole("heading", { level: 1 }).textContent()).toBe("Mon compte");
