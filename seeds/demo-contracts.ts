@@ -1,5 +1,6 @@
 import type { Trx } from "#db/types";
-import type { ProductKind, RequestableKind } from "#db/schema";
+import type { RequestableKind } from "#db/schema";
+import { freezeContractLines } from "~/modules/requests/contracts.server";
 import type { SeedResult } from "./index.server";
 
 /**
@@ -106,8 +107,6 @@ const CONTRACTS: DemoContract[] = [
   },
 ];
 
-const METERED: ProductKind[] = ["energy_kwh", "bandwidth_overage_mbps", "remote_hands_hour"];
-
 export async function seedDemoContracts(trx: Trx, result: SeedResult) {
   const orgs = await trx.selectFrom("organisations").select(["id", "name"]).where("name", "in", [KOSSI, ANSI]).execute();
   const orgId = (name: string) => orgs.find((o) => o.name === name)?.id;
@@ -161,27 +160,7 @@ export async function seedDemoContracts(trx: Trx, result: SeedResult) {
       .executeTakeFirstOrThrow();
     result.contracts++;
 
-    const products = await trx.selectFrom("products").selectAll().where("site_id", "=", site.id).where("is_active", "=", true).execute();
-    const frozen = [...lines, ...METERED.map((kind) => ({ kind, quantity: 0 }))];
-    await trx
-      .insertInto("contract_lines")
-      .values(
-        frozen.map((l) => {
-          const p = products.find((x) => x.kind === l.kind)!;
-          return {
-            contract_id: contract.id,
-            product_id: p.id,
-            kind: l.kind,
-            name_fr: p.name_fr,
-            name_en: p.name_en,
-            quantity: l.quantity,
-            unit_price_minor: p.unit_price_minor,
-            setup_fee_minor: p.setup_fee_minor,
-            currency: site.currency,
-          };
-        }),
-      )
-      .execute();
+    await freezeContractLines(trx, { contractId: contract.id, siteId: site.id, currency: site.currency, lines });
 
     for (const a of c.allocations) {
       let rackQuery = trx

@@ -52,19 +52,8 @@ export interface SeedSite {
   products: SeedProduct[];
 }
 
-/** Every value of the `products.kind` check, in price-list order. */
-export const PRODUCT_KINDS = [
-  "rack_unit",
-  "half_rack",
-  "full_rack",
-  "cage",
-  "power_commit_kw",
-  "energy_kwh",
-  "bandwidth_commit_mbps",
-  "bandwidth_overage_mbps",
-  "cross_connect",
-  "remote_hands_hour",
-] as const satisfies readonly ProductKind[];
+export { PRODUCT_KINDS } from "~/modules/inventory/products";
+import { PRODUCT_KINDS } from "~/modules/inventory/products";
 
 /** Product names, identical at every site. */
 export const PRODUCT_NAMES: Record<ProductKind, { name_fr: string; name_en: string }> = {

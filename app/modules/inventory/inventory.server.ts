@@ -1,3 +1,4 @@
+import { PRODUCT_KINDS } from "./products";
 import { isUuid } from "~/utils/ids";
 import { dayIn } from "~/utils/dates";
 /**
@@ -217,21 +218,9 @@ export async function listProducts(db: Executor, siteId: string) {
     .select(["id", "kind", "name_fr", "name_en", "unit_price_minor", "setup_fee_minor", "is_active", "created_at"])
     .where("site_id", "=", siteId)
     .execute();
-  return rows.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || Number(b.is_active) - Number(a.is_active));
+  return rows.sort((a, b) => (PRODUCT_KINDS as readonly string[]).indexOf(a.kind) - (PRODUCT_KINDS as readonly string[]).indexOf(b.kind) || Number(b.is_active) - Number(a.is_active));
 }
 
-const KIND_ORDER: ProductKind[] = [
-  "rack_unit",
-  "half_rack",
-  "full_rack",
-  "cage",
-  "power_commit_kw",
-  "energy_kwh",
-  "bandwidth_commit_mbps",
-  "bandwidth_overage_mbps",
-  "cross_connect",
-  "remote_hands_hour",
-];
 
 // ---------------------------------------------------------------------------------------------
 // Writing

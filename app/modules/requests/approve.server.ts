@@ -1,13 +1,12 @@
 import type { Trx } from "#db/types";
-import type { ProductKind } from "#db/schema";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
 import { enqueueEmail } from "~/modules/email/outbox.server";
 import { capacityErrorOf, type CapacityError } from "~/modules/inventory/constraint-errors";
 import { halfRackUnits, type SpaceKind } from "~/modules/inventory/placement";
 import { isUuid } from "~/modules/orgs/organisations.server";
 import { t, type Locale } from "~/i18n";
-import { lineAmount } from "~/modules/billing/money";
 import { needsOf, shortRef } from "./requests.server";
+import { freezeContractLines } from "./contracts.server";
 
 export interface ApprovalPlacement {
   rackId: string;
@@ -36,9 +35,6 @@ export type ApproveError =
   | "ports_mismatch"
   | "wrong_site"
   | "missing_price";
-
-/** Products whose prices a contract freezes even with no quantity: they are metered and billed later. */
-const METERED: ProductKind[] = ["energy_kwh", "bandwidth_overage_mbps", "remote_hands_hour"];
 
 /**
  * Approve a request by assigning concrete resources. In one transaction: the contract with prices
@@ -94,18 +90,6 @@ export async function approveRequest(trx: Trx, input: ApproveInput): Promise<{ o
     if (ports.length !== input.portIds.length || ports.some((p) => p.site_id !== request.site_id)) return { ok: false, error: "wrong_site" };
   }
 
-  const products = await trx
-    .selectFrom("products")
-    .select(["id", "kind", "name_fr", "name_en", "unit_price_minor", "setup_fee_minor"])
-    .where("site_id", "=", request.site_id)
-    .where("is_active", "=", true)
-    .execute();
-  const frozen: { kind: ProductKind; quantity: number }[] = [
-    ...lines,
-    ...METERED.filter((k) => products.some((p) => p.kind === k)).map((kind) => ({ kind, quantity: 0 })),
-  ];
-  if (lines.some((l) => !products.some((p) => p.kind === l.kind))) return { ok: false, error: "missing_price" };
-
   try {
     const contract = await trx
       .insertInto("contracts")
@@ -121,25 +105,8 @@ export async function approveRequest(trx: Trx, input: ApproveInput): Promise<{ o
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    await trx
-      .insertInto("contract_lines")
-      .values(
-        frozen.map((l) => {
-          const p = products.find((x) => x.kind === l.kind)!;
-          return {
-            contract_id: contract.id,
-            product_id: p.id,
-            kind: l.kind,
-            name_fr: p.name_fr,
-            name_en: p.name_en,
-            quantity: l.quantity,
-            unit_price_minor: p.unit_price_minor,
-            setup_fee_minor: p.setup_fee_minor,
-            currency: request.currency,
-          };
-        }),
-      )
-      .execute();
+    const frozen = await freezeContractLines(trx, { contractId: contract.id, siteId: request.site_id, currency: request.currency, lines });
+    if (!frozen.ok) return { ok: false, error: "missing_price" };
     // Insert in rack order so concurrent approvals take the rack locks in the same order.
     for (const p of [...input.placements].sort((a, b) => a.rackId.localeCompare(b.rackId) || a.firstU - b.firstU)) {
       await trx
@@ -176,7 +143,6 @@ export async function approveRequest(trx: Trx, input: ApproveInput): Promise<{ o
       : undefined;
     if (requester) {
       const locale: Locale = requester.locale;
-      const monthlyMinor = frozen.reduce((s, l) => s + lineAmount(products.find((p) => p.kind === l.kind)!.unit_price_minor, l.quantity), 0);
       await enqueueEmail(trx, {
         to: requester.email,
         locale,
@@ -194,7 +160,7 @@ export async function approveRequest(trx: Trx, input: ApproveInput): Promise<{ o
               }),
               ...(input.portIds.length ? [t(locale, "approvals.portsLabel", { count: input.portIds.length })] : []),
             ],
-            monthlyMinor,
+            monthlyMinor: frozen.monthlyMinor,
             currency: request.currency,
             url: `${input.baseUrl}/app/services/${contract.id}`,
           },

@@ -1,11 +1,49 @@
 import { sql } from "kysely";
 import type { Executor, Trx } from "#db/types";
+import type { Currency, ProductKind } from "#db/schema";
+import { METERED_KINDS } from "~/modules/inventory/products";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
 import { isUuid } from "~/modules/orgs/organisations.server";
 import { lineAmount } from "~/modules/billing/money";
 import { dayIn } from "~/utils/dates";
 
 type Scope = { orgId: string } | { operator: true };
+
+/**
+ * Freeze a contract's lines from the site's active price list: the requested quantities, plus the
+ * metered products at quantity 0 (their prices bind the contract too). A later price change never
+ * alters them. Returns the lines written, or the kinds without an active price.
+ */
+export async function freezeContractLines(
+  trx: Trx,
+  input: { contractId: string; siteId: string; currency: Currency; lines: { kind: ProductKind; quantity: number }[] },
+): Promise<{ ok: true; monthlyMinor: number } | { ok: false; missing: ProductKind[] }> {
+  const products = await trx
+    .selectFrom("products")
+    .select(["id", "kind", "name_fr", "name_en", "unit_price_minor", "setup_fee_minor"])
+    .where("site_id", "=", input.siteId)
+    .where("is_active", "=", true)
+    .execute();
+  const missing = input.lines.filter((l) => !products.some((p) => p.kind === l.kind)).map((l) => l.kind);
+  if (missing.length) return { ok: false, missing };
+  const frozen = [...input.lines, ...METERED_KINDS.filter((k) => products.some((p) => p.kind === k)).map((kind) => ({ kind, quantity: 0 }))];
+  const rows = frozen.map((l) => {
+    const p = products.find((x) => x.kind === l.kind)!;
+    return {
+      contract_id: input.contractId,
+      product_id: p.id,
+      kind: l.kind,
+      name_fr: p.name_fr,
+      name_en: p.name_en,
+      quantity: l.quantity,
+      unit_price_minor: p.unit_price_minor,
+      setup_fee_minor: p.setup_fee_minor,
+      currency: input.currency,
+    };
+  });
+  await trx.insertInto("contract_lines").values(rows).execute();
+  return { ok: true, monthlyMinor: rows.reduce((s, r) => s + lineAmount(r.unit_price_minor, r.quantity), 0) };
+}
 
 export async function listContracts(db: Executor, scope: Scope & { status?: "active" | "terminated" }) {
   let query = db
