@@ -12,6 +12,8 @@ import { seed } from "../seeds/index.server";
 import { OPERATOR_ROLES } from "~/modules/auth/permissions";
 import { createOperator } from "~/modules/auth/operators.server";
 import { deliverDueEmails, smtpSender } from "~/modules/email/outbox.server";
+import { listSites } from "~/modules/inventory/sites.server";
+import { TOKEN_SCOPES, createApiToken } from "~/modules/metering/tokens.server";
 import { env } from "#db/env.server";
 
 type Command = { summary: string; usage: string; run(args: string[]): Promise<void> };
@@ -50,6 +52,35 @@ const commands: Record<string, Command> = {
       if (!result.ok) throw new UsageError(`An account already exists for ${input.data.email}.`);
       console.log(`Operator ${input.data.email} (${input.data.role}) created. One-time password:`);
       console.log(password);
+    },
+  },
+  "token create": {
+    summary: "Create an API token for a site's collectors; prints the token once",
+    usage: `token create --site CODE --scope ${TOKEN_SCOPES.join("|")} [--scope …] --name NAME`,
+    async run(args) {
+      const { values } = parseArgs({
+        args,
+        options: { site: { type: "string" }, scope: { type: "string", multiple: true }, name: { type: "string" } },
+      });
+      const input = z
+        .object({
+          site: z.string({ error: "is required (LDC, KIN, BZV…)" }).trim().toUpperCase().regex(/^[A-Z]{3}$/, { error: "must be a site code such as LDC" }),
+          scope: z
+            .array(z.enum(TOKEN_SCOPES, { error: `must be ${TOKEN_SCOPES.join(" or ")}` }), { error: "is required (repeat it for several scopes)" })
+            .min(1, { error: "is required (repeat it for several scopes)" }),
+          name: z.string({ error: "is required" }).trim().min(1, { error: "is required" }).max(100, { error: "is too long (100 characters at most)" }),
+        })
+        .safeParse(values);
+      if (!input.success) throw new UsageError(input.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join("\n"));
+      const db = await getDb();
+      const sites = await listSites(db);
+      const site = sites.find((s) => s.code === input.data.site);
+      if (!site) throw new UsageError(`Unknown site ${input.data.site} (sites: ${sites.map((s) => s.code).join(", ") || "none, seed the database first"}).`);
+      const scopes = TOKEN_SCOPES.filter((s) => input.data.scope.includes(s));
+      // No signed-in user: the audit entry has no actor.
+      const { token } = await db.transaction().execute((trx) => createApiToken(trx, { siteId: site.id, name: input.data.name, scopes, actor: null, via: "cli" }));
+      console.log(`API token "${input.data.name}" created for ${site.code} (${scopes.join(", ")}). Store it now: it cannot be shown again.`);
+      console.log(token);
     },
   },
   "outbox deliver": {

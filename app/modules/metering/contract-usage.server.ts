@@ -1,6 +1,7 @@
 import { sql } from "kysely";
+import { monthIn } from "~/utils/dates";
 import type { Executor } from "#db/types";
-import { getContract } from "~/modules/requests/contracts.server";
+import { getContract, listContracts } from "~/modules/requests/contracts.server";
 import { priceTimesDecimal, decimalToMicros, roundHalfUp } from "~/modules/billing/money";
 import { contractMeters } from "./meters.server";
 import { burstBudget, energyByDay, energyKwh, fiveMinuteSlots, hourlySeries, monthPeriod, percentile95, powerStats, type MeterWindow, type Period } from "./usage.server";
@@ -8,9 +9,7 @@ import { burstBudget, energyByDay, energyKwh, fiveMinuteSlots, hourlySeries, mon
 type Scope = { orgId: string } | { operator: true };
 
 /** `YYYY-MM` of an instant in a time zone. */
-export function monthOf(instant: Date, timeZone: string) {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit" }).format(instant).slice(0, 7);
-}
+export const monthOf = (instant: Date, timeZone: string) => monthIn(timeZone, instant);
 
 export const isMonth = (value: unknown): value is string => typeof value === "string" && /^\d{4}-(0[1-9]|1[0-2])$/.test(value);
 
@@ -112,4 +111,74 @@ export async function* contractSamplesCsv(db: Executor, scope: Scope, contractId
       cursor = rows[rows.length - 1];
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Added for the tenant's usage pages (app/routes/app.usage*): which months a contract can be read
+// for, and the month asked for in a URL made safe before it reaches SQL.
+
+/** `YYYY-MM` → the next month. */
+const nextMonth = (month: string) => {
+  const [y, m] = month.split("-").map(Number);
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, "0")}`;
+};
+
+/**
+ * The months a contract's usage can be looked at, oldest first, in the site's calendar: from the
+ * month it starts to this month (or the month it ended, if earlier). A contract that starts in a
+ * later month has that one month.
+ */
+export function contractMonths(contract: { start_on: string; end_on: string | null; time_zone: string }, now = new Date()): string[] {
+  const first = contract.start_on.slice(0, 7);
+  const current = monthOf(now, contract.time_zone);
+  let last = contract.end_on && contract.end_on.slice(0, 7) < current ? contract.end_on.slice(0, 7) : current;
+  if (last < first) last = first;
+  const months: string[] = [];
+  for (let m = first; m <= last; m = nextMonth(m)) months.push(m);
+  return months;
+}
+
+/**
+ * The month to show: the one asked for when it is one of the contract's months; otherwise (missing,
+ * malformed, before the start, in the future) this month, or the nearest month of the contract.
+ */
+export function pickMonth(months: string[], asked: unknown, current: string): string {
+  if (isMonth(asked) && months.includes(asked)) return asked;
+  if (months.includes(current)) return current;
+  return current < months[0] ? months[0] : months[months.length - 1];
+}
+
+/** `contractUsage` for a month asked for in a URL (validated by `pickMonth`), with the months to pick from. */
+export async function contractUsageForTenant(db: Executor, scope: { orgId: string }, contractId: string, askedMonth: unknown, now = new Date()) {
+  const contract = await getContract(db, scope, contractId);
+  if (!contract) return undefined;
+  const months = contractMonths(contract, now);
+  const current = monthOf(now, contract.time_zone);
+  const usage = await contractUsage(db, scope, contract.id, pickMonth(months, askedMonth, current), now);
+  return usage && { ...usage, months, currentMonth: current };
+}
+
+/** The raw samples of a month as a CSV download: its file name and its lines; undefined for another organisation's contract. */
+export async function contractSamplesExport(db: Executor, scope: { orgId: string }, contractId: string, askedMonth: unknown, now = new Date()) {
+  const contract = await getContract(db, scope, contractId);
+  if (!contract) return undefined;
+  const month = pickMonth(contractMonths(contract, now), askedMonth, monthOf(now, contract.time_zone));
+  return { month, filename: `usage-${contract.site_code}-${month}.csv`, lines: contractSamplesCsv(db, scope, contract.id, month) };
+}
+
+/**
+ * This month's headline for each active contract of an organisation (running 95th percentile against
+ * the commit, energy so far, overage and energy cost at this pace), and its ended contracts.
+ */
+export async function usageOverview(db: Executor, scope: { orgId: string }, now = new Date()) {
+  const contracts = await listContracts(db, scope);
+  const active = [];
+  for (const c of contracts.filter((c) => c.status === "active")) {
+    const contract = await getContract(db, scope, c.id);
+    if (!contract) continue;
+    const months = contractMonths(contract, now);
+    const usage = await contractUsage(db, scope, c.id, pickMonth(months, undefined, monthOf(now, contract.time_zone)), now);
+    if (usage) active.push({ ...c, usage });
+  }
+  return { active, ended: contracts.filter((c) => c.status !== "active") };
 }

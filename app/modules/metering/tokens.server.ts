@@ -41,7 +41,7 @@ export async function authenticateBearer(db: Executor, authorization: string | n
 /** A new token for a site; the clear token is returned once and never stored. */
 export async function createApiToken(
   trx: Trx,
-  input: { siteId: string; name: string; scopes: TokenScope[]; actor: Actor | null },
+  input: { siteId: string; name: string; scopes: TokenScope[]; actor: Actor | null; via?: "cli" },
 ): Promise<{ id: string; token: string }> {
   const { token: random } = newToken(32);
   const token = `${PREFIX}${random}`;
@@ -57,7 +57,7 @@ export async function createApiToken(
     })
     .returning("id")
     .executeTakeFirstOrThrow();
-  await recordAudit(trx, { actor: input.actor, action: "api_token.created", entityType: "api_token", entityId: row.id, after: { site_id: input.siteId, name: input.name, scopes: input.scopes } });
+  await recordAudit(trx, { actor: input.actor, action: "api_token.created", entityType: "api_token", entityId: row.id, after: { site_id: input.siteId, name: input.name, scopes: input.scopes, ...(input.via ? { via: input.via } : {}) } });
   return { id: row.id, token };
 }
 

@@ -194,6 +194,14 @@ export async function applyTermination(
   const contract = await trx.selectFrom("contracts").select(["id", "start_on", "end_on", "status"]).where("id", "=", change.contract_id).forUpdate().executeTakeFirstOrThrow();
   if (input.endOn < contract.start_on) return { ok: false, error: "end_before_start" };
   await trx.updateTable("contracts").set({ end_on: input.endOn, status: "terminated" }).where("id", "=", contract.id).execute();
+  // Meters measuring it stop counting for it after the end too.
+  await trx
+    .updateTable("meter_attachments")
+    .set({ detached_on: input.endOn })
+    .where("contract_id", "=", contract.id)
+    .where("attached_on", "<=", input.endOn)
+    .where((eb) => eb.or([eb("detached_on", "is", null), eb("detached_on", ">", input.endOn)]))
+    .execute();
   for (const table of ["allocations", "port_allocations"] as const) {
     await trx
       .updateTable(table)

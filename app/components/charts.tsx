@@ -1,0 +1,282 @@
+import { useId } from "react";
+import { useFormat, useLocale, useT } from "./i18n";
+
+/**
+ * Hand-written SVG charts (no chart library: tenant pages stay small on slow mobile links).
+ *
+ * The data is drawn in an SVG stretched to its box (`preserveAspectRatio="none"`, strokes that do
+ * not scale), and everything with text — axis ticks, reference lines, legend — is HTML positioned in
+ * percent over it. So the chart fills any width, from a 375 px phone to a desktop, and its labels
+ * keep their size instead of shrinking with a viewBox.
+ *
+ * Accessibility: the SVG is an image with a title and a description (a summary in words), the
+ * positioned labels are hidden from assistive technology, and the figures themselves are in a
+ * visually hidden table.
+ */
+
+const W = 1000;
+const H = 100;
+
+export type LineTone = "in" | "out" | "power";
+export type RefTone = "commit" | "p95" | "average";
+
+export interface LineSeries {
+  label: string;
+  tone: LineTone;
+  values: (number | null)[];
+}
+
+export interface RefLine {
+  label: string;
+  tone: RefTone;
+  value: number;
+}
+
+/** An x-axis label at a position, 0 (left) to 1 (right). */
+export interface Tick {
+  at: number;
+  label: string;
+}
+
+export interface DataTable {
+  caption: string;
+  head: string[];
+  rows: string[][];
+}
+
+/** Round y-axis ticks from 0 to at least `max` (steps of 1, 2, 2.5 or 5 × 10ⁿ). */
+export function niceTicks(max: number, count = 4): number[] {
+  if (!(max > 0)) return [0, 1];
+  const raw = max / count;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((f) => f * magnitude).find((s) => s >= raw * (1 - 1e-9)) ?? 10 * magnitude;
+  const steps = Math.max(1, Math.ceil(max / step - 1e-9));
+  return Array.from({ length: steps + 1 }, (_, i) => Number((i * step).toPrecision(12)));
+}
+
+const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
+const pct = (v: number) => `${(clamp01(v) * 100).toFixed(3)}%`;
+
+/** An SVG path through the points, broken where a value is missing or two points are more than `gap` apart. */
+function linePath(x: number[], values: (number | null)[], top: number, gap: number) {
+  let d = "";
+  let previous: number | undefined;
+  values.forEach((v, i) => {
+    if (v === null || !Number.isFinite(v)) {
+      previous = undefined;
+      return;
+    }
+    const px = (clamp01(x[i]) * W).toFixed(1);
+    const py = (H - (Math.min(v, top) / top) * H).toFixed(2);
+    const joined = previous !== undefined && x[i] - previous <= gap;
+    d += `${joined ? "L" : "M"}${px} ${py}`;
+    // A lone point is drawn as a tiny segment so that it shows.
+    if (!joined && (i + 1 >= values.length || values[i + 1] === null || x[i + 1] - x[i] > gap)) d += `h1`;
+    previous = x[i];
+  });
+  return d;
+}
+
+function VisuallyHiddenTable({ table }: { table: DataTable }) {
+  return (
+    <table className="visually-hidden">
+      <caption>{table.caption}</caption>
+      <thead>
+        <tr>
+          {table.head.map((h) => (
+            <th key={h} scope="col">
+              {h}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {table.rows.map((row, i) => (
+          <tr key={i}>
+            {row.map((cell, j) =>
+              j === 0 ? (
+                <th key={j} scope="row">
+                  {cell}
+                </th>
+              ) : (
+                <td key={j}>{cell}</td>
+              ),
+            )}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Axes({ ticks, top, unit, formatY, xTicks }: { ticks: number[]; top: number; unit: string; formatY: (v: number) => string; xTicks: Tick[] }) {
+  return (
+    <>
+      <span className="chart-unit" aria-hidden="true">
+        {unit}
+      </span>
+      {ticks.map((t) => (
+        <div key={t} className={`chart-grid${t === 0 ? " chart-grid--zero" : ""}`} style={{ bottom: pct(t / top) }} aria-hidden="true">
+          <span className="chart-y">{formatY(t)}</span>
+        </div>
+      ))}
+      {xTicks.map((t) => (
+        <span key={t.at} className="chart-x" style={{ left: pct(t.at) }} aria-hidden="true">
+          {t.label}
+        </span>
+      ))}
+    </>
+  );
+}
+
+function Legend({ items }: { items: { label: string; tone: LineTone | RefTone; kind: "line" | "ref" | "bar" }[] }) {
+  return (
+    <ul className="chart-legend" aria-hidden="true">
+      {items.map((item) => (
+        <li key={item.label}>
+          <span className={`chart-key chart-key--${item.kind} tone-${item.tone}`} />
+          {item.label}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * Lines over a period (hourly values of a month), with horizontal reference lines (commit, 95th
+ * percentile). `x` holds each point's position in the period, 0 to 1.
+ */
+export function TimeChart({
+  title,
+  desc,
+  x,
+  gap,
+  series,
+  refs = [],
+  xTicks,
+  unit,
+  formatY,
+  table,
+}: {
+  title: string;
+  desc: string;
+  x: number[];
+  gap: number;
+  series: LineSeries[];
+  refs?: RefLine[];
+  xTicks: Tick[];
+  unit: string;
+  formatY: (v: number) => string;
+  table: DataTable;
+}) {
+  const id = useId();
+  const max = Math.max(0, ...series.flatMap((s) => s.values.filter((v): v is number => v !== null)), ...refs.map((r) => r.value));
+  const ticks = niceTicks(max * 1.05);
+  const top = ticks[ticks.length - 1];
+  return (
+    <figure className="chart">
+      <div className="chart-plot">
+        <Axes ticks={ticks} top={top} unit={unit} formatY={formatY} xTicks={xTicks} />
+        <svg viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" role="img" aria-labelledby={`${id}-t ${id}-d`} focusable="false">
+          <title id={`${id}-t`}>{title}</title>
+          <desc id={`${id}-d`}>{desc}</desc>
+          {series.map((s) => (
+            <path key={s.label} className={`chart-line tone-${s.tone}`} d={linePath(x, s.values, top, gap)} vectorEffect="non-scaling-stroke" />
+          ))}
+        </svg>
+        {refs.map((r) => (
+          <div key={r.label} className={`chart-ref tone-${r.tone}`} style={{ bottom: pct(r.value / top) }} aria-hidden="true" />
+        ))}
+      </div>
+      <Legend
+        items={[
+          ...series.map((s) => ({ label: s.label, tone: s.tone, kind: "line" as const })),
+          ...refs.map((r) => ({ label: r.label, tone: r.tone, kind: "ref" as const })),
+        ]}
+      />
+      <VisuallyHiddenTable table={table} />
+    </figure>
+  );
+}
+
+/** One bar per slot (a day of the month); `slot` is the bar's index, 0-based, of `slots`. */
+export function BarChart({
+  title,
+  desc,
+  bars,
+  slots,
+  label,
+  xTicks,
+  unit,
+  formatY,
+  table,
+}: {
+  title: string;
+  desc: string;
+  bars: { slot: number; value: number; tooltip: string }[];
+  slots: number;
+  label: string;
+  xTicks: Tick[];
+  unit: string;
+  formatY: (v: number) => string;
+  table: DataTable;
+}) {
+  const id = useId();
+  const ticks = niceTicks(Math.max(0, ...bars.map((b) => b.value)) * 1.05);
+  const top = ticks[ticks.length - 1];
+  const width = W / Math.max(1, slots);
+  return (
+    <figure className="chart">
+      <div className="chart-plot">
+        <Axes ticks={ticks} top={top} unit={unit} formatY={formatY} xTicks={xTicks} />
+        <svg viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" role="img" aria-labelledby={`${id}-t ${id}-d`} focusable="false">
+          <title id={`${id}-t`}>{title}</title>
+          <desc id={`${id}-d`}>{desc}</desc>
+          {bars.map((b) => {
+            const h = (Math.min(b.value, top) / top) * H;
+            return (
+              <rect key={b.slot} className="chart-bar" x={b.slot * width + width * 0.15} width={width * 0.7} y={H - h} height={h}>
+                <title>{b.tooltip}</title>
+              </rect>
+            );
+          })}
+        </svg>
+      </div>
+      <Legend items={[{ label, tone: "power", kind: "bar" }]} />
+      <VisuallyHiddenTable table={table} />
+    </figure>
+  );
+}
+
+/**
+ * Display formats of the usage figures, in the user's locale. Decimals (Mbps, kWh, W) arrive from
+ * the server as exact strings; they become numbers here for display only.
+ */
+export function useUsageFormat() {
+  const tr = useT();
+  const locale = useLocale();
+  const format = useFormat();
+  const num = (v: number | string, digits: number) => format.number(Number(v), { maximumFractionDigits: digits });
+  const monthFormat = new Intl.DateTimeFormat(locale === "fr" ? "fr-FR" : "en-US", { month: "long", year: "numeric", timeZone: "UTC" });
+  const dayFormat = new Intl.DateTimeFormat(locale === "fr" ? "fr-FR" : "en-US", { day: "numeric", month: "short", timeZone: "UTC" });
+  const dayOf = (month: string, day: number) => new Date(`${month}-${String(day).padStart(2, "0")}T00:00:00Z`);
+  return {
+    ...format,
+    num,
+    mbps: (v: number | string | null, digits = 1) => (v === null ? tr("usage.none") : tr("usage.unit.mbps", { value: num(v, digits) })),
+    /** Watts shown as kW. */
+    kw: (w: number | string | null) => (w === null ? tr("usage.none") : tr("usage.unit.kw", { value: num(Number(w) / 1000, 2) })),
+    kwh: (v: number | string | null) => (v === null ? tr("usage.none") : tr("usage.unit.kwh", { value: num(v, 1) })),
+    /** "novembre 2026" / "November 2026". */
+    month: (month: string) => monthFormat.format(dayOf(month, 1)),
+    /** The same, capitalised, for headings and lists ("Novembre 2026"). */
+    monthTitle: (month: string) => {
+      const label = monthFormat.format(dayOf(month, 1));
+      return label.charAt(0).toLocaleUpperCase(locale) + label.slice(1);
+    },
+    /** "3 nov." / "Nov 3": a day of a month, for axes. */
+    dayShort: (month: string, day: number) => dayFormat.format(dayOf(month, day)),
+    /** "3 nov. 2026" / "Nov 3, 2026". */
+    day: (month: string, day: number) => format.date(`${month}-${String(day).padStart(2, "0")}`),
+  };
+}

@@ -1,0 +1,297 @@
+import { createTestDb, type TestDb } from "../support/db";
+import { body, call, getRequest } from "../support/http";
+import { createOrg, signedIn } from "../support/factories";
+import { seed } from "../../seeds/index.server";
+import type { ProductKind } from "#db/schema";
+import { monthOf } from "~/modules/metering/contract-usage.server";
+import { monthPeriod, type Period } from "~/modules/metering/usage.server";
+import { loader as overviewLoader } from "~/routes/app.usage._index";
+import { loader as pageLoader } from "~/routes/app.usage.$contractId";
+import { loader as csvLoader } from "~/routes/app.usage.$contractId.samples[.csv]";
+
+/**
+ * The tenant's usage pages, on a contract at Kinshasa (USD, Africa/Kinshasa = UTC+1) with a power
+ * meter and a bandwidth meter, and three days of 5-minute samples in last month (a closed month: the
+ * figures are final, whatever day the test runs), plus samples either side of it that must not count.
+ */
+
+const TZ = "Africa/Kinshasa";
+const FIVE_MIN = 300_000;
+const HOUR = 3_600_000;
+
+const addMonths = (month: string, n: number) => {
+  const d = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1 + n, 1));
+  return d.toISOString().slice(0, 7);
+};
+const daysIn = (month: string) => new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate();
+
+let t: TestDb;
+let current: string; // this month at the site
+let month: string; // last month: the one with samples
+let period: Period;
+let contractId: string;
+let bareContractId: string; // no meter
+let tenant: { cookie: string };
+let stranger: { cookie: string };
+let samplesInMonth = 0;
+
+type Metric = "energy_kwh" | "power_w" | "bw_in_mbps" | "bw_out_mbps";
+async function put(meterId: string, metric: Metric, rows: [Date, number | string][]) {
+  for (let i = 0; i < rows.length; i += 1000) {
+    await t.db
+      .insertInto("samples")
+      .values(rows.slice(i, i + 1000).map(([at, value]) => ({ meter_id: meterId, metric, at, value: String(value) })))
+      .execute();
+  }
+}
+
+async function contract(
+  orgId: string,
+  siteId: string,
+  startOn: string,
+  lines: Partial<Record<ProductKind, [quantity: number, unitPriceMinor: number]>>,
+  commitMbps: number,
+) {
+  const row = await t.db
+    .insertInto("contracts")
+    .values({ org_id: orgId, site_id: siteId, start_on: startOn, term_months: 12, bandwidth_commit_mbps: commitMbps, request_id: null, approved_by: null })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const products = await t.db.selectFrom("products").select(["id", "kind", "name_fr", "name_en"]).where("site_id", "=", siteId).execute();
+  await t.db
+    .insertInto("contract_lines")
+    .values(
+      Object.entries(lines).map(([kind, [quantity, price]]) => {
+        const p = products.find((x) => x.kind === kind)!;
+        return {
+          contract_id: row.id,
+          product_id: p.id,
+          kind: p.kind,
+          name_fr: p.name_fr,
+          name_en: p.name_en,
+          quantity,
+          unit_price_minor: price,
+          currency: "USD" as const,
+        };
+      }),
+    )
+    .execute();
+  return row.id;
+}
+
+beforeAll(async () => {
+  t = await createTestDb();
+  await seed(t.db, { demo: false });
+  const site = await t.db.selectFrom("sites").select(["id", "time_zone"]).where("code", "=", "KIN").executeTakeFirstOrThrow();
+  expect(site.time_zone).toBe(TZ);
+  current = monthOf(new Date(), TZ);
+  month = addMonths(current, -1);
+  period = await monthPeriod(t.db, month, TZ);
+
+  const org = await createOrg(t.db);
+  tenant = await signedIn(t.db, { orgId: org.id, role: "viewer" }); // every tenant role reads usage
+  stranger = await signedIn(t.db, { orgId: (await createOrg(t.db)).id, role: "owner" });
+
+  // Prices frozen on the contract, different from the price list: the page must use these.
+  contractId = await contract(
+    org.id,
+    site.id,
+    `${addMonths(current, -2)}-01`,
+    {
+      power_commit_kw: [2, 9_000],
+      bandwidth_commit_mbps: [100, 1_200],
+      energy_kwh: [0, 25], // USD 0.25 per kWh
+      bandwidth_overage_mbps: [0, 5_000], // USD 50.00 per Mbps above commit
+    },
+    100,
+  );
+  bareContractId = await contract(org.id, site.id, `${current}-01`, { rack_unit: [4, 10_000] }, 0);
+
+  const meter = async (externalId: string, kind: "power" | "bandwidth") => {
+    const m = await t.db.insertInto("meters").values({ site_id: site.id, external_id: externalId, kind, description: null }).returning("id").executeTakeFirstOrThrow();
+    await t.db
+      .insertInto("meter_attachments")
+      .values({ meter_id: m.id, contract_id: contractId, attached_on: `${addMonths(current, -2)}-01`, detached_on: null })
+      .execute();
+    return m.id;
+  };
+  const power = await meter("PDU-KIN-T1", "power");
+  const bandwidth = await meter("SW-KIN-T1", "bandwidth");
+
+  // Three days of 5-minute samples from the first instant of the month (local midnight).
+  const at = (i: number) => new Date(period.from.getTime() + i * FIVE_MIN);
+  const N = 864;
+  // Bandwidth: 800 samples at max(60 in, 25 out) = 60, 30 at max(50, 120) = 120, 34 at max(200, 10) = 200.
+  // (120: every 19th sample from the 6th, 30 of them, scattered; 200: a burst of 34 in a row from the 601st.)
+  const level = (i: number) => (i >= 600 && i < 634 ? 200 : i % 19 === 5 && i < 5 + 19 * 30 ? 120 : 60);
+  const levels = Array.from({ length: N }, (_, i) => level(i));
+  expect(levels.filter((v) => v === 120).length).toBe(30);
+  expect(levels.filter((v) => v === 200).length).toBe(34);
+  await put(
+    bandwidth,
+    "bw_in_mbps",
+    levels.map((v, i) => [at(i), v === 60 ? 60 : v === 120 ? 50 : 200]),
+  );
+  await put(
+    bandwidth,
+    "bw_out_mbps",
+    levels.map((v, i) => [at(i), v === 60 ? 25 : v === 120 ? 120 : 10]),
+  );
+  // Power: 1,500 W, one peak at 2,600 W.
+  await put(
+    power,
+    "power_w",
+    Array.from({ length: N }, (_, i) => [at(i), i === 100 ? 2600 : 1500]),
+  );
+  // Energy counter, hourly: +1.25 kWh an hour from 1,000 kWh (the last reading of the month before),
+  // reset at hour 36 to 0.5 kWh, then +1.25 an hour again.
+  await put(
+    power,
+    "energy_kwh",
+    Array.from({ length: 72 }, (_, k) => [new Date(period.from.getTime() + k * HOUR), k < 36 ? (1000 + 1.25 * (k + 1)).toFixed(2) : (0.5 + 1.25 * (k - 36)).toFixed(2)]),
+  );
+  samplesInMonth = 2 * N + N + 72;
+  // Either side of the month: counted nowhere, exported nowhere (999 is never a value inside).
+  const before = new Date(period.from.getTime() - FIVE_MIN);
+  await put(power, "energy_kwh", [[before, 1000]]);
+  await put(power, "power_w", [[before, 999]]);
+  await put(bandwidth, "bw_in_mbps", [
+    [before, 999],
+    [period.to, 999],
+  ]);
+});
+
+afterAll(async () => {
+  await t.cleanup();
+});
+
+const page = (cookie: string, id: string, query = "") => call(pageLoader, getRequest(`/app/usage/${id}${query}`, { cookie }), { contractId: id });
+const csv = (cookie: string, id: string, query = "") => call(csvLoader, getRequest(`/app/usage/${id}/samples.csv${query}`, { cookie }), { contractId: id });
+
+test("last month's page gives the final 95th percentile, burst budget, overage and energy, from the contract's prices", async () => {
+  const res = await page(tenant.cookie, contractId, `?month=${month}`);
+  expect(res.status).toBe(200);
+  const d = await body(res);
+  expect(d.month).toBe(month);
+  expect(d.fellBack).toBe(false);
+  expect(d.inProgress).toBe(false);
+  expect(d.months).toEqual([current, month, addMonths(current, -2)]); // newest first, since the start
+  expect(d.meters).toEqual({ bandwidth: 1, power: 1 });
+
+  // 864 samples sorted: 800 × 60, 30 × 120, 34 × 200; position ceil(0.95 × 864) = 821 → 120 Mbps.
+  expect(d.bandwidth.samples).toBe(864);
+  expect(d.bandwidth.p95Mbps).toBe("120.000000");
+  expect(d.bandwidth.commitMbps).toBe(100);
+  expect(d.bandwidth.overMbps).toBe("20.000000");
+  expect(d.bandwidth.overagePriceMinor).toBe(5_000);
+  expect(d.bandwidth.overageMinor).toBe(100_000); // 20 Mbps × USD 50.00 = USD 1,000.00
+  // 5 % of the month's 5-minute slots may exceed the commit; 64 samples did (30 at 120, 34 at 200).
+  const allowed = Math.floor((daysIn(month) * 288 * 5) / 100);
+  expect(d.bandwidth.burst).toEqual({ allowed, used: 64, remaining: allowed - 64 });
+
+  // 36 × 1.25 + 0.5 (after the reset) + 35 × 1.25 = 89.25 kWh; × USD 0.25 = 22.3125 → 2,231 cents (half-up).
+  expect(d.energy.kwh).toBe("89.250000");
+  expect(d.energy.priceMinor).toBe(25);
+  expect(d.energy.costMinor).toBe(2_231);
+  // A closed month: the projection is the month itself.
+  expect(d.energy.projectedKwh).toBe("89.250000");
+  expect(d.energy.projectedCostMinor).toBe(2_231);
+  expect(d.energy.byDay.map((r: { kwh: string }) => Number(r.kwh))).toEqual([30, 29.25, 30]);
+  expect(d.energy.byDay[0].day).toBe(`${month}-01`);
+
+  // (863 × 1,500 + 2,600) / 864 = 1,501.27 W
+  expect(d.power).toEqual({ commitW: 2000, peakW: "2600.000000", averageW: "1501.3" });
+
+  // Hourly series: 72 hours from the start of the month, hourly max of in and out.
+  expect(d.hours).toBe(daysIn(month) * 24);
+  expect(d.series.hour).toEqual(Array.from({ length: 72 }, (_, h) => h));
+  expect(Math.max(...d.series.inMbps)).toBe(200);
+  expect(Math.max(...d.series.outMbps)).toBe(120);
+  expect(Math.max(...d.series.powerW)).toBe(2600);
+  expect(d.contract).toMatchObject({ id: contractId, siteCode: "KIN", currency: "USD" });
+});
+
+test("the default month is the current month at the site, in progress; a contract without meters says so", async () => {
+  const d = await body(await page(tenant.cookie, contractId));
+  expect(d.month).toBe(current);
+  expect(d.fellBack).toBe(false);
+  expect(d.inProgress).toBe(true);
+  // This month so far: the one sample at its first instant (999 Mbps), no energy reading yet.
+  expect(d.bandwidth).toMatchObject({ samples: 1, p95Mbps: "999.000000", overMbps: "899.000000", overageMinor: 899 * 5_000 });
+  expect(d.bandwidth.burst.used).toBe(1);
+  expect(d.energy.kwh).toBe("0");
+  expect(d.power).toEqual({ commitW: 2000, peakW: null, averageW: null });
+
+  const bare = await body(await page(tenant.cookie, bareContractId));
+  expect(bare.meters).toEqual({ bandwidth: 0, power: 0 });
+  expect(bare.months).toEqual([current]);
+  expect(bare.series.hour).toEqual([]);
+});
+
+test.each(["garbage", "2026-13", "1999-01", `${addMonths(new Date().toISOString().slice(0, 7), 3)}`, "", "2026-1"])(
+  "?month=%s is not a 500: the current month is shown instead",
+  async (asked) => {
+    const res = await page(tenant.cookie, contractId, `?month=${encodeURIComponent(asked)}`);
+    expect(res.status).toBe(200);
+    const d = await body(res);
+    expect(d.month).toBe(current);
+    expect(d.fellBack).toBe(true);
+  },
+);
+
+test("another organisation's contract, or no contract at all, is 404 on the page and on the CSV", async () => {
+  expect((await page(stranger.cookie, contractId)).status).toBe(404);
+  expect((await page(stranger.cookie, contractId, `?month=${month}`)).status).toBe(404);
+  expect((await csv(stranger.cookie, contractId, `?month=${month}`)).status).toBe(404);
+  expect((await page(tenant.cookie, "not-a-uuid")).status).toBe(404);
+  expect((await csv(tenant.cookie, "00000000-0000-4000-8000-000000000000")).status).toBe(404);
+  // Signed out: to the sign-in page, not the data.
+  const anonymous = await call(csvLoader, getRequest(`/app/usage/${contractId}/samples.csv`), { contractId });
+  expect([302, 303]).toContain(anonymous.status);
+});
+
+test("the CSV holds the header and every sample of the month, and none of the months around it", async () => {
+  const res = await csv(tenant.cookie, contractId, `?month=${month}`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get("Content-Type")).toMatch(/^text\/csv/);
+  expect(res.headers.get("Content-Disposition")).toBe(`attachment; filename="usage-KIN-${month}.csv"`);
+  const lines = (await res.text()).trimEnd().split("\n");
+  expect(lines[0]).toBe("meter,metric,at,value");
+  const rows = lines.slice(1).map((l) => l.split(","));
+  expect(rows).toHaveLength(samplesInMonth);
+  for (const [, , at, value] of rows) {
+    const instant = new Date(at).getTime();
+    expect(instant).toBeGreaterThanOrEqual(period.from.getTime());
+    expect(instant).toBeLessThan(period.to.getTime());
+    expect(value).not.toBe("999.000000");
+  }
+  const count = (meter: string, metric: string) => rows.filter((r) => r[0] === meter && r[1] === metric).length;
+  expect(count("SW-KIN-T1", "bw_in_mbps")).toBe(864);
+  expect(count("SW-KIN-T1", "bw_out_mbps")).toBe(864);
+  expect(count("PDU-KIN-T1", "power_w")).toBe(864);
+  expect(count("PDU-KIN-T1", "energy_kwh")).toBe(72);
+  expect(lines).toContain(`PDU-KIN-T1,energy_kwh,${period.from.toISOString()},1001.250000`);
+  // No line twice.
+  expect(new Set(lines).size).toBe(lines.length);
+});
+
+test("a malformed month on the CSV is the current month, not a 500", async () => {
+  const res = await csv(tenant.cookie, contractId, "?month=garbage");
+  expect(res.status).toBe(200);
+  expect(res.headers.get("Content-Disposition")).toBe(`attachment; filename="usage-KIN-${current}.csv"`);
+  expect((await res.text()).trimEnd().split("\n")).toEqual(["meter,metric,at,value", `SW-KIN-T1,bw_in_mbps,${period.to.toISOString()},999.000000`]);
+});
+
+test("the overview shows each active contract's current month, to its own organisation only", async () => {
+  const mine = await body(await call(overviewLoader, getRequest("/app/usage", { cookie: tenant.cookie })));
+  const ids = mine.contracts.map((c: { id: string }) => c.id).sort();
+  expect(ids).toEqual([contractId, bareContractId].sort());
+  const c = mine.contracts.find((x: { id: string }) => x.id === contractId);
+  expect(c).toMatchObject({ siteCode: "KIN", currency: "USD", month: current, inProgress: true, hasBandwidthMeter: true, hasPowerMeter: true, commitMbps: 100 });
+  const bare = mine.contracts.find((x: { id: string }) => x.id === bareContractId);
+  expect(bare).toMatchObject({ hasBandwidthMeter: false, hasPowerMeter: false });
+
+  const theirs = await body(await call(overviewLoader, getRequest("/app/usage", { cookie: stranger.cookie })));
+  expect(theirs.contracts).toEqual([]);
+  expect(theirs.ended).toEqual([]);
+});
