@@ -192,6 +192,7 @@ export async function applyTermination(
   const change = await trx.selectFrom("contract_changes").selectAll().where("id", "=", input.changeId).where("kind", "=", "termination").forUpdate().executeTakeFirst();
   if (!change || change.status !== "pending") return { ok: false, error: change ? "not_active" : "not_found" };
   const contract = await trx.selectFrom("contracts").select(["id", "start_on", "end_on", "status"]).where("id", "=", change.contract_id).forUpdate().executeTakeFirstOrThrow();
+  if (contract.status !== "active") return { ok: false, error: "not_active" };
   if (input.endOn < contract.start_on) return { ok: false, error: "end_before_start" };
   await trx.updateTable("contracts").set({ end_on: input.endOn, status: "terminated" }).where("id", "=", contract.id).execute();
   // Meters measuring it stop counting for it after the end too.

@@ -49,10 +49,14 @@ export function termPeriod(startOn: string, termMonths: number) {
   return { startOn, endOn: end.toISOString().slice(0, 10) };
 }
 
-/** Live availability for a prospective request: what fits at the site over the term, and what is short. */
-export async function availabilityFor(db: Executor, input: { siteId: string; desiredStartOn: string; termMonths: number; lines: { kind: RequestableKind; quantity: number }[] }) {
+/**
+ * Live availability for a prospective request: what fits at the site from the desired start on, and
+ * what is short. Contracts run until terminated (the term is a commitment, not an end), so the
+ * check is open-ended, exactly like the allocations an approval creates.
+ */
+export async function availabilityFor(db: Executor, input: { siteId: string; desiredStartOn: string; lines: { kind: RequestableKind; quantity: number }[] }) {
   const need = needsOf(input.lines);
-  return checkAvailability(db, { siteId: input.siteId, period: termPeriod(input.desiredStartOn, input.termMonths), ...need });
+  return checkAvailability(db, { siteId: input.siteId, period: { startOn: input.desiredStartOn, endOn: null }, ...need });
 }
 
 export type CreateRequestError = "org_not_verified" | "no_lines" | "unknown_site" | "missing_price" | "power_without_space" | "start_in_past";
