@@ -14,5 +14,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Two workers on a 2-core machine: PGlite suites are CPU-bound and independent per file.
+    maxWorkers: 2,
   },
 });

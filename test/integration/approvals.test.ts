@@ -3,7 +3,6 @@ import type { RequestableKind } from "#db/schema";
 import { createTestDb, type TestDb } from "../support/db";
 import { BASE, body, call, formRequest, getRequest } from "../support/http";
 import { count, createOrg, createRequestRow, createUser, outbox, signedIn, siteWithRacks } from "../support/factories";
-import { seed } from "../../seeds/index.server";
 import { requestTermination } from "~/modules/requests/contracts.server";
 import { inTransactionOrRollback } from "~/utils/db.server";
 import { t as translate } from "~/i18n";
@@ -19,8 +18,7 @@ let noc: { id: string; email: string; cookie: string };
 let ldc: Awaited<ReturnType<typeof siteWithRacks>>;
 
 beforeEach(async () => {
-  t = await createTestDb();
-  await seed(t.db, { demo: false });
+  t = await createTestDb({ reference: true });
   org = await createOrg(t.db, { name: "Kara Hosting" });
   tenant = await signedIn(t.db, { orgId: org.id, role: "technical", email: "tech@kara.test" });
   noc = await signedIn(t.db, { operatorRole: "ops_noc", email: "noc@dc.test" });

@@ -1,7 +1,6 @@
 import { sql } from "kysely";
 import { createTestDb, type TestDb } from "../support/db";
 import { createOrg, createRequestRow, createUser, outbox, siteWithRacks } from "../support/factories";
-import { seed } from "../../seeds/index.server";
 import { approveRequest, rejectRequest, type ApproveInput } from "~/modules/requests/approve.server";
 import { applyTermination, requestTermination } from "~/modules/requests/contracts.server";
 import { capacityErrorOf } from "~/modules/inventory/constraint-errors";
@@ -14,8 +13,7 @@ let operator: { id: string; email: string };
 let ldc: Awaited<ReturnType<typeof siteWithRacks>>;
 
 beforeEach(async () => {
-  t = await createTestDb();
-  await seed(t.db, { demo: false });
+  t = await createTestDb({ reference: true });
   org = await createOrg(t.db, { name: "Kara Hosting" });
   operator = await createUser(t.db, { operatorRole: "ops_noc" });
   ldc = await siteWithRacks(t.db, "LDC");

@@ -1,6 +1,5 @@
 import { createTestDb, usingPostgres, type TestDb } from "../support/db";
 import { createOrg, createRequestRow, createUser, siteWithRacks } from "../support/factories";
-import { seed } from "../../seeds/index.server";
 import { approveRequest } from "~/modules/requests/approve.server";
 import { inTransactionOrRollback } from "~/utils/db.server";
 
@@ -11,8 +10,7 @@ import { inTransactionOrRollback } from "~/utils/db.server";
 describe.runIf(usingPostgres())("concurrent approvals on PostgreSQL", () => {
   let t: TestDb;
   beforeEach(async () => {
-    t = await createTestDb();
-    await seed(t.db, { demo: false });
+    t = await createTestDb({ reference: true });
   });
   afterEach(async () => {
     await t.cleanup();

@@ -1,6 +1,5 @@
 import { createTestDb, usingPostgres, type TestDb } from "../support/db";
 import { BASE, call } from "../support/http";
-import { seed } from "../../seeds/index.server";
 import { action as ingest, loader as ingestLoader } from "~/routes/api.v1.usage";
 import { createApiToken } from "~/modules/metering/tokens.server";
 import { MAX_SAMPLES } from "~/modules/metering/ingest.server";
@@ -11,8 +10,7 @@ let ldc: string;
 let token: string;
 
 beforeEach(async () => {
-  t = await createTestDb();
-  await seed(t.db, { demo: false });
+  t = await createTestDb({ reference: true });
   ldc = (await t.db.selectFrom("sites").select("id").where("code", "=", "LDC").executeTakeFirstOrThrow()).id;
   const kin = (await t.db.selectFrom("sites").select("id").where("code", "=", "KIN").executeTakeFirstOrThrow()).id;
   await t.db

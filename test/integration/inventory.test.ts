@@ -1,7 +1,6 @@
 import { createTestDb, type TestDb } from "../support/db";
 import { body, call, formRequest, getRequest } from "../support/http";
 import { count, createOrg, signedIn } from "../support/factories";
-import { seed } from "../../seeds/index.server";
 import { t } from "~/i18n";
 import { decimalToMinor } from "~/modules/inventory/schemas.server";
 import { loader as sitesLoader } from "~/routes/ops.sites._index";
@@ -15,8 +14,7 @@ let t_: TestDb;
 const db = () => t_.db;
 
 beforeEach(async () => {
-  t_ = await createTestDb();
-  await seed(t_.db, { demo: false });
+  t_ = await createTestDb({ reference: true });
 });
 afterEach(async () => {
   await t_.cleanup();

@@ -1,7 +1,6 @@
 import { createTestDb, type TestDb } from "../support/db";
 import { BASE, body, call, formRequest, getRequest } from "../support/http";
 import { count, createOrg, signedIn } from "../support/factories";
-import { seed } from "../../seeds/index.server";
 import { t as translate, isMessageKey } from "~/i18n";
 import { sha256 } from "~/modules/auth/tokens.server";
 import { MAX_SAMPLES } from "~/modules/metering/ingest.server";
@@ -15,8 +14,7 @@ const db = () => t.db;
 let noc: Awaited<ReturnType<typeof signedIn>>;
 
 beforeEach(async () => {
-  t = await createTestDb();
-  await seed(t.db, { demo: false });
+  t = await createTestDb({ reference: true });
   noc = await signedIn(t.db, { operatorRole: "ops_noc" });
 });
 afterEach(async () => {

@@ -1,7 +1,6 @@
 import { createTestDb, type TestDb } from "../support/db";
 import { body, call, formRequest, getRequest } from "../support/http";
 import { count, createOrg, outbox, signedIn } from "../support/factories";
-import { seed } from "../../seeds/index.server";
 import { action as newAction, loader as newLoader } from "~/routes/app.requests.new";
 import { loader as listLoader } from "~/routes/app.requests._index";
 import { action as requestAction, loader as requestLoader } from "~/routes/app.requests.$requestId";
@@ -12,8 +11,7 @@ import { action as contractAction, loader as contractLoader } from "~/routes/app
 let t: TestDb;
 let site: Record<"LDC" | "KIN" | "BZV", string>;
 beforeEach(async () => {
-  t = await createTestDb();
-  await seed(t.db, { demo: false });
+  t = await createTestDb({ reference: true });
   const rows = await t.db.selectFrom("sites").select(["id", "code"]).execute();
   site = Object.fromEntries(rows.map((r) => [r.code, r.id])) as typeof site;
 });

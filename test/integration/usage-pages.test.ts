@@ -1,7 +1,6 @@
 import { createTestDb, type TestDb } from "../support/db";
 import { body, call, getRequest } from "../support/http";
 import { createOrg, signedIn } from "../support/factories";
-import { seed } from "../../seeds/index.server";
 import type { ProductKind } from "#db/schema";
 import { monthOf } from "~/modules/metering/contract-usage.server";
 import { monthPeriod, type Period } from "~/modules/metering/usage.server";
@@ -80,8 +79,7 @@ async function contract(
 }
 
 beforeAll(async () => {
-  t = await createTestDb();
-  await seed(t.db, { demo: false });
+  t = await createTestDb({ reference: true });
   const site = await t.db.selectFrom("sites").select(["id", "time_zone"]).where("code", "=", "KIN").executeTakeFirstOrThrow();
   expect(site.time_zone).toBe(TZ);
   current = monthOf(new Date(), TZ);

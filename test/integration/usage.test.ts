@@ -1,7 +1,6 @@
 import fc from "fast-check";
 import { sql } from "kysely";
 import { createTestDb, type TestDb } from "../support/db";
-import { seed } from "../../seeds/index.server";
 import { burstBudget, energyKwh, fiveMinuteSlots, monthPeriod, percentile95, powerStats } from "~/modules/metering/usage.server";
 
 let t: TestDb;
@@ -9,8 +8,7 @@ let siteId: string;
 let counter = 0;
 
 beforeAll(async () => {
-  t = await createTestDb();
-  await seed(t.db, { demo: false });
+  t = await createTestDb({ reference: true });
   siteId = (await t.db.selectFrom("sites").select("id").where("code", "=", "KIN").executeTakeFirstOrThrow()).id;
 });
 afterAll(async () => {
