@@ -182,14 +182,14 @@ export default function ContractPage() {
                   <tr key={l.kind}>
                     <td>
                       {locale === "en" ? l.name_en : l.name_fr}
-                      <span className="qty-inline"> × {format.number(l.quantity)}</span>
+                      {l.quantity > 0 ? <span className="qty-inline"> × {format.number(l.quantity)}</span> : null}
                       {l.setup_fee_minor > 0 ? (
                         <div className="muted small">{tr("requests.plusSetup", { setup: money(l.setup_fee_minor) })}</div>
                       ) : null}
                     </td>
-                    <td className="num hide-sm">{format.number(l.quantity)}</td>
+                    <td className="num hide-sm">{l.quantity > 0 ? format.number(l.quantity) : <span className="muted">{tr("approvals.contract.metered")}</span>}</td>
                     <td className="num hide-sm nowrap">{format.money(l.unit_price_minor, l.currency)}</td>
-                    <td className="num nowrap">{format.money(l.monthlyMinor, l.currency)}</td>
+                    <td className="num nowrap">{l.quantity > 0 ? format.money(l.monthlyMinor, l.currency) : <span className="muted">{tr("common.none")}</span>}</td>
                   </tr>
                 ))}
               </tbody>

@@ -18,7 +18,7 @@ export const inventoryFr = {
   "inventory.site.currency": "facturé en {currency}",
 
   "inventory.capacity.space": "Espace",
-  "inventory.capacity.power": "Énergie",
+  "inventory.capacity.power": "Puissance",
   "inventory.capacity.bandwidth": "Bande passante",
   "inventory.capacity.unitsUsed": "Unités occupées (baies actives)",
   "inventory.capacity.powerCommitted": "Puissance souscrite / utilisable",
