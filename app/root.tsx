@@ -1,4 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { json } from "@remix-run/node";
 import {
   Links,
@@ -16,21 +17,26 @@ import { requestLocale } from "~/utils/request.server";
 import { useNonce } from "~/components/nonce";
 import { useLocale, useT } from "~/components/i18n";
 import { Brand } from "~/components/shell";
-import { t } from "~/i18n";
+import { messagesFor } from "~/i18n";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: t(data?.locale ?? "fr", "app.name") }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.messages["app.name"] ?? "Portail colocation" }];
+
+/**
+ * The root's data (locale and that locale's messages) changes only through a form submission
+ * (language switch, profile, sign-in or sign-out): plain navigations do not reload it.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, defaultShouldRevalidate }) =>
+  formMethod ? defaultShouldRevalidate : false;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getCurrentUser(request);
-  return json({
-    locale: requestLocale(request, user),
-    user: user && { name: user.name, email: user.email, orgName: user.org_name, role: user.role, operatorRole: user.operator_role },
-  });
+  const locale = requestLocale(request, user);
+  return json({ locale, messages: messagesFor(locale) });
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {

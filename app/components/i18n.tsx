@@ -1,16 +1,36 @@
 import { useRouteLoaderData } from "@remix-run/react";
 import { useCallback } from "react";
-import { DEFAULT_LOCALE, t, formatDate, formatDateTime, formatMoney, formatNumber, type Locale, type MessageKey } from "~/i18n";
+import { DEFAULT_LOCALE, fill, formatDate, formatDateTime, formatMoney, formatNumber, type Locale, type MessageKey, type Messages } from "~/i18n/format";
+
+type RootData = { locale?: Locale; messages?: Messages } | undefined;
 
 export function useLocale(): Locale {
-  const data = useRouteLoaderData("root") as { locale?: Locale } | undefined;
+  const data = useRouteLoaderData("root") as RootData;
   return data?.locale ?? DEFAULT_LOCALE;
 }
 
-/** `const tr = useT(); tr("signin.title")` — translate in the user's language. */
+/** What the error page says when even the root loader failed (no messages were loaded). */
+const FALLBACK: Partial<Messages> = {
+  "app.name": "Portail colocation",
+  "error.notFound": "Page introuvable",
+  "error.notFoundBody": "La page demandée n'existe pas ou vous n'y avez pas accès.",
+  "error.forbidden": "Accès refusé",
+  "error.notAllowed": "Vous n'avez pas le droit de faire cela.",
+  "error.serverError": "Erreur inattendue",
+  "error.generic": "Une erreur est survenue. Réessayez.",
+  "error.backHome": "Retour à l'accueil",
+};
+
+/**
+ * `const tr = useT(); tr("signin.title")` — translate in the user's language, with the messages the
+ * root loader sent for that language only (the other language never reaches the browser).
+ */
 export function useT() {
-  const locale = useLocale();
-  return useCallback((key: MessageKey, vars?: Record<string, string | number>) => t(locale, key, vars), [locale]);
+  const messages = (useRouteLoaderData("root") as RootData)?.messages;
+  return useCallback(
+    (key: MessageKey, vars?: Record<string, string | number>) => fill(messages?.[key] ?? FALLBACK[key] ?? key, vars),
+    [messages],
+  );
 }
 
 export function useFormat() {

@@ -11,7 +11,7 @@ import { getDb, inTransaction } from "~/utils/db.server";
 import { Alert, Field, FormErrors } from "~/components/forms";
 import { StatusBadge } from "~/components/shell";
 import { useFormat, useLocale, useT } from "~/components/i18n";
-import { currencyDecimals, minorToDecimalString, type MessageKey } from "~/i18n";
+import { currencyDecimals, minorToDecimalString, type MessageKey } from "~/i18n/format";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireOperator(request, "orgs:read");

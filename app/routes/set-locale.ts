@@ -1,5 +1,5 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { isLocale } from "~/i18n";
+import { isLocale } from "~/i18n/format";
 import { getCurrentUser } from "~/modules/auth/session.server";
 import { setUserLocale } from "~/modules/auth/profile.server";
 import { localeCookie } from "~/utils/request.server";
