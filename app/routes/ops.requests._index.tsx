@@ -61,7 +61,7 @@ function age(minutes: number, locale: Locale) {
   const rtf = new Intl.RelativeTimeFormat(locale === "fr" ? "fr-FR" : "en-US", { numeric: "auto" });
   if (minutes < 60) return rtf.format(-minutes, "minute");
   if (minutes < 48 * 60) return rtf.format(-Math.floor(minutes / 60), "hour");
-  return rtf.format(-Math.floor(minutes / (24 * 60)), "day");
+  return rtf.format(-Math.round(minutes / (24 * 60)), "day");
 }
 
 function useAskedFor() {
