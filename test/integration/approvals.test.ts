@@ -334,7 +334,7 @@ test("applying a termination sets the end date and frees the units after it; dec
   const applied = await post({ intent: "apply", changeId: change.changeId, endOn: "2027-06-30", details: "Confirmé par téléphone" });
   expect(applied.status).toBe(302);
   expect(applied.headers.get("Location")).toBe(`/ops/contracts/${contractId}?done=applied`);
-  expect(await t.db.selectFrom("contracts").select(["status", "end_on"]).where("id", "=", contractId).executeTakeFirstOrThrow()).toEqual({ status: "terminated", end_on: "2027-06-30" });
+  expect(await t.db.selectFrom("contracts").select(["status", "end_on"]).where("id", "=", contractId).executeTakeFirstOrThrow()).toEqual({ status: "active", end_on: "2027-06-30" });
   expect(await t.db.selectFrom("allocations").select("end_on").where("contract_id", "=", contractId).execute()).toEqual([{ end_on: "2027-06-30" }]);
   expect((await post({ intent: "apply", changeId: change.changeId, endOn: "2027-06-30" })).status).toBe(409);
 

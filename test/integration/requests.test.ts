@@ -365,11 +365,11 @@ test("a termination request: validated, written once, and only by members who ma
   expect(page.pendingTermination).toBe(true);
   expect(page.contract.changes).toEqual([expect.objectContaining({ kind: "termination", status: "pending", requestedEndOn: "2027-11-30" })]);
 
-  // Terminated contracts are listed as past.
-  await t.db.updateTable("contracts").set({ status: "terminated", end_on: "2027-11-30" }).where("id", "=", contractId).execute();
+  // A contract whose last day of service has passed is listed as past.
+  await t.db.updateTable("contracts").set({ start_on: "2025-01-01", end_on: "2025-12-31" }).where("id", "=", contractId).execute();
   const list = await body(await call(servicesLoader, getRequest("/app/services", { cookie: user.cookie })));
   expect(list.active).toEqual([]);
-  expect(list.past).toEqual([expect.objectContaining({ id: contractId, endOn: "2027-11-30" })]);
+  expect(list.past).toEqual([expect.objectContaining({ id: contractId, endOn: "2025-12-31" })]);
 });
 
 test("another organisation's request and contract ids are 404 on every loader and action, and nothing changes", async () => {

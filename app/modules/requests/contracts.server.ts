@@ -10,6 +10,12 @@ import { dayIn } from "~/utils/dates";
 type Scope = { orgId: string } | { operator: true };
 
 /**
+ * A contract is active until its last day of service has passed at its site; a termination applied
+ * for a future date leaves it active (and billable) until then. Needs `c` (contracts) and `s` (sites).
+ */
+const effectiveStatus = sql<"active" | "terminated">`CASE WHEN c.end_on < (now() AT TIME ZONE s.time_zone)::date THEN 'terminated' ELSE 'active' END`;
+
+/**
  * Freeze a contract's lines from the site's active price list: the requested quantities, plus the
  * metered products at quantity 0 (their prices bind the contract too). A later price change never
  * alters them. Returns the lines written, or the kinds without an active price.
@@ -53,7 +59,7 @@ export async function listContracts(db: Executor, scope: Scope & { status?: "act
     .select([
       "c.id",
       "c.org_id",
-      "c.status",
+      effectiveStatus.as("status"),
       "c.start_on",
       "c.end_on",
       "c.term_months",
@@ -78,7 +84,7 @@ export async function listContracts(db: Executor, scope: Scope & { status?: "act
     ])
     .orderBy("c.start_on", "desc");
   if ("orgId" in scope) query = query.where("c.org_id", "=", scope.orgId);
-  if (scope.status) query = query.where("c.status", "=", scope.status);
+  if (scope.status) query = query.where(effectiveStatus, "=", scope.status);
   return (await query.execute()).map((c) => ({ ...c, monthly_minor: Number(c.monthly_minor) }));
 }
 
@@ -94,7 +100,7 @@ export async function getContract(db: Executor, scope: Scope, contractId: string
       "c.org_id",
       "c.site_id",
       "c.request_id",
-      "c.status",
+      effectiveStatus.as("status"),
       "c.start_on",
       "c.end_on",
       "c.term_months",
@@ -146,13 +152,14 @@ export async function requestTermination(
   const contract = await trx
     .selectFrom("contracts as c")
     .innerJoin("sites as s", "s.id", "c.site_id")
-    .select(["c.id", "c.status", "c.start_on", "s.time_zone"])
+    .select(["c.id", effectiveStatus.as("status"), "c.start_on", "c.end_on", "s.time_zone"])
     .where("c.id", "=", input.contractId)
     .where("c.org_id", "=", input.orgId)
     .forUpdate("c")
     .executeTakeFirst();
   if (!contract) return { ok: false, error: "not_found" };
-  if (contract.status !== "active") return { ok: false, error: "not_active" };
+  // Already ended, or already ending on a date set by an applied termination.
+  if (contract.status !== "active" || contract.end_on) return { ok: false, error: "not_active" };
   if (input.endOn < contract.start_on) return { ok: false, error: "end_before_start" };
   if (input.endOn < dayIn(contract.time_zone)) return { ok: false, error: "end_in_past" };
   const pending = await trx.selectFrom("contract_changes").select("id").where("contract_id", "=", contract.id).where("kind", "=", "termination").where("status", "=", "pending").executeTakeFirst();
@@ -191,10 +198,18 @@ export async function applyTermination(
   if (!isUuid(input.changeId)) return { ok: false, error: "not_found" };
   const change = await trx.selectFrom("contract_changes").selectAll().where("id", "=", input.changeId).where("kind", "=", "termination").forUpdate().executeTakeFirst();
   if (!change || change.status !== "pending") return { ok: false, error: change ? "not_active" : "not_found" };
-  const contract = await trx.selectFrom("contracts").select(["id", "start_on", "end_on", "status"]).where("id", "=", change.contract_id).forUpdate().executeTakeFirstOrThrow();
-  if (contract.status !== "active") return { ok: false, error: "not_active" };
+  const contract = await trx
+    .selectFrom("contracts as c")
+    .innerJoin("sites as s", "s.id", "c.site_id")
+    .select(["c.id", "c.start_on", "c.end_on", "c.status", "s.time_zone"])
+    .where("c.id", "=", change.contract_id)
+    .forUpdate("c")
+    .executeTakeFirstOrThrow();
+  if (contract.status !== "active" || contract.end_on) return { ok: false, error: "not_active" };
   if (input.endOn < contract.start_on) return { ok: false, error: "end_before_start" };
-  await trx.updateTable("contracts").set({ end_on: input.endOn, status: "terminated" }).where("id", "=", contract.id).execute();
+  // The stored status follows the dates; reads derive it (effectiveStatus) so a future end stays active.
+  const status = input.endOn < dayIn(contract.time_zone) ? "terminated" : "active";
+  await trx.updateTable("contracts").set({ end_on: input.endOn, status }).where("id", "=", contract.id).execute();
   // Meters measuring it stop counting for it after the end too.
   await trx
     .updateTable("meter_attachments")
@@ -223,7 +238,7 @@ export async function applyTermination(
     entityId: contract.id,
     orgId: change.org_id,
     before: { status: contract.status, end_on: contract.end_on },
-    after: { status: "terminated", end_on: input.endOn },
+    after: { status, end_on: input.endOn },
   });
   return { ok: true };
 }
