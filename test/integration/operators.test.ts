@@ -93,3 +93,18 @@ test("healthz answers ok when the database is reachable", async () => {
   expect(res.status).toBe(200);
   expect(await body(res)).toEqual({ status: "ok" });
 });
+
+test("healthz answers 503 when the database cannot be reached", async () => {
+  const { pgKysely, setDb } = await import("#db/client.server");
+  // A PostgreSQL URL where nothing listens.
+  const unreachable = pgKysely("postgres://nobody@127.0.0.1:9/none", 1);
+  setDb(unreachable);
+  try {
+    const res = await call(healthLoader, getRequest("/healthz"));
+    expect(res.status).toBe(503);
+    expect(await body(res)).toEqual({ status: "unavailable" });
+  } finally {
+    await unreachable.destroy();
+    setDb(t.db);
+  }
+});
