@@ -65,3 +65,36 @@ export function QuoteSummary({
     </dl>
   );
 }
+
+/** The priced lines of a request: item, quantity, unit price, monthly amount and setup fee. */
+export function QuoteLines({ lines, currency, compact }: { lines: Quote["lines"]; currency: string; compact?: boolean }) {
+  const tr = useT();
+  const format = useFormat();
+  return (
+    <table className={`table${compact ? " table--compact" : ""}`}>
+      <thead>
+        <tr>
+          <th>{tr("requests.col.item")}</th>
+          <th className="num hide-sm">{tr("requests.col.quantity")}</th>
+          <th className="num hide-sm">{tr("requests.col.unitPrice")}</th>
+          <th className="num">{tr("requests.col.monthly")}</th>
+          <th className="num hide-sm">{tr("requests.col.setup")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {lines.map((l) => (
+          <tr key={l.kind}>
+            <td>
+              {tr(`requests.kind.${l.kind}`)}
+              <span className="qty-inline"> × {format.number(l.quantity)}</span>
+            </td>
+            <td className="num hide-sm">{format.number(l.quantity)}</td>
+            <td className="num hide-sm nowrap">{format.money(l.unitPriceMinor, currency)}</td>
+            <td className="num nowrap">{format.money(l.monthlyMinor, currency)}</td>
+            <td className="num hide-sm nowrap">{format.money(l.setupMinor, currency)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -7,7 +7,7 @@ import { clientIp } from "~/utils/request.server";
 import { getDb, inTransactionOrRollback } from "~/utils/db.server";
 import { Alert, FormErrors } from "~/components/forms";
 import { StatusBadge } from "~/components/shell";
-import { QuoteSummary } from "~/components/quote-summary";
+import { QuoteLines, QuoteSummary } from "~/components/quote-summary";
 import { useFormat, useT } from "~/components/i18n";
 import type { MessageKey } from "~/i18n";
 
@@ -61,7 +61,6 @@ export default function RequestPage() {
   const [search] = useSearchParams();
   const tr = useT();
   const format = useFormat();
-  const byKind = new Map(r.quote.lines.map((l) => [l.kind, l]));
   return (
     <>
       <p>
@@ -100,34 +99,7 @@ export default function RequestPage() {
         <div>
           <section className="card">
             <h2>{tr("requests.lines")}</h2>
-            <table className="table">
-              <thead>
-                <tr>
-                  <th>{tr("requests.col.item")}</th>
-                  <th className="num hide-sm">{tr("requests.col.quantity")}</th>
-                  <th className="num hide-sm">{tr("requests.col.unitPrice")}</th>
-                  <th className="num">{tr("requests.col.monthly")}</th>
-                  <th className="num hide-sm">{tr("requests.col.setup")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {r.lines.map((line) => {
-                  const priced = byKind.get(line.kind);
-                  return (
-                    <tr key={line.kind}>
-                      <td>
-                        {tr(`requests.kind.${line.kind}`)}
-                        <span className="qty-inline"> × {format.number(line.quantity)}</span>
-                      </td>
-                      <td className="num hide-sm">{format.number(line.quantity)}</td>
-                      <td className="num hide-sm nowrap">{priced ? format.money(priced.unitPriceMinor, r.currency) : tr("common.none")}</td>
-                      <td className="num nowrap">{priced ? format.money(priced.monthlyMinor, r.currency) : tr("common.none")}</td>
-                      <td className="num hide-sm nowrap">{priced ? format.money(priced.setupMinor, r.currency) : tr("common.none")}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+            <QuoteLines lines={r.quote.lines} currency={r.currency} />
           </section>
           <section className="card">
             <dl className="facts">

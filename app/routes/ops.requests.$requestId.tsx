@@ -16,7 +16,7 @@ import { baseUrl, clientIp } from "~/utils/request.server";
 import { getDb, inTransactionOrRollback } from "~/utils/db.server";
 import { Alert, FormErrors } from "~/components/forms";
 import { StatusBadge } from "~/components/shell";
-import { QuoteSummary } from "~/components/quote-summary";
+import { QuoteLines, QuoteSummary } from "~/components/quote-summary";
 import { RackElevation, type ElevationAllocation } from "~/components/rack-elevation";
 import { useFormat, useT } from "~/components/i18n";
 import type { MessageKey } from "~/i18n";
@@ -532,28 +532,7 @@ export default function ReviewRequest() {
         <section className="card">
           <h2>{tr("approvals.request.lines")}</h2>
           <div className="table-scroll">
-            <table className="table table--compact">
-              <thead>
-                <tr>
-                  <th>{tr("requests.col.item")}</th>
-                  <th className="num">{tr("requests.col.quantity")}</th>
-                  <th className="num hide-sm">{tr("requests.col.unitPrice")}</th>
-                  <th className="num">{tr("requests.col.monthly")}</th>
-                  <th className="num hide-sm">{tr("requests.col.setup")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.quote.lines.map((l) => (
-                  <tr key={l.kind}>
-                    <td>{tr(`requests.kind.${l.kind}`)}</td>
-                    <td className="num">{format.number(l.quantity)}</td>
-                    <td className="num hide-sm nowrap">{format.money(l.unitPriceMinor, r.currency)}</td>
-                    <td className="num nowrap">{format.money(l.monthlyMinor, r.currency)}</td>
-                    <td className="num nowrap hide-sm">{format.money(l.setupMinor, r.currency)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <QuoteLines lines={data.quote.lines} currency={r.currency} compact />
           </div>
           <QuoteSummary quote={data.quote} currency={r.currency} vatRateBp={r.vatRateBp} exempt={r.isVatExempt} />
           {r.isVatExempt ? <p className="small vat-mention">{tr("approvals.request.vatExempt")}</p> : null}
