@@ -210,9 +210,8 @@ export interface ContractsTable {
   org_id: string;
   site_id: string;
   request_id: string | null;
-  status: Generated<"active" | "terminated">;
   start_on: DateOnly;
-  /** Last day of service (inclusive); null while open-ended. */
+  /** Last day of service (inclusive); null while open-ended. Active until it has passed. */
   end_on: DateOnly | null;
   term_months: 12 | 24 | 36;
   bandwidth_commit_mbps: Generated<number>;

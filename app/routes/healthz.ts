@@ -1,12 +1,9 @@
 import { json } from "@remix-run/node";
-import { sql } from "kysely";
-import { getDb } from "~/utils/db.server";
+import { databaseReachable } from "~/utils/db.server";
 
 export async function loader() {
-  try {
-    await sql`select 1`.execute(await getDb());
-    return json({ status: "ok" }, { headers: { "Cache-Control": "no-store" } });
-  } catch {
-    return json({ status: "unavailable" }, { status: 503, headers: { "Cache-Control": "no-store" } });
-  }
+  const headers = { "Cache-Control": "no-store" };
+  return (await databaseReachable())
+    ? json({ status: "ok" }, { headers })
+    : json({ status: "unavailable" }, { status: 503, headers });
 }

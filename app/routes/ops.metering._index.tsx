@@ -14,11 +14,9 @@ import { getDb, inTransactionOrRollback } from "~/utils/db.server";
 import { Alert, Field, FormErrors, SelectField } from "~/components/forms";
 import { useFormat, useT } from "~/components/i18n";
 import type { MessageKey } from "~/i18n";
+import { dayIn } from "~/utils/dates";
 
 const METER_KINDS_OPTIONS = ["power", "bandwidth"] as const;
-
-/** Today's date in the site's time zone, the default first day of an attachment. */
-const todayIn = (timeZone: string) => new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireOperator(request, "orgs:read");
@@ -31,7 +29,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({
     sites: sites.map((s) => ({ code: s.code, name: s.name })),
     site: { code: site.code, name: site.name, timeZone: site.time_zone },
-    today: todayIn(site.time_zone),
+    // Today at the site: the default first day of an attachment.
+    today: dayIn(site.time_zone),
     canManage: operatorCan(user.operatorRole, "usage:manage"),
     selectedMeter: url.searchParams.get("meter") ?? "",
     meters: meters.map((m) => ({

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { getDb } from "#db/client.server";
 import type { Trx } from "#db/types";
 
@@ -7,6 +8,16 @@ export async function inTransaction<T>(fn: (trx: Trx) => Promise<T>): Promise<T>
 }
 
 export { getDb };
+
+/** Can the server reach its database? (GET /healthz) */
+export async function databaseReachable() {
+  try {
+    await sql`select 1`.execute(await getDb());
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 class Rollback<T> extends Error {
   constructor(readonly result: T) {

@@ -12,6 +12,7 @@ import { sql, type Kysely } from "kysely";
  * - maintenance: a rack or port in maintenance takes no new allocation;
  * - ports: an exclusion constraint per port and date range.
  * Dates are calendar days; `end_on` is the last day of service (inclusive), NULL = open-ended.
+ * A contract has no stored status: it is active until its last day has passed (derived).
  * Errors raised by the triggers carry SQLSTATE P0001 and a stable HINT the application maps.
  */
 export async function up(db: Kysely<any>) {
@@ -56,7 +57,6 @@ export async function up(db: Kysely<any>) {
       org_id uuid NOT NULL REFERENCES organisations (id),
       site_id uuid NOT NULL REFERENCES sites (id),
       request_id uuid UNIQUE REFERENCES requests (id),
-      status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'terminated')),
       start_on date NOT NULL,
       end_on date CHECK (end_on IS NULL OR end_on >= start_on),
       term_months integer NOT NULL CHECK (term_months IN (12, 24, 36)),

@@ -1,12 +1,12 @@
 import type { Kysely, Selectable, Updateable } from "kysely";
 import nodemailer from "nodemailer";
-import { z } from "zod";
 import type { Locale } from "~/i18n";
 import { getDb } from "#db/client.server";
 import { env } from "#db/env.server";
 import type { Database, EmailOutboxTable } from "#db/schema";
 import type { Executor } from "#db/types";
 import { renderEmail, type EmailMessage } from "#emails/index";
+import { isUuid } from "~/utils/ids";
 
 /**
  * The durable e-mail queue (transactional outbox).
@@ -287,11 +287,9 @@ export async function listOutbox(
   return { items, total: Number(count.total), page, pageSize };
 }
 
-const OutboxId = z.uuid();
-
 /** One message, body included; `undefined` for an unknown or malformed id. */
 export async function getOutboxMessage(db: Executor, id: string): Promise<OutboxRow | undefined> {
-  if (!OutboxId.safeParse(id).success) return undefined;
+  if (!isUuid(id)) return undefined;
   return db.selectFrom("email_outbox").selectAll().where("id", "=", id).executeTakeFirst();
 }
 

@@ -201,15 +201,15 @@ export async function applyTermination(
   const contract = await trx
     .selectFrom("contracts as c")
     .innerJoin("sites as s", "s.id", "c.site_id")
-    .select(["c.id", "c.start_on", "c.end_on", "c.status", "s.time_zone"])
+    .select(["c.id", "c.start_on", "c.end_on", effectiveStatus.as("status"), "s.time_zone"])
     .where("c.id", "=", change.contract_id)
     .forUpdate("c")
     .executeTakeFirstOrThrow();
   if (contract.status !== "active" || contract.end_on) return { ok: false, error: "not_active" };
   if (input.endOn < contract.start_on) return { ok: false, error: "end_before_start" };
-  // The stored status follows the dates; reads derive it (effectiveStatus) so a future end stays active.
+  // The status follows from the dates: a future end leaves the contract active until then.
+  await trx.updateTable("contracts").set({ end_on: input.endOn }).where("id", "=", contract.id).execute();
   const status = input.endOn < dayIn(contract.time_zone) ? "terminated" : "active";
-  await trx.updateTable("contracts").set({ end_on: input.endOn, status }).where("id", "=", contract.id).execute();
   // Meters measuring it stop counting for it after the end too.
   await trx
     .updateTable("meter_attachments")
