@@ -9,6 +9,54 @@ export async function inTransaction<T>(fn: (trx: Trx) => Promise<T>): Promise<T>
 
 export { getDb };
 
+/** The SQLSTATE of a database error (pg and PGlite both carry `code`), or undefined. */
+export function pgErrorCode(error: unknown): string | undefined {
+  if (!error || typeof error !== "object") return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+/** The constraint a database error names (unique, foreign key, check, exclusion), or undefined. */
+export function pgConstraint(error: unknown): string | undefined {
+  if (!error || typeof error !== "object") return undefined;
+  const constraint = (error as { constraint?: unknown }).constraint;
+  return typeof constraint === "string" ? constraint : undefined;
+}
+
+/**
+ * Is this a unique violation (23505)? With `constraint`, only when that constraint (or index)
+ * was the one violated. Inside a transaction a violation aborts it: use a savepoint
+ * (`withSavepoint`) when the transaction must go on, or let the action answer 409.
+ */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  if (pgErrorCode(error) !== "23505") return false;
+  return constraint === undefined || pgConstraint(error) === constraint;
+}
+
+/** Deadlock (40P01) or serialization failure (40001): nothing was written, the work may be retried. */
+export function isRetryableConflict(error: unknown): boolean {
+  const code = pgErrorCode(error);
+  return code === "40P01" || code === "40001";
+}
+
+/**
+ * Run `write` inside a savepoint of `trx`: when it throws, the savepoint is rolled back (the
+ * transaction stays usable) and the error is rethrown for the caller to recognise
+ * (e.g. `isUniqueViolation`).
+ */
+export async function withSavepoint<T>(trx: Trx, write: () => Promise<T>, name = "sp_write"): Promise<T> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error("invalid savepoint name");
+  await sql.raw(`SAVEPOINT ${name}`).execute(trx);
+  try {
+    const value = await write();
+    await sql.raw(`RELEASE SAVEPOINT ${name}`).execute(trx);
+    return value;
+  } catch (error) {
+    await sql.raw(`ROLLBACK TO SAVEPOINT ${name}`).execute(trx);
+    throw error;
+  }
+}
+
 /** Can the server reach its database? (GET /healthz) */
 export async function databaseReachable() {
   try {
