@@ -19,7 +19,8 @@ export type AvailabilityAnswer =
 const noStore = { "Cache-Control": "no-store" };
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireTenant(request, "requests:read");
+  // The same right as the form it serves: a viewer cannot probe the site's capacity.
+  await requireTenant(request, "requests:create");
   const parsed = parseForm(NewRequestForm, Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.ok) return json<AvailabilityAnswer>({ ok: false, errors: parsed.errors }, { status: 400, headers: noStore });
   const db = await getDb();

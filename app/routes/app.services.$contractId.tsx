@@ -50,7 +50,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const pendingTermination = c.changes.some((ch) => ch.kind === "termination" && ch.status === "pending");
 
   return json({
-    canTerminate: c.status === "active" && tenantCan(user.role, "requests:create"),
+    canTerminate: c.status === "active" && tenantCan(user.role, "contracts:terminate"),
     pendingTermination,
     contract: {
       id: c.id,
@@ -105,7 +105,7 @@ const failures: Record<Exclude<ChangeError, "not_found">, { status: number; fiel
 };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const user = await requireTenant(request, "requests:create");
+  const user = await requireTenant(request, "contracts:terminate");
   const contractId = params.contractId ?? "";
   // Another organisation's contract is not found, whatever the form says.
   if (!(await getContract(await getDb(), { orgId: user.orgId }, contractId))) notFound();

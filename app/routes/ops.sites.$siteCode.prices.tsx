@@ -14,14 +14,14 @@ import { useFormat, useLocale, useT } from "~/components/i18n";
 import { currencyDecimals, minorToDecimalString, type MessageKey } from "~/i18n/format";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireOperator(request, "orgs:read");
+  const user = await requireOperator(request, "prices:manage");
   const db = await getDb();
   const site = await findSite(db, params.siteCode);
   if (!site) notFound();
   return json({
     site: { code: site.code, currency: site.currency },
     products: await listProducts(db, site.id),
-    canManage: operatorCan(user.operatorRole, "inventory:manage"),
+    canManage: operatorCan(user.operatorRole, "prices:manage"),
   });
 }
 
@@ -35,7 +35,7 @@ type ActionData = {
 };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const user = await requireOperator(request, "inventory:manage");
+  const user = await requireOperator(request, "prices:manage");
   const site = await findSite(await getDb(), params.siteCode);
   if (!site) notFound();
   const actor = { id: user.id, email: user.email, ip: clientIp(context) };

@@ -1,23 +1,25 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, Outlet, useLoaderData, useLocation } from "@remix-run/react";
 import { notFound, requireOperator } from "~/modules/auth/session.server";
+import { operatorCan } from "~/modules/auth/permissions";
 import { findSite, siteToday } from "~/modules/inventory/inventory.server";
 import { getDb } from "~/utils/db.server";
 import { useFormat, useT } from "~/components/i18n";
 
 /** The frame of every page of one site: its name, facts, and the Capacity / Inventory / Prices sub-navigation. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireOperator(request, "orgs:read");
+  const user = await requireOperator(request, "orgs:read");
   const site = await findSite(await getDb(), params.siteCode);
   if (!site) notFound();
   return json({
     site: { code: site.code, name: site.name, country: site.country, currency: site.currency, timeZone: site.time_zone },
     today: siteToday(site.time_zone),
+    canSeePrices: operatorCan(user.operatorRole, "prices:manage"),
   });
 }
 
 export default function SiteLayout() {
-  const { site, today } = useLoaderData<typeof loader>();
+  const { site, today, canSeePrices } = useLoaderData<typeof loader>();
   const tr = useT();
   const format = useFormat();
   const { pathname } = useLocation();
@@ -26,8 +28,8 @@ export default function SiteLayout() {
   const tabs = [
     { to: base, key: "capacity", label: tr("inventory.nav.capacity") },
     { to: `${base}/inventory`, key: "inventory", label: tr("inventory.nav.inventory") },
-    { to: `${base}/prices`, key: "prices", label: tr("inventory.nav.prices") },
-  ] as const;
+    ...(canSeePrices ? [{ to: `${base}/prices`, key: "prices", label: tr("inventory.nav.prices") } as const] : []),
+  ];
   return (
     <>
       <p className="breadcrumbs">

@@ -2,7 +2,8 @@ import type { OperatorRole, TenantRole } from "#db/schema";
 
 /**
  * Who may do what: the one place for role checks. Routes call `requireTenant(request, "members:manage")`
- * or `requireOperator(request, "orgs:verify")`, which use these tables.
+ * or `requireOperator(request, "orgs:verify")`, which use these tables. The README's "Roles and
+ * permissions" section shows them; a unit test keeps it in step.
  */
 export const TENANT_ROLES = ["owner", "admin", "billing", "technical", "viewer"] as const satisfies readonly TenantRole[];
 export const OPERATOR_ROLES = ["ops_admin", "ops_noc", "ops_finance"] as const satisfies readonly OperatorRole[];
@@ -10,24 +11,28 @@ export const OPERATOR_ROLES = ["ops_admin", "ops_noc", "ops_finance"] as const s
 const everyone = TENANT_ROLES;
 const allOps = OPERATOR_ROLES;
 
-const tenantPermissions = {
+export const tenantPermissions = {
   "org:read": everyone,
   "members:read": everyone,
   "members:manage": ["owner", "admin"],
   "requests:read": everyone,
   "requests:create": ["owner", "admin", "technical"],
   "services:read": everyone,
+  /** Asking to end a contract commits the organisation: owners and admins only. */
+  "contracts:terminate": ["owner", "admin"],
   "usage:read": everyone,
   "invoices:read": everyone,
   "invoices:pay": ["owner", "admin", "billing"],
 } as const satisfies Record<string, readonly TenantRole[]>;
 
-const operatorPermissions = {
+export const operatorPermissions = {
   "orgs:read": allOps,
   "orgs:verify": ["ops_admin", "ops_finance"],
   "audit:read": ["ops_admin"],
   "outbox:read": allOps,
   "inventory:manage": ["ops_admin", "ops_noc"],
+  /** The price lists are commercial: reading and changing them belongs to admins and finance. */
+  "prices:manage": ["ops_admin", "ops_finance"],
   "requests:approve": ["ops_admin", "ops_noc"],
   "usage:manage": ["ops_admin", "ops_noc"],
   "billing:manage": ["ops_admin", "ops_finance"],
