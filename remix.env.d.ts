@@ -9,5 +9,7 @@ declare module "@remix-run/node" {
     nonce: string;
     /** The client's address as seen by the server (rate limiting, audit). */
     ip: string;
+    /** One id per request, shown on error pages and written with every logged error. */
+    requestId?: string;
   }
 }

@@ -3,7 +3,7 @@
  * seeds it on first start, builds the app if needed, then serves it with security headers,
  * an origin check on mutations and the e-mail outbox worker.
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -18,7 +18,7 @@ import { migrateToLatest } from "./db/migrate.server";
 import { isEmpty, seed } from "./seeds/index.server";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./seeds/demo";
 import { smtpSender, startOutboxWorker } from "./app/modules/email/outbox.server";
-import { isAllowedOrigin, securityHeaders } from "./app/utils/http.server";
+import { hostHeadersParse, isAllowedOrigin, securityHeaders } from "./app/utils/http.server";
 
 const config = (() => {
   try {
@@ -70,7 +70,15 @@ app.use(compression());
 app.use((req, res, next) => {
   const nonce = randomBytes(16).toString("base64");
   res.locals.nonce = nonce;
+  // One id per request: in the response, in the error page (as a reference) and in the server log.
+  const requestId = randomUUID();
+  res.locals.requestId = requestId;
+  res.setHeader("X-Request-Id", requestId);
   for (const [name, value] of Object.entries(securityHeaders({ nonce, production }))) res.setHeader(name, value);
+  if (!hostHeadersParse({ host: req.get("host"), forwardedHost: req.get("x-forwarded-host"), path: req.path })) {
+    res.status(400).type("text/plain").send("Requête refusée : en-tête Host invalide. / Request refused: invalid Host header.");
+    return;
+  }
   const allowed = isAllowedOrigin({
     method: req.method,
     path: req.path,
@@ -78,6 +86,7 @@ app.use((req, res, next) => {
     origin: req.get("origin"),
     referer: req.get("referer"),
     appUrl: config.APP_URL,
+    forwardedHost: req.get("x-forwarded-host"),
   });
   if (!allowed) {
     res.status(403).type("text/plain").send("Requête refusée : origine non autorisée. / Request refused: origin not allowed.");
@@ -91,10 +100,20 @@ app.all(
   "*",
   createRequestHandler({
     build,
-    mode: production ? "production" : "development",
-    getLoadContext: (req, res) => ({ nonce: res.locals.nonce as string, ip: req.ip ?? "" }),
+    // Always "production" for Remix: it then never serialises an error's message or stack to the
+    // browser (development mode would); the server log keeps them, with the request id.
+    mode: "production",
+    getLoadContext: (req, res) => ({ nonce: res.locals.nonce as string, ip: req.ip ?? "", requestId: res.locals.requestId as string }),
   }),
 );
+// Errors outside Remix (a request Express or the adapter cannot read): logged once with the
+// request id, answered without a stack trace whatever NODE_ENV says.
+app.use((error: unknown, req: express.Request, res: express.Response, next: express.NextFunction) => {
+  if (res.headersSent) return next(error);
+  const status = typeof (error as { status?: unknown })?.status === "number" && (error as { status: number }).status < 500 ? (error as { status: number }).status : 500;
+  if (status >= 500) console.error(`[${res.locals.requestId ?? "-"}] ${req.method} ${req.path}`, error);
+  res.status(status).type("text/plain").send(status >= 500 ? `Erreur inattendue / Unexpected error (${res.locals.requestId ?? ""})` : "Requête invalide / Bad request");
+});
 
 const stopWorker = config.SMTP_URL
   ? startOutboxWorker({ intervalMs: config.OUTBOX_INTERVAL_MS, send: smtpSender(config.SMTP_URL, config.MAIL_FROM) })

@@ -7,16 +7,16 @@ import {
   Outlet,
   Scripts,
   ScrollRestoration,
-  isRouteErrorResponse,
   useRouteError,
-  Link,
 } from "@remix-run/react";
 import styles from "~/styles/app.css";
 import { getCurrentUser } from "~/modules/auth/session.server";
 import { requestLocale } from "~/utils/request.server";
 import { useNonce } from "~/components/nonce";
-import { useLocale, useT } from "~/components/i18n";
+import { useLocale } from "~/components/i18n";
 import { Brand } from "~/components/shell";
+import { ErrorContent, markHydrated, useDocumentRequestId } from "~/components/error-page";
+import { useEffect } from "react";
 import { messagesFor } from "~/i18n";
 
 export const links: LinksFunction = () => [
@@ -42,12 +42,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export function Layout({ children }: { children: React.ReactNode }) {
   const locale = useLocale();
   const nonce = useNonce();
+  const requestId = useDocumentRequestId();
+  useEffect(markHydrated, []);
   return (
     <html lang={locale}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
+        {requestId ? <meta name="request-id" content={requestId} /> : null}
         <Links />
       </head>
       <body>
@@ -63,24 +66,16 @@ export default function App() {
   return <Outlet />;
 }
 
+/** The fallback for errors outside the signed-in areas (which keep their shell: app.tsx, ops.tsx). */
 export function ErrorBoundary() {
   const error = useRouteError();
-  const tr = useT();
-  const status = isRouteErrorResponse(error) ? error.status : 500;
-  const title = status === 404 ? tr("error.notFound") : status === 403 ? tr("error.forbidden") : tr("error.serverError");
-  const body = status === 404 ? tr("error.notFoundBody") : status === 403 ? tr("error.notAllowed") : tr("error.generic");
   return (
     <div className="public">
       <header className="public-header">
         <Brand />
       </header>
-      <main className="card public-card error-page">
-        <p className="error-code">{status}</p>
-        <h1>{title}</h1>
-        <p>{body}</p>
-        <Link className="btn" to="/">
-          {tr("error.backHome")}
-        </Link>
+      <main className="public-card">
+        <ErrorContent error={error} home="/" />
       </main>
     </div>
   );

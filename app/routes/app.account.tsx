@@ -4,7 +4,7 @@ import { requireUser, createSessionCookie } from "~/modules/auth/session.server"
 import { changePassword } from "~/modules/auth/accounts.server";
 import { updateProfile } from "~/modules/auth/profile.server";
 import { ChangePasswordForm, ProfileForm } from "~/modules/orgs/schemas.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 import { type FieldErrors } from "~/utils/forms";
 import { localeCookie } from "~/utils/request.server";
 import { inTransaction } from "~/utils/db.server";
@@ -21,7 +21,7 @@ type ActionData = { intent: string; errors?: FieldErrors; formError?: MessageKey
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = String(form.get("intent") ?? "");
   if (intent === "profile") {
     const parsed = parseForm(ProfileForm, form);

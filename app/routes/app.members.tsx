@@ -4,7 +4,7 @@ import { requireTenant } from "~/modules/auth/session.server";
 import { TENANT_ROLES, canAssignRole, tenantCan } from "~/modules/auth/permissions";
 import { changeMemberRole, inviteMember, listMembers, listOpenInvitations, removeMember, revokeInvitation } from "~/modules/orgs/members.server";
 import { ChangeRoleForm, InviteForm } from "~/modules/orgs/schemas.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 import { type FieldErrors } from "~/utils/forms";
 import { baseUrl, clientIp } from "~/utils/request.server";
 import { getDb, inTransaction } from "~/utils/db.server";
@@ -37,7 +37,7 @@ type ActionData = { intent: string; errors?: FieldErrors; formError?: MessageKey
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireTenant(request, "members:manage");
   const actor = { id: user.id, email: user.email, name: user.name, role: user.role, ip: clientIp(context) };
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = String(form.get("intent") ?? "");
   const fail = (data: Omit<ActionData, "intent">, status: number) => json<ActionData>({ intent, ...data }, { status });
 

@@ -10,6 +10,7 @@ import { StatusBadge } from "~/components/shell";
 import { QuoteLines, QuoteSummary } from "~/components/quote-summary";
 import { useFormat, useT } from "~/components/i18n";
 import type { MessageKey } from "~/i18n";
+import { readForm } from "~/utils/forms.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireTenant(request, "requests:read");
@@ -44,7 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireTenant(request, "requests:create");
-  const form = await request.formData();
+  const form = await readForm(request);
   if (form.get("intent") !== "cancel") return json<{ formError: MessageKey }>({ formError: "error.invalid" }, { status: 400 });
   const result = await inTransactionOrRollback((trx) =>
     cancelRequest(trx, { orgId: user.orgId, requestId: params.requestId ?? "", actor: { id: user.id, email: user.email, ip: clientIp(context) } }),

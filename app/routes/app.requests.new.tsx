@@ -7,7 +7,7 @@ import { listSites } from "~/modules/inventory/sites.server";
 import { availabilityFor, createRequest, sitesWithPrices, type CreateRequestError } from "~/modules/requests/requests.server";
 import { NewRequestForm } from "~/modules/requests/schemas.server";
 import { quote, REQUESTABLE_KINDS } from "~/modules/requests/quote";
-import { formDataObject, parseForm } from "~/utils/forms.server";
+import { formDataObject, parseForm, readForm } from "~/utils/forms.server";
 import type { FieldErrors } from "~/utils/forms";
 import { baseUrl, clientIp } from "~/utils/request.server";
 import { getDb, inTransactionOrRollback } from "~/utils/db.server";
@@ -64,7 +64,7 @@ const failures: Record<CreateRequestError, { status: number; field?: string; key
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireTenant(request, "requests:create");
-  const { intent, ...values } = formDataObject(await request.formData());
+  const { intent, ...values } = formDataObject(await readForm(request));
   const parsed = parseForm(NewRequestForm, values);
   if (!parsed.ok) return json<ActionData>({ values, errors: parsed.errors }, { status: 400 });
 

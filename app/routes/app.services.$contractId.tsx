@@ -8,7 +8,7 @@ import { TerminationForm } from "~/modules/requests/schemas.server";
 import { quote, REQUESTABLE_KINDS, type PriceItem } from "~/modules/requests/quote";
 import { lineAmount } from "~/modules/billing/money";
 import type { RequestableKind } from "#db/schema";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 import type { FieldErrors } from "~/utils/forms";
 import { clientIp } from "~/utils/request.server";
 import { getDb, inTransactionOrRollback } from "~/utils/db.server";
@@ -109,7 +109,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const contractId = params.contractId ?? "";
   // Another organisation's contract is not found, whatever the form says.
   if (!(await getContract(await getDb(), { orgId: user.orgId }, contractId))) notFound();
-  const form = await request.formData();
+  const form = await readForm(request);
   const values = { endOn: String(form.get("endOn") ?? ""), details: String(form.get("details") ?? "") };
   const parsed = parseForm(TerminationForm, values);
   if (!parsed.ok) return json<ActionData>({ errors: parsed.errors, values }, { status: 400 });

@@ -1,5 +1,7 @@
-import { json, type LoaderFunctionArgs } from "@remix-run/node";
-import { Outlet, useLoaderData } from "@remix-run/react";
+import { json, type LoaderFunctionArgs, type SerializeFrom } from "@remix-run/node";
+import { Outlet, useLoaderData, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { ErrorContent } from "~/components/error-page";
 import { requireTenant } from "~/modules/auth/session.server";
 import { tenantCan } from "~/modules/auth/permissions";
 import { AppShell } from "~/components/shell";
@@ -18,6 +20,29 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function TenantArea() {
   const data = useLoaderData<typeof loader>();
+  return (
+    <TenantShell data={data}>
+      <Outlet />
+    </TenantShell>
+  );
+}
+
+/**
+ * A 404 or an unexpected error inside /app keeps the shell and its navigation. When the area's own
+ * loader failed (no signed-in tenant to show), the root's fallback page answers instead.
+ */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const data = useRouteLoaderData<typeof loader>("routes/app");
+  if (!data) throw error;
+  return (
+    <TenantShell data={data}>
+      <ErrorContent error={error} home="/app" />
+    </TenantShell>
+  );
+}
+
+function TenantShell({ data, children }: { data: SerializeFrom<typeof loader>; children: ReactNode }) {
   const tr = useT();
   const nav: { to: string; label: MessageKey; end?: boolean }[] = [
     { to: "/app", label: "nav.dashboard", end: true },
@@ -28,7 +53,7 @@ export default function TenantArea() {
   ];
   return (
     <AppShell area="tenant" nav={nav} who={{ name: data.name, context: `${data.orgName} · ${tr(`role.${data.role}`)}` }}>
-      <Outlet />
+      {children}
     </AppShell>
   );
 }

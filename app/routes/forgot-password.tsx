@@ -2,7 +2,7 @@ import { json, type ActionFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { requestPasswordReset } from "~/modules/auth/accounts.server";
 import { EmailForm } from "~/modules/orgs/schemas.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 import { type FormState } from "~/utils/forms";
 import { baseUrl } from "~/utils/request.server";
 import { inTransaction } from "~/utils/db.server";
@@ -11,7 +11,7 @@ import { Alert, Field, FormErrors } from "~/components/forms";
 import { useT } from "~/components/i18n";
 
 export async function action({ request }: ActionFunctionArgs) {
-  const parsed = parseForm(EmailForm, await request.formData());
+  const parsed = parseForm(EmailForm, await readForm(request));
   if (!parsed.ok) return json<FormState>({ errors: parsed.errors, sent: false }, { status: 400 });
   await inTransaction((trx) => requestPasswordReset(trx, parsed.data.email, baseUrl(request)));
   return json<FormState>({ errors: undefined, sent: true });

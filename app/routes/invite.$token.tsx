@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-ru
 import { acceptInvitation, findInvitation } from "~/modules/orgs/members.server";
 import { AcceptInvitationForm } from "~/modules/orgs/schemas.server";
 import { createSessionCookie, getCurrentUser } from "~/modules/auth/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 import { type FormState } from "~/utils/forms";
 import { requestLocale } from "~/utils/request.server";
 import { getDb, inTransaction } from "~/utils/db.server";
@@ -35,7 +35,7 @@ const errorKeys: Record<string, MessageKey> = {
 export async function action({ request, params }: ActionFunctionArgs) {
   const token = params.token ?? "";
   const user = await getCurrentUser(request);
-  const form = await request.formData();
+  const form = await readForm(request);
   let result;
   if (user) {
     result = await inTransaction((trx) => acceptInvitation(trx, { token, userId: user.id }));

@@ -8,7 +8,7 @@ import { shortRef } from "~/modules/requests/requests.server";
 import { RejectForm, TerminationForm } from "~/modules/requests/schemas.server";
 import { siteRacks } from "~/modules/inventory/capacity.server";
 import { lineAmount, vatMinor } from "~/modules/billing/money";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 import type { FieldErrors } from "~/utils/forms";
 import { clientIp } from "~/utils/request.server";
 import { getDb, inTransactionOrRollback } from "~/utils/db.server";
@@ -112,7 +112,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const db = await getDb();
   const contract = await getContract(db, { operator: true }, params.contractId ?? "");
   if (!contract) notFound();
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const changeId = String(formData.get("changeId") ?? "");
   // Only a change of this contract can be decided from its page.
   const change = contract.changes.find((c) => c.id === changeId);

@@ -7,7 +7,7 @@ import { attachMeter, createMeter, listMeters } from "~/modules/metering/meters.
 import { AttachMeterForm, NewMeterForm, pickSite } from "~/modules/metering/schemas.server";
 import { listContracts } from "~/modules/requests/contracts.server";
 import { shortRef } from "~/modules/requests/requests.server";
-import { formDataObject, parseForm } from "~/utils/forms.server";
+import { formDataObject, parseForm, readForm } from "~/utils/forms.server";
 import type { FieldErrors } from "~/utils/forms";
 import { clientIp } from "~/utils/request.server";
 import { getDb, inTransactionOrRollback } from "~/utils/db.server";
@@ -69,7 +69,7 @@ const attachErrors = {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireOperator(request, "usage:manage");
   const actor = { id: user.id, email: user.email, ip: clientIp(context) };
-  const form = formDataObject(await request.formData());
+  const form = formDataObject(await readForm(request));
   const site = pickSite(await listSites(await getDb()), form.site ?? new URL(request.url).searchParams.get("site"));
   if (!site) notFound();
   const intent = (["create", "attach"] as const).find((i) => i === form.intent) ?? "";

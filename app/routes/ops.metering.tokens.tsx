@@ -6,7 +6,7 @@ import { operatorCan } from "~/modules/auth/permissions";
 import { listSites } from "~/modules/inventory/sites.server";
 import { TOKEN_SCOPES, createApiToken, listApiTokens, revokeApiToken } from "~/modules/metering/tokens.server";
 import { NewTokenForm, pickSite } from "~/modules/metering/schemas.server";
-import { formDataObject, parseForm } from "~/utils/forms.server";
+import { formDataObject, parseForm, readForm } from "~/utils/forms.server";
 import type { FieldErrors } from "~/utils/forms";
 import { clientIp } from "~/utils/request.server";
 import { getDb, inTransaction } from "~/utils/db.server";
@@ -61,7 +61,7 @@ type ActionData = {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireOperator(request, "usage:manage");
   const actor = { id: user.id, email: user.email, ip: clientIp(context) };
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const form = formDataObject(formData);
   const intent = (["create", "revoke"] as const).find((i) => i === form.intent) ?? "";
   const reply = (data: Omit<ActionData, "intent">, status = 200) => json<ActionData>({ intent, ...data }, { status, headers: noStore });

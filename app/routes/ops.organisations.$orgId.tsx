@@ -5,7 +5,7 @@ import { operatorCan } from "~/modules/auth/permissions";
 import { changeOrganisationStatus, getOrganisation } from "~/modules/orgs/organisations.server";
 import { listMembers } from "~/modules/orgs/members.server";
 import { listAudit } from "~/modules/audit/audit.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 import { OrgStatusForm } from "~/modules/orgs/schemas.server";
 import { type FormState } from "~/utils/forms";
 import { clientIp } from "~/utils/request.server";
@@ -31,7 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireOperator(request, "orgs:verify");
-  const parsed = parseForm(OrgStatusForm, await request.formData());
+  const parsed = parseForm(OrgStatusForm, await readForm(request));
   if (!parsed.ok) return json<FormState>({ errors: parsed.errors, formError: "error.invalidChoice", notice: undefined }, { status: 400 });
   const result = await inTransaction((trx) =>
     changeOrganisationStatus(trx, {

@@ -10,7 +10,7 @@ import { parseApprovalForm, MAX_PLACEMENTS, type ApprovalFormValues } from "~/mo
 import { RejectForm } from "~/modules/requests/schemas.server";
 import { siteRacks, sitePorts, type AvailabilityShortage } from "~/modules/inventory/capacity.server";
 import { freeRuns, halfRackUnits, type SpaceKind } from "~/modules/inventory/placement";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 import type { FieldErrors } from "~/utils/forms";
 import { baseUrl, clientIp } from "~/utils/request.server";
 import { getDb, inTransactionOrRollback } from "~/utils/db.server";
@@ -148,7 +148,7 @@ type ActionData =
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireOperator(request, "requests:approve");
   const { db, req } = await load(request, params.requestId);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = formData.get("intent");
   const actor = { id: user.id, email: user.email, ip: clientIp(context) };
 

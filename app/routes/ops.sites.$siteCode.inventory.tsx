@@ -4,7 +4,7 @@ import { notFound, requireOperator } from "~/modules/auth/session.server";
 import { operatorCan } from "~/modules/auth/permissions";
 import { createPort, createRack, createRoom, findSite, setPortStatus, siteInventory, updateUplink } from "~/modules/inventory/inventory.server";
 import { NewPortForm, NewRackForm, NewRoomForm, PortStatusForm, UplinkForm } from "~/modules/inventory/schemas.server";
-import { formDataObject, parseForm } from "~/utils/forms.server";
+import { formDataObject, parseForm, readForm } from "~/utils/forms.server";
 import type { FieldErrors } from "~/utils/forms";
 import { clientIp } from "~/utils/request.server";
 import { getDb, inTransaction } from "~/utils/db.server";
@@ -40,7 +40,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const site = await findSite(await getDb(), params.siteCode);
   if (!site) notFound();
   const actor = { id: user.id, email: user.email, ip: clientIp(context) };
-  const form = formDataObject(await request.formData());
+  const form = formDataObject(await readForm(request));
   const intent = (["room", "rack", "port", "portStatus", "uplink"] as const).find((i) => i === form.intent) ?? "";
   const reply = (data: Omit<ActionData, "intent">, status = 200) => json<ActionData>({ intent, ...data }, { status });
   const invalid = (errors: FieldErrors) => reply({ errors, values: form }, 400);

@@ -4,7 +4,7 @@ import { notFound, requireOperator } from "~/modules/auth/session.server";
 import { operatorCan } from "~/modules/auth/permissions";
 import { findSite, listProducts, setProductActive, updateProduct } from "~/modules/inventory/inventory.server";
 import { ProductActiveForm, productForm } from "~/modules/inventory/schemas.server";
-import { formDataObject, parseForm } from "~/utils/forms.server";
+import { formDataObject, parseForm, readForm } from "~/utils/forms.server";
 import type { FieldErrors } from "~/utils/forms";
 import { clientIp } from "~/utils/request.server";
 import { getDb, inTransaction } from "~/utils/db.server";
@@ -39,7 +39,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const site = await findSite(await getDb(), params.siteCode);
   if (!site) notFound();
   const actor = { id: user.id, email: user.email, ip: clientIp(context) };
-  const form = formDataObject(await request.formData());
+  const form = formDataObject(await readForm(request));
 
   if (form.intent === "update") {
     const parsed = parseForm(productForm(site.currency), form);

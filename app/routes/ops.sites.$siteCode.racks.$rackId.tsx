@@ -4,7 +4,7 @@ import { notFound, requireOperator } from "~/modules/auth/session.server";
 import { operatorCan } from "~/modules/auth/permissions";
 import { findSite, rackDetail, updateRack } from "~/modules/inventory/inventory.server";
 import { RackForm } from "~/modules/inventory/schemas.server";
-import { formDataObject, parseForm } from "~/utils/forms.server";
+import { formDataObject, parseForm, readForm } from "~/utils/forms.server";
 import type { FieldErrors } from "~/utils/forms";
 import { clientIp } from "~/utils/request.server";
 import { getDb, inTransaction } from "~/utils/db.server";
@@ -37,7 +37,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireOperator(request, "inventory:manage");
   const site = await findSite(await getDb(), params.siteCode);
   if (!site) notFound();
-  const form = formDataObject(await request.formData());
+  const form = formDataObject(await readForm(request));
   const parsed = parseForm(RackForm, form);
   if (!parsed.ok) return json<ActionData>({ errors: parsed.errors, values: form }, { status: 400 });
   const input = parsed.data;

@@ -1,5 +1,7 @@
-import { json, type LoaderFunctionArgs } from "@remix-run/node";
-import { Outlet, useLoaderData } from "@remix-run/react";
+import { json, type LoaderFunctionArgs, type SerializeFrom } from "@remix-run/node";
+import { Outlet, useLoaderData, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { ErrorContent } from "~/components/error-page";
 import { requireOperator } from "~/modules/auth/session.server";
 import { operatorCan } from "~/modules/auth/permissions";
 import { AppShell } from "~/components/shell";
@@ -13,6 +15,29 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function OperatorArea() {
   const data = useLoaderData<typeof loader>();
+  return (
+    <OperatorShell data={data}>
+      <Outlet />
+    </OperatorShell>
+  );
+}
+
+/**
+ * A 404 or an unexpected error inside /ops keeps the shell and its navigation. When the area's own
+ * loader failed (no signed-in operator to show), the root's fallback page answers instead.
+ */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const data = useRouteLoaderData<typeof loader>("routes/ops");
+  if (!data) throw error;
+  return (
+    <OperatorShell data={data}>
+      <ErrorContent error={error} home="/ops" />
+    </OperatorShell>
+  );
+}
+
+function OperatorShell({ data, children }: { data: SerializeFrom<typeof loader>; children: ReactNode }) {
   const tr = useT();
   const nav: { to: string; label: MessageKey }[] = [
     { to: "/ops/requests", label: "nav.queue" },
@@ -25,7 +50,7 @@ export default function OperatorArea() {
   ];
   return (
     <AppShell area="ops" nav={nav} who={{ name: data.name, context: tr(`role.${data.role}`) }}>
-      <Outlet />
+      {children}
     </AppShell>
   );
 }

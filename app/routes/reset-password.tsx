@@ -2,7 +2,7 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { resetPassword } from "~/modules/auth/accounts.server";
 import { ResetPasswordForm } from "~/modules/orgs/schemas.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 import { type FormState } from "~/utils/forms";
 import { inTransaction } from "~/utils/db.server";
 import { PublicShell } from "~/components/shell";
@@ -14,7 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const parsed = parseForm(ResetPasswordForm, await request.formData());
+  const parsed = parseForm(ResetPasswordForm, await readForm(request));
   if (!parsed.ok) return json<FormState>({ errors: parsed.errors, formError: undefined }, { status: 400 });
   const ok = await inTransaction((trx) => resetPassword(trx, parsed.data.token, parsed.data.password));
   if (!ok) return json<FormState>({ errors: undefined, formError: "error.tokenInvalid" }, { status: 400 });

@@ -4,9 +4,10 @@ import { getCurrentUser } from "~/modules/auth/session.server";
 import { setUserLocale } from "~/modules/auth/profile.server";
 import { localeCookie } from "~/utils/request.server";
 import { safeRedirect } from "~/utils/forms";
+import { readForm } from "~/utils/forms.server";
 
 export async function action({ request }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   const locale = form.get("locale");
   const back = safeRedirect(form.get("redirectTo"), "/");
   if (!isLocale(locale)) return redirect(back);

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remi
 import { authenticate } from "~/modules/auth/accounts.server";
 import { createSessionCookie, getCurrentUser, homeFor } from "~/modules/auth/session.server";
 import { SignInForm } from "~/modules/orgs/schemas.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 import { safeRedirect, type FormState } from "~/utils/forms";
 import { baseUrl, clientIp } from "~/utils/request.server";
 import { getDb } from "~/utils/db.server";
@@ -25,7 +25,7 @@ const errorKeys: Record<"bad_credentials" | "rate_limited" | "not_verified", Mes
 };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const parsed = parseForm(SignInForm, await request.formData());
+  const parsed = parseForm(SignInForm, await readForm(request));
   if (!parsed.ok) return json<FormState>({ errors: parsed.errors, formError: undefined }, { status: 400 });
   const { email, password, redirectTo } = parsed.data;
   const result = await authenticate(await getDb(), { email, password, ip: clientIp(context), baseUrl: baseUrl(request) });

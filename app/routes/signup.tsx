@@ -4,7 +4,7 @@ import { signUp } from "~/modules/auth/accounts.server";
 import { getCurrentUser, homeFor } from "~/modules/auth/session.server";
 import { SignUpForm } from "~/modules/orgs/schemas.server";
 import { COUNTRIES } from "~/modules/orgs/countries";
-import { formDataObject, parseForm } from "~/utils/forms.server";
+import { formDataObject, parseForm, readForm } from "~/utils/forms.server";
 import { type FormState } from "~/utils/forms";
 import { baseUrl, clientIp, requestLocale } from "~/utils/request.server";
 import { inTransaction } from "~/utils/db.server";
@@ -19,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const values = formDataObject(await request.formData());
+  const values = formDataObject(await readForm(request));
   const parsed = parseForm(SignUpForm, { ...values, locale: requestLocale(request) });
   const { password: _p, passwordConfirm: _c, ...echo } = values;
   if (!parsed.ok) return json<FormState>({ errors: parsed.errors, values: echo, done: undefined }, { status: 400 });

@@ -2,9 +2,30 @@ import { sql } from "kysely";
 import { getDb } from "#db/client.server";
 import type { Trx } from "#db/types";
 
-/** Run a use-case in one transaction, opened at the edge (the action) as the conventions ask. */
+/**
+ * Run a use-case in one transaction, opened at the edge (the action) as the conventions ask.
+ * A deadlock or serialization failure (40P01/40001) rolled everything back: the use-case is run
+ * once more in a new transaction; if it fails that way again, a 409 Response is thrown, which the
+ * area's error boundary shows as "another operation was changing the same data — try again".
+ */
 export async function inTransaction<T>(fn: (trx: Trx) => Promise<T>): Promise<T> {
-  return (await getDb()).transaction().execute(fn);
+  const db = await getDb();
+  try {
+    return await db.transaction().execute(fn);
+  } catch (error) {
+    if (!isRetryableConflict(error)) throw error;
+  }
+  try {
+    return await db.transaction().execute(fn);
+  } catch (error) {
+    if (isRetryableConflict(error)) throw conflictResponse();
+    throw error;
+  }
+}
+
+/** The answer to a write that lost a race twice: 409, with a localized message key. */
+export function conflictResponse() {
+  return new Response(JSON.stringify({ message: "errors.conflict" }), { status: 409, headers: { "Content-Type": "application/json; charset=utf-8" } });
 }
 
 export { getDb };

@@ -1,4 +1,4 @@
-import { isAllowedOrigin, securityHeaders } from "./http.server";
+import { hostHeadersParse, isAllowedOrigin, securityHeaders } from "./http.server";
 
 const post = (extra: Partial<Parameters<typeof isAllowedOrigin>[0]>) =>
   isAllowedOrigin({ method: "POST", path: "/app/members", host: "portal.example.cg", ...extra });
@@ -14,7 +14,26 @@ describe("origin check on mutations", () => {
     expect(post({ referer: "https://evil.example/page" })).toBe(false);
     expect(post({})).toBe(false);
     expect(post({ origin: "null" })).toBe(false);
+    expect(post({ origin: "https://portal.example.cg", referer: "https://evil.example/" })).toBe(true);
     expect(post({ origin: "not a url" })).toBe(false);
+  });
+  test("Origin: null is refused even with a same-origin Referer", () => {
+    expect(post({ origin: "null", referer: "https://portal.example.cg/app/members" })).toBe(false);
+    expect(post({ origin: "NULL", referer: "https://portal.example.cg/app/members" })).toBe(false);
+  });
+  test("X-Forwarded-Host must name the Origin's host", () => {
+    expect(post({ origin: "https://portal.example.cg", forwardedHost: "evil.example" })).toBe(false);
+    expect(post({ referer: "https://portal.example.cg/x", forwardedHost: "evil.example" })).toBe(false);
+    expect(post({ origin: "https://portal.example.cg", forwardedHost: "portal.example.cg" })).toBe(true);
+    expect(post({ origin: "https://portal.example.cg", forwardedHost: "Portal.Example.CG, proxy.internal" })).toBe(true);
+    expect(post({ host: "127.0.0.1:3000", origin: "https://portail.ldc.tg", forwardedHost: "portail.ldc.tg", appUrl: "https://portail.ldc.tg" })).toBe(true);
+  });
+  test("host headers that cannot make a URL are recognised (a 400, not a 500)", () => {
+    expect(hostHeadersParse({ host: "portal.example.cg", path: "/" })).toBe(true);
+    expect(hostHeadersParse({ host: "127.0.0.1:3000", forwardedHost: "portail.ldc.tg", path: "/app" })).toBe(true);
+    expect(hostHeadersParse({ host: "portal.example.cg", forwardedHost: "a b", path: "/" })).toBe(false);
+    expect(hostHeadersParse({ host: "portal.example.cg", forwardedHost: "evil/x", path: "/" })).toBe(false);
+    expect(hostHeadersParse({ host: "[::1", path: "/" })).toBe(false);
   });
   test("APP_URL's host is accepted behind a proxy", () => {
     expect(post({ host: "127.0.0.1:3000", origin: "https://portail.ldc.tg", appUrl: "https://portail.ldc.tg" })).toBe(true);

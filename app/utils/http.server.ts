@@ -6,13 +6,26 @@
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
- * Mutations must come from our own pages: the Origin (or, failing that, the Referer) must name
- * this host. The token-authenticated API (/api/…) carries no cookie and is exempt.
+ * Mutations must come from our own pages: the Origin (or, when the browser sends none, the
+ * Referer) must name this host. `Origin: null` (a sandboxed frame, a redirect across origins, a
+ * `data:` page) is an explicit "opaque origin" and is refused, whatever the Referer says. When a
+ * proxy header `X-Forwarded-Host` is present, Remix builds the request's URL from it, so it must
+ * name the same host as the Origin too. The token-authenticated API (/api/…) carries no cookie
+ * and is exempt.
  */
-export function isAllowedOrigin(input: { method: string; path: string; host: string | undefined; origin?: string; referer?: string; appUrl?: string }) {
+export function isAllowedOrigin(input: {
+  method: string;
+  path: string;
+  host: string | undefined;
+  origin?: string;
+  referer?: string;
+  appUrl?: string;
+  forwardedHost?: string;
+}) {
   if (SAFE_METHODS.has(input.method.toUpperCase())) return true;
   if (input.path.startsWith("/api/")) return true;
-  const source = input.origin && input.origin !== "null" ? input.origin : input.referer;
+  if (input.origin !== undefined && input.origin.trim().toLowerCase() === "null") return false;
+  const source = input.origin || input.referer;
   if (!source) return false;
   let sourceHost: string;
   try {
@@ -20,10 +33,31 @@ export function isAllowedOrigin(input: { method: string; path: string; host: str
   } catch {
     return false;
   }
+  if (input.forwardedHost !== undefined) {
+    const forwarded = input.forwardedHost.split(",")[0].trim().toLowerCase();
+    if (forwarded !== sourceHost.toLowerCase()) return false;
+  }
   const allowed = new Set<string>();
-  if (input.host) allowed.add(input.host);
-  if (input.appUrl) allowed.add(new URL(input.appUrl).host);
-  return allowed.has(sourceHost);
+  if (input.host) allowed.add(input.host.toLowerCase());
+  if (input.appUrl) allowed.add(new URL(input.appUrl).host.toLowerCase());
+  return allowed.has(sourceHost.toLowerCase());
+}
+
+/**
+ * Can a URL be built from this request's host headers? Remix's adapter does
+ * `new URL(protocol://X-Forwarded-Host or Host + path)`, which throws (a 500) on a malformed one.
+ */
+export function hostHeadersParse(input: { host: string | undefined; forwardedHost?: string; path: string }) {
+  for (const host of [input.host, input.forwardedHost?.split(",")[0].trim()]) {
+    if (host === undefined) continue;
+    try {
+      new URL(`http://${host}${input.path.startsWith("/") ? "" : "/"}`);
+      if (!/^[A-Za-z0-9.\-[\]:]+$/.test(host)) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
 }
 
 export function securityHeaders(opts: { nonce: string; production: boolean }): Record<string, string> {

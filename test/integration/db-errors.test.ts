@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isRetryableConflict, isUniqueViolation, pgConstraint, pgErrorCode, withSavepoint } from "~/utils/db.server";
-import { createTestDb, type TestDb } from "../support/db";
+import { inTransaction, isRetryableConflict, isUniqueViolation, pgConstraint, pgErrorCode, withSavepoint } from "~/utils/db.server";
+import { createTestDb, usingPostgres, type TestDb } from "../support/db";
 
 let t: TestDb;
 beforeAll(async () => {
@@ -38,5 +38,66 @@ describe("database error helpers", () => {
     });
     const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM h_unique`.execute(t.db);
     expect(rows[0].n).toBe(2);
+  });
+});
+
+describe("inTransaction: a deadlock or serialization failure is retried once, then a 409", () => {
+  const count = async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM h_unique WHERE id >= 100`.execute(t.db)).rows[0].n;
+  const deadlock = () => Object.assign(new Error("deadlock detected"), { code: "40P01" });
+
+  it("retries once in a new transaction (the first attempt's writes are rolled back)", async () => {
+    let attempts = 0;
+    const result = await inTransaction(async (trx) => {
+      attempts += 1;
+      await sql`INSERT INTO h_unique VALUES (100, 'retry')`.execute(trx);
+      if (attempts === 1) throw deadlock();
+      return "done";
+    });
+    expect(result).toBe("done");
+    expect(attempts).toBe(2);
+    expect(await count()).toBe(1);
+  });
+
+  it("answers 409 with a localized message when the retry fails the same way, and writes nothing", async () => {
+    let attempts = 0;
+    const thrown = await inTransaction(async (trx) => {
+      attempts += 1;
+      await sql`INSERT INTO h_unique VALUES (101, 'lost')`.execute(trx);
+      throw Object.assign(new Error("could not serialize"), { code: attempts === 1 ? "40P01" : "40001" });
+    }).catch((e: unknown) => e);
+    expect(attempts).toBe(2);
+    expect(thrown).toBeInstanceOf(Response);
+    expect((thrown as Response).status).toBe(409);
+    expect(await (thrown as Response).json()).toEqual({ message: "errors.conflict" });
+    expect(await count()).toBe(1);
+  });
+
+  it("does not retry other errors", async () => {
+    let attempts = 0;
+    const thrown = await inTransaction(async () => {
+      attempts += 1;
+      throw new Error("boom");
+    }).catch((e: unknown) => e);
+    expect(attempts).toBe(1);
+    expect((thrown as Error).message).toBe("boom");
+  });
+
+  it.runIf(usingPostgres())("a real deadlock between two transactions: the victim is retried and both succeed", async () => {
+    await sql`INSERT INTO h_unique VALUES (200, 'x'), (201, 'y')`.execute(t.db);
+    let bothHoldOne!: () => void;
+    let holders = 0;
+    const barrier = new Promise<void>((resolve) => (bothHoldOne = resolve));
+    const lockInOrder = (first: number, second: number) =>
+      inTransaction(async (trx) => {
+        await sql`UPDATE h_unique SET name = name || '.' WHERE id = ${first}`.execute(trx);
+        holders += 1;
+        if (holders === 2) bothHoldOne();
+        await Promise.race([barrier, new Promise((r) => setTimeout(r, 2_000))]);
+        await sql`UPDATE h_unique SET name = name || '.' WHERE id = ${second}`.execute(trx);
+        return "ok";
+      });
+    expect(await Promise.all([lockInOrder(200, 201), lockInOrder(201, 200)])).toEqual(["ok", "ok"]);
+    const { rows } = await sql<{ name: string }>`SELECT name FROM h_unique WHERE id IN (200, 201) ORDER BY id`.execute(t.db);
+    expect(rows.map((r) => r.name)).toEqual(["x..", "y.."]);
   });
 });

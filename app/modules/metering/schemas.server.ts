@@ -33,11 +33,7 @@ export const NewMeterForm = z.object({
 export const AttachMeterForm = z.object({
   meterId: chosenId(),
   contractId: chosenId(),
-  fromOn: z
-    .string({ error: "error.required" })
-    .trim()
-    .min(1, { error: "error.required" })
-    .pipe(z.iso.date({ error: "meteringOps.error.date" })),
+  fromOn: fields.date({ invalid: "meteringOps.error.date" }),
 });
 
 /** `scopes` comes from `formData.getAll("scopes")`: checkboxes, at least one. */

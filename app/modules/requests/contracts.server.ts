@@ -218,14 +218,26 @@ export async function applyTermination(
     .where("attached_on", "<=", input.endOn)
     .where((eb) => eb.or([eb("detached_on", "is", null), eb("detached_on", ">", input.endOn)]))
     .execute();
-  for (const table of ["allocations", "port_allocations"] as const) {
-    await trx
-      .updateTable(table)
-      .set({ end_on: input.endOn })
-      .where("contract_id", "=", contract.id)
-      .where((eb) => eb.or([eb("end_on", "is", null), eb("end_on", ">", input.endOn)]))
-      .execute();
-  }
+  // One row at a time in rack (then port) order: each update's trigger locks its rack, and
+  // approvals insert in rack order too, so the two never wait on each other in a cycle.
+  const allocations = await trx
+    .selectFrom("allocations")
+    .select("id")
+    .where("contract_id", "=", contract.id)
+    .where((eb) => eb.or([eb("end_on", "is", null), eb("end_on", ">", input.endOn)]))
+    .orderBy("rack_id")
+    .orderBy("id")
+    .execute();
+  for (const a of allocations) await trx.updateTable("allocations").set({ end_on: input.endOn }).where("id", "=", a.id).execute();
+  const ports = await trx
+    .selectFrom("port_allocations")
+    .select("id")
+    .where("contract_id", "=", contract.id)
+    .where((eb) => eb.or([eb("end_on", "is", null), eb("end_on", ">", input.endOn)]))
+    .orderBy("port_id")
+    .orderBy("id")
+    .execute();
+  for (const p of ports) await trx.updateTable("port_allocations").set({ end_on: input.endOn }).where("id", "=", p.id).execute();
   await trx
     .updateTable("contract_changes")
     .set({ status: "applied", decided_by: input.actor.id, decided_at: new Date(), decision_note: input.note ?? null })

@@ -1,18 +1,19 @@
 import { z } from "zod";
-import { fields } from "~/utils/forms.server";
+import { fields, MAX_YEARS_AHEAD } from "~/utils/forms.server";
 import { REQUESTABLE_KINDS } from "./quote";
 
+/** A line's quantity: empty means none; at most 100 000 (the `request_lines.quantity` CHECK). */
 const quantity = z
   .string()
   .trim()
   .optional()
   .transform((v) => (v ? v : "0"))
-  .pipe(z.string().regex(/^\d{1,6}$/, { error: "requests.error.quantity" }))
-  .transform(Number);
+  .pipe(fields.int(0, 100_000, { format: "requests.error.quantity", range: "requests.error.quantity" }));
 
-const isoDate = z.string({ error: "error.required" }).regex(/^\d{4}-\d{2}-\d{2}$/, { error: "requests.error.date" }).refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), {
-  error: "requests.error.date",
-});
+/** A start date: a real day between 2000 and 2100, at most three years ahead. */
+const isoDate = fields.date({ maxYearsAhead: MAX_YEARS_AHEAD, invalid: "requests.error.date" });
+/** A date without the "three years ahead" cap (a termination of a contract that starts later). */
+const anyDate = fields.date({ invalid: "requests.error.date" });
 
 /** The new-request form: one quantity field per requestable product kind (`qty_rack_unit`, …). */
 export const NewRequestForm = z
@@ -38,7 +39,7 @@ export type NewRequestInput = z.output<typeof NewRequestForm>;
 export const RejectForm = z.object({ reason: fields.text(1000) });
 
 export const TerminationForm = z.object({
-  endOn: isoDate,
+  endOn: anyDate,
   details: fields.optionalText(2000),
 });
 

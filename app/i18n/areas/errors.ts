@@ -1,0 +1,36 @@
+/** Messages of the generic form plumbing and of the error pages. Keys start with "errors.". */
+export const errorsFr = {
+  "errors.unsupportedMediaType": "Ce formulaire n'a pas été envoyé au bon format. Rechargez la page et réessayez.",
+  "errors.malformedForm": "Le formulaire reçu est illisible. Rechargez la page et réessayez.",
+  "errors.formTooLarge": "Le formulaire envoyé est trop volumineux.",
+  "errors.invalidCharacters": "Ce champ contient des caractères non autorisés.",
+  "errors.date": "Saisissez une date valide (AAAA-MM-JJ).",
+  "errors.dateRange": "Saisissez une date comprise entre 2000 et 2100.",
+  "errors.dateTooFar": "Cette date est trop éloignée : trois ans au plus à partir d'aujourd'hui.",
+  "errors.number": "Saisissez un nombre entier.",
+  "errors.numberRange": "Ce nombre est hors des limites autorisées.",
+  "errors.conflict": "Une autre opération modifiait les mêmes données au même moment. Rien n'a été enregistré : réessayez.",
+  "errors.requestRefused": "Requête refusée",
+  "errors.conflictTitle": "Opération concurrente",
+  "errors.reference": "Référence de l'erreur : {id}",
+  "errors.referenceHint": "Communiquez cette référence au support si le problème persiste.",
+  "errors.retry": "Réessayer",
+};
+
+export const errorsEn: Record<keyof typeof errorsFr, string> = {
+  "errors.unsupportedMediaType": "This form was not sent in the expected format. Reload the page and try again.",
+  "errors.malformedForm": "The form received could not be read. Reload the page and try again.",
+  "errors.formTooLarge": "The form sent is too large.",
+  "errors.invalidCharacters": "This field contains characters that are not allowed.",
+  "errors.date": "Enter a valid date (YYYY-MM-DD).",
+  "errors.dateRange": "Enter a date between 2000 and 2100.",
+  "errors.dateTooFar": "This date is too far ahead: three years from today at most.",
+  "errors.number": "Enter a whole number.",
+  "errors.numberRange": "This number is outside the allowed range.",
+  "errors.conflict": "Another operation was changing the same data at the same time. Nothing was saved: try again.",
+  "errors.requestRefused": "Request refused",
+  "errors.conflictTitle": "Concurrent operation",
+  "errors.reference": "Error reference: {id}",
+  "errors.referenceHint": "Give this reference to support if the problem persists.",
+  "errors.retry": "Try again",
+};
