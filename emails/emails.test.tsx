@@ -44,6 +44,28 @@ const samples: EmailMessage[] = [
       url,
     },
   },
+  {
+    template: "request_cancelled",
+    props: { orgName: "Togo Cloud SARL", siteName: "Lomé 1", requestRef: "REQ-2026-0042", cancelledBy: "Awa Mensah", url },
+  },
+  { template: "org_verified", props: { orgName: "Togo Cloud SARL", url } },
+  { template: "org_suspended", props: { orgName: "Togo Cloud SARL", reason: "RCCM expiré.\nMerci de nous transmettre le nouveau.", url } },
+  {
+    template: "termination_requested",
+    props: {
+      orgName: "Togo Cloud SARL",
+      siteName: "Lomé 1",
+      contractRef: "3F2A9C1D",
+      endOn: "2027-06-30",
+      requesterName: "Awa Mensah",
+      details: "Nous regroupons nos serveurs à Kinshasa.",
+      url,
+    },
+  },
+  {
+    template: "termination_applied",
+    props: { orgName: "Togo Cloud SARL", siteName: "Lomé 1", contractRef: "3F2A9C1D", endOn: "2027-06-30", note: null, url },
+  },
 ];
 
 const sample = <T extends EmailMessage["template"]>(template: T) =>
@@ -190,5 +212,64 @@ describe("copy", () => {
     expect(mail.html).not.toContain("<b>Evil</b>");
     expect(mail.html).toContain("&lt;b&gt;Evil&lt;/b&gt;");
     expect(mail.subject).not.toMatch(/[\r\n]/);
+  });
+});
+
+describe("organisation, termination and cancellation notices", () => {
+  it("tells owners their organisation is verified and invites a first request", async () => {
+    const fr = await renderEmail("fr", sample("org_verified"));
+    expect(fr.subject).toBe("Votre organisation Togo Cloud SARL est vérifiée");
+    expect(fr.text).toContain("Faire une demande");
+    expect(fr.text).toContain("propriétaire ou administrateur");
+    const en = await renderEmail("en", sample("org_verified"));
+    expect(en.subject).toBe("Your organisation Togo Cloud SARL is verified");
+    expect(en.text).toContain("Make a request");
+  });
+
+  it("gives the suspension's reason when there is one, and no empty quote otherwise", async () => {
+    const message = sample("org_suspended");
+    const fr = await renderEmail("fr", message);
+    expect(fr.subject).toBe("Votre organisation Togo Cloud SARL est suspendue");
+    expect(fr.text).toContain(`Motif indiqué par le centre de données\u00a0:`);
+    expect(fr.text).toContain("RCCM expiré.\nMerci de nous transmettre le nouveau.");
+    expect(fr.html).toMatch(/RCCM expiré\.<br\/?>Merci/);
+    const none = await renderEmail("en", { ...message, props: { ...message.props, reason: null } });
+    expect(none.subject).toBe("Your organisation Togo Cloud SARL is suspended");
+    expect(none.text).not.toContain("Reason given");
+    expect(none.text).toContain("no new request can be submitted");
+  });
+
+  it("asks the operators to handle a termination, with the last day in the locale's format and the tenant's words escaped", async () => {
+    const message = sample("termination_requested");
+    const fr = await renderEmail("fr", message);
+    expect(fr.subject).toBe("Demande de résiliation – contrat 3F2A9C1D de Togo Cloud SARL");
+    expect(fr.text).toContain(`Awa Mensah demande, au nom de Togo Cloud SARL, la résiliation du contrat 3F2A9C1D au site Lomé 1`);
+    expect(fr.text).toContain(formatDate("2027-06-30", "fr"));
+    expect(fr.text).toContain("Nous regroupons nos serveurs à Kinshasa.");
+    expect(fr.text).toContain("Traiter la demande");
+    const en = await renderEmail("en", { ...message, props: { ...message.props, details: "<b>now</b>" } });
+    expect(en.text).toContain("Jun 30, 2027");
+    expect(en.html).not.toContain("<b>now</b>");
+    expect(en.html).toContain("&lt;b&gt;now&lt;/b&gt;");
+  });
+
+  it("confirms an applied termination to the tenant with its last day of service", async () => {
+    const message = sample("termination_applied");
+    const fr = await renderEmail("fr", message);
+    expect(fr.subject).toBe("Résiliation du contrat 3F2A9C1D confirmée – Lomé 1");
+    expect(fr.text).toContain(`Le dernier jour de service est le ${formatDate("2027-06-30", "fr")}`);
+    expect(fr.text).not.toContain("Note du centre de données");
+    const en = await renderEmail("en", { ...message, props: { ...message.props, note: "Cables removed on July 1." } });
+    expect(en.text).toContain("The last day of service is Jun 30, 2027");
+    expect(en.text).toContain("Note from the data centre:");
+    expect(en.text).toContain("Cables removed on July 1.");
+  });
+
+  it("says who cancelled a request", async () => {
+    const fr = await renderEmail("fr", sample("request_cancelled"));
+    expect(fr.subject).toBe("Demande REQ-2026-0042 annulée – Lomé 1");
+    expect(fr.text).toContain("Awa Mensah a annulé la demande REQ-2026-0042 de Togo Cloud SARL pour le site Lomé 1.");
+    const en = await renderEmail("en", sample("request_cancelled"));
+    expect(en.text).toContain("Awa Mensah cancelled request REQ-2026-0042 of Togo Cloud SARL for the Lomé 1 site.");
   });
 });

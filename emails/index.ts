@@ -8,6 +8,11 @@ import { PasswordReset, passwordResetVars, type PasswordResetProps } from "./pas
 import { RequestReceived, requestReceivedVars, type RequestReceivedProps } from "./request-received";
 import { RequestApproved, requestApprovedVars, type RequestApprovedProps } from "./request-approved";
 import { RequestRejected, requestRejectedVars, type RequestRejectedProps } from "./request-rejected";
+import { RequestCancelled, requestCancelledVars, type RequestCancelledProps } from "./request-cancelled";
+import { OrgVerified, orgVerifiedVars, type OrgVerifiedProps } from "./org-verified";
+import { OrgSuspended, orgSuspendedVars, type OrgSuspendedProps } from "./org-suspended";
+import { TerminationRequested, terminationRequestedVars, type TerminationRequestedProps } from "./termination-requested";
+import { TerminationApplied, terminationAppliedVars, type TerminationAppliedProps } from "./termination-applied";
 
 /**
  * Every e-mail the portal sends. To add one: write `emails/<name>.tsx` (component + vars),
@@ -19,7 +24,12 @@ export type EmailMessage =
   | { template: "password_reset"; props: PasswordResetProps }
   | { template: "request_received"; props: RequestReceivedProps }
   | { template: "request_approved"; props: RequestApprovedProps }
-  | { template: "request_rejected"; props: RequestRejectedProps };
+  | { template: "request_rejected"; props: RequestRejectedProps }
+  | { template: "request_cancelled"; props: RequestCancelledProps }
+  | { template: "org_verified"; props: OrgVerifiedProps }
+  | { template: "org_suspended"; props: OrgSuspendedProps }
+  | { template: "termination_requested"; props: TerminationRequestedProps }
+  | { template: "termination_applied"; props: TerminationAppliedProps };
 
 export type EmailTemplate = EmailMessage["template"];
 export type EmailProps<T extends EmailTemplate> = Extract<EmailMessage, { template: T }>["props"];
@@ -37,6 +47,11 @@ const templates: { [T in EmailTemplate]: TemplateEntry<EmailProps<T>> } = {
   request_received: { Component: RequestReceived, vars: requestReceivedVars },
   request_approved: { Component: RequestApproved, vars: requestApprovedVars },
   request_rejected: { Component: RequestRejected, vars: requestRejectedVars },
+  request_cancelled: { Component: RequestCancelled, vars: requestCancelledVars },
+  org_verified: { Component: OrgVerified, vars: orgVerifiedVars },
+  org_suspended: { Component: OrgSuspended, vars: orgSuspendedVars },
+  termination_requested: { Component: TerminationRequested, vars: terminationRequestedVars },
+  termination_applied: { Component: TerminationApplied, vars: terminationAppliedVars },
 };
 
 export interface RenderedEmail {

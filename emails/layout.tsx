@@ -135,6 +135,7 @@ export const detailStyles = {
   tdNumber: { ...bodyCell, textAlign: "right", whiteSpace: "nowrap" },
   list: { color: ink, fontSize: "15px", lineHeight: "24px", margin: "0 0 16px", paddingLeft: "24px" },
   listItem: { margin: "0 0 4px" },
+  label: { color: ink, fontSize: "15px", lineHeight: "24px", margin: "0 0 8px" },
   quote: {
     backgroundColor: "#f7f9fb",
     borderLeft: "4px solid #134074",

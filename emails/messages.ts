@@ -16,6 +16,8 @@ export interface EmailCopy {
   body: string[];
   /** Paragraphs after the template's details block (table, list, quote), when it has one. */
   outro?: string[];
+  /** The line above a details block that is free text someone typed (a reason, a note), shown when there is one. */
+  detailLabel?: string;
   button: string;
   footer: string;
 }
@@ -247,6 +249,146 @@ export const messages = {
         "You are receiving this email because a request from the {orgName} organisation was processed on the {appName}.",
     },
   },
+  org_verified: {
+    fr: {
+      subject: "Votre organisation {orgName} est vérifiée",
+      preview: "Vous pouvez désormais demander des services sur le portail colocation.",
+      heading: "Votre organisation est vérifiée",
+      body: [
+        "Bonjour,",
+        "Le centre de données a vérifié l’organisation {orgName} sur le {appName}.",
+        "Vous pouvez désormais demander des unités de baie, des baies, de la puissance, de la bande passante et des interconnexions, avec un devis et la disponibilité en direct.",
+      ],
+      button: "Faire une demande",
+      footer:
+        "Vous recevez cet e-mail parce que vous êtes propriétaire ou administrateur de l’organisation {orgName} sur le {appName}.",
+    },
+    en: {
+      subject: "Your organisation {orgName} is verified",
+      preview: "You can now request services on the colocation portal.",
+      heading: "Your organisation is verified",
+      body: [
+        "Hello,",
+        "The data centre has verified the {orgName} organisation on the {appName}.",
+        "You can now request rack units, racks, power, bandwidth and cross-connects, with a live quote and live availability.",
+      ],
+      button: "Make a request",
+      footer: "You are receiving this email because you are an owner or an admin of the {orgName} organisation on the {appName}.",
+    },
+  },
+  org_suspended: {
+    fr: {
+      subject: "Votre organisation {orgName} est suspendue",
+      preview: "Le centre de données a suspendu l’organisation {orgName}.",
+      heading: "Votre organisation est suspendue",
+      body: [
+        "Bonjour,",
+        "Le centre de données a suspendu l’organisation {orgName} sur le {appName}. Tant que la suspension dure, aucune nouvelle demande ne peut être soumise ; votre espace reste consultable.",
+      ],
+      detailLabel: `Motif indiqué par le centre de données${NBSP}:`,
+      outro: ["Pour en savoir plus ou régulariser la situation, prenez contact avec le centre de données."],
+      button: "Ouvrir mon espace",
+      footer:
+        "Vous recevez cet e-mail parce que vous êtes propriétaire ou administrateur de l’organisation {orgName} sur le {appName}.",
+    },
+    en: {
+      subject: "Your organisation {orgName} is suspended",
+      preview: "The data centre has suspended the {orgName} organisation.",
+      heading: "Your organisation is suspended",
+      body: [
+        "Hello,",
+        "The data centre has suspended the {orgName} organisation on the {appName}. While it is suspended, no new request can be submitted; your portal stays readable.",
+      ],
+      detailLabel: "Reason given by the data centre:",
+      outro: ["To find out more or to settle the matter, please get in touch with the data centre."],
+      button: "Open my portal",
+      footer: "You are receiving this email because you are an owner or an admin of the {orgName} organisation on the {appName}.",
+    },
+  },
+  termination_requested: {
+    fr: {
+      subject: "Demande de résiliation – contrat {contractRef} de {orgName}",
+      preview: "{orgName} demande la résiliation du contrat {contractRef} au {endOn}.",
+      heading: "Demande de résiliation à traiter",
+      body: [
+        "Bonjour,",
+        "{requesterName} demande, au nom de {orgName}, la résiliation du contrat {contractRef} au site {siteName}, avec un dernier jour de service le {endOn}.",
+      ],
+      detailLabel: `Précisions du client${NBSP}:`,
+      outro: ["Appliquez la résiliation ou déclinez-la depuis la fiche du contrat."],
+      button: "Traiter la demande",
+      footer:
+        "Vous recevez cet e-mail parce que votre rôle d’opérateur vous permet de traiter les demandes de résiliation sur le {appName}.",
+    },
+    en: {
+      subject: "Termination request – contract {contractRef} of {orgName}",
+      preview: "{orgName} asks to terminate contract {contractRef} on {endOn}.",
+      heading: "Termination request to handle",
+      body: [
+        "Hello,",
+        "{requesterName} asks, on behalf of {orgName}, to terminate contract {contractRef} at the {siteName} site, with {endOn} as the last day of service.",
+      ],
+      detailLabel: "Details from the customer:",
+      outro: ["Apply the termination or decline it from the contract's page."],
+      button: "Handle the request",
+      footer: "You are receiving this email because your operator role lets you handle termination requests on the {appName}.",
+    },
+  },
+  termination_applied: {
+    fr: {
+      subject: "Résiliation du contrat {contractRef} confirmée – {siteName}",
+      preview: "Dernier jour de service le {endOn}.",
+      heading: "La résiliation de votre contrat est confirmée",
+      body: [
+        "Bonjour,",
+        "Le centre de données a appliqué la résiliation du contrat {contractRef} de {orgName} au site {siteName}.",
+        "Le dernier jour de service est le {endOn}${NBSP}: les ressources du contrat (unités, puissance, bande passante, interconnexions) restent à votre disposition jusqu’à cette date incluse, puis sont libérées.",
+      ],
+      detailLabel: `Note du centre de données${NBSP}:`,
+      button: "Voir le contrat",
+      footer:
+        "Vous recevez cet e-mail parce que vous êtes propriétaire ou administrateur de l’organisation {orgName} sur le {appName}.",
+    },
+    en: {
+      subject: "Termination of contract {contractRef} confirmed – {siteName}",
+      preview: "Last day of service: {endOn}.",
+      heading: "The termination of your contract is confirmed",
+      body: [
+        "Hello,",
+        "The data centre has applied the termination of contract {contractRef} of {orgName} at the {siteName} site.",
+        "The last day of service is {endOn}: the contract's resources (units, power, bandwidth, cross-connects) stay yours up to and including that day, and are released afterwards.",
+      ],
+      detailLabel: "Note from the data centre:",
+      button: "View the contract",
+      footer: "You are receiving this email because you are an owner or an admin of the {orgName} organisation on the {appName}.",
+    },
+  },
+  request_cancelled: {
+    fr: {
+      subject: "Demande {requestRef} annulée – {siteName}",
+      preview: "{cancelledBy} a annulé la demande {requestRef} de {orgName}.",
+      heading: "Demande annulée",
+      body: [
+        "Bonjour,",
+        "{cancelledBy} a annulé la demande {requestRef} de {orgName} pour le site {siteName}.",
+        "Elle quitte la file d’attente du centre de données sans être étudiée ; aucune ressource n’a été attribuée.",
+      ],
+      button: "Voir la demande",
+      footer: "Vous recevez cet e-mail parce que vous suivez les demandes de l’organisation {orgName} sur le {appName}.",
+    },
+    en: {
+      subject: "Request {requestRef} cancelled – {siteName}",
+      preview: "{cancelledBy} cancelled request {requestRef} of {orgName}.",
+      heading: "Request cancelled",
+      body: [
+        "Hello,",
+        "{cancelledBy} cancelled request {requestRef} of {orgName} for the {siteName} site.",
+        "It leaves the data centre's queue without being reviewed; no resources were assigned.",
+      ],
+      button: "View the request",
+      footer: "You are receiving this email because you follow the requests of the {orgName} organisation on the {appName}.",
+    },
+  },
 } satisfies Record<EmailTemplate, Record<Locale, EmailCopy>>;
 
 export type EmailVars = Record<string, string | number>;
@@ -266,6 +408,7 @@ export function copyFor(template: EmailTemplate, locale: Locale, vars: EmailVars
     heading: fill(copy.heading, all),
     body: copy.body.map((p) => fill(p, all)),
     ...(copy.outro ? { outro: copy.outro.map((p) => fill(p, all)) } : {}),
+    ...(copy.detailLabel ? { detailLabel: fill(copy.detailLabel, all) } : {}),
     button: fill(copy.button, all),
     footer: fill(copy.footer, all),
   };

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { notFound, requireTenant } from "~/modules/auth/session.server";
 import { tenantCan } from "~/modules/auth/permissions";
 import { cancelRequest, getRequest, shortRef } from "~/modules/requests/requests.server";
-import { clientIp } from "~/utils/request.server";
+import { baseUrl, clientIp } from "~/utils/request.server";
 import { getDb, inTransactionOrRollback } from "~/utils/db.server";
 import { Alert, FormErrors } from "~/components/forms";
 import { StatusBadge } from "~/components/shell";
@@ -48,7 +48,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   if (form.get("intent") !== "cancel") return json<{ formError: MessageKey }>({ formError: "error.invalid" }, { status: 400 });
   const result = await inTransactionOrRollback((trx) =>
-    cancelRequest(trx, { orgId: user.orgId, requestId: params.requestId ?? "", actor: { id: user.id, email: user.email, ip: clientIp(context) } }),
+    cancelRequest(trx, { orgId: user.orgId, requestId: params.requestId ?? "", actor: { id: user.id, email: user.email, ip: clientIp(context) }, baseUrl: baseUrl(request) }),
   );
   if (!result.ok && result.error === "not_found") notFound();
   if (!result.ok) return json<{ formError: MessageKey }>({ formError: "requests.error.not_pending" }, { status: 409 });

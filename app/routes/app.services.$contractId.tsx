@@ -10,7 +10,7 @@ import { lineAmount } from "~/modules/billing/money";
 import type { RequestableKind } from "#db/schema";
 import { parseForm, readForm } from "~/utils/forms.server";
 import type { FieldErrors } from "~/utils/forms";
-import { clientIp } from "~/utils/request.server";
+import { baseUrl, clientIp } from "~/utils/request.server";
 import { getDb, inTransactionOrRollback } from "~/utils/db.server";
 import { Alert, Field, FormErrors } from "~/components/forms";
 import { StatusBadge } from "~/components/shell";
@@ -120,6 +120,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       endOn: parsed.data.endOn,
       details: parsed.data.details,
       actor: { id: user.id, email: user.email, ip: clientIp(context) },
+      baseUrl: baseUrl(request),
     }),
   );
   if (!result.ok) {

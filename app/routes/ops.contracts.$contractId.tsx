@@ -10,7 +10,7 @@ import { siteRacks } from "~/modules/inventory/capacity.server";
 import { lineAmount, vatMinor } from "~/modules/billing/money";
 import { parseForm, readForm } from "~/utils/forms.server";
 import type { FieldErrors } from "~/utils/forms";
-import { clientIp } from "~/utils/request.server";
+import { baseUrl, clientIp } from "~/utils/request.server";
 import { getDb, inTransactionOrRollback } from "~/utils/db.server";
 import { Alert } from "~/components/forms";
 import { StatusBadge } from "~/components/shell";
@@ -125,7 +125,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const values = { endOn: text("endOn"), details: text("details") };
     const parsed = parseForm(TerminationForm, formData);
     if (!parsed.ok) return json<ActionData>({ changeId, intent, errors: parsed.errors, values }, { status: 400 });
-    const result = await inTransactionOrRollback((trx) => applyTermination(trx, { changeId, endOn: parsed.data.endOn, note: parsed.data.details, actor }));
+    const result = await inTransactionOrRollback((trx) => applyTermination(trx, { changeId, endOn: parsed.data.endOn, note: parsed.data.details, actor, baseUrl: baseUrl(request) }));
     if (result.ok) return redirect(`/ops/contracts/${contract.id}?done=applied`);
     if (result.error === "not_found") notFound();
     if (result.error === "end_before_start") return json<ActionData>({ changeId, intent, errors: { endOn: "approvals.error.end_before_start" }, values }, { status: 400 });

@@ -8,7 +8,7 @@ import { listAudit } from "~/modules/audit/audit.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import { OrgStatusForm } from "~/modules/orgs/schemas.server";
 import { type FormState } from "~/utils/forms";
-import { clientIp } from "~/utils/request.server";
+import { baseUrl, clientIp } from "~/utils/request.server";
 import { getDb, inTransaction } from "~/utils/db.server";
 import { Alert, FormErrors } from "~/components/forms";
 import { StatusBadge } from "~/components/shell";
@@ -39,6 +39,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       transition: parsed.data.transition,
       reason: parsed.data.reason,
       actor: { id: user.id, email: user.email, ip: clientIp(context) },
+      baseUrl: baseUrl(request),
     }),
   );
   if (!result.ok && result.error === "not_found") notFound();

@@ -303,7 +303,8 @@ test("the services pages show the contract's frozen lines, totals, racks (neighb
   const res = await call(contractLoader, getRequest(`/app/services/${contractId}`, { cookie: user.cookie }), { contractId });
   expect(res.status).toBe(200);
   const page = await body(res);
-  expect(page.canTerminate).toBe(true);
+  // A technical member reads the contract; asking to end it is for owners and admins.
+  expect(page.canTerminate).toBe(false);
   expect(page.contract.lines.map((l: { kind: string; quantity: number; unit_price_minor: number; monthlyMinor: number }) => [l.kind, l.quantity, l.unit_price_minor, l.monthlyMinor])).toEqual([
     // In the order of the request form.
     ["rack_unit", 10, 15_000, 150_000],
@@ -333,15 +334,18 @@ test("the services pages show the contract's frozen lines, totals, racks (neighb
   expect(requestPage.request.contractId).toBe(contractId);
 });
 
-test("a termination request: validated, written once, and only by members who may submit", async () => {
-  const { org, user } = await technicalOf();
+test("a termination request: validated, written once, and only by owners and admins", async () => {
+  const { org, user: technical } = await technicalOf();
+  const user = await signedIn(t.db, { orgId: org.id, role: "admin" });
   const contractId = await contractFor(org.id);
   const terminate = (cookie: string, fields: Record<string, string>) =>
     call(contractAction, formRequest(`/app/services/${contractId}`, fields, { cookie }), { contractId });
 
   const billing = await signedIn(t.db, { orgId: org.id, role: "billing" });
-  expect((await terminate(billing.cookie, { endOn: "2027-11-30" })).status).toBe(403);
-  expect((await body(await call(contractLoader, getRequest(`/app/services/${contractId}`, { cookie: billing.cookie }), { contractId }))).canTerminate).toBe(false);
+  for (const other of [billing, technical]) {
+    expect((await terminate(other.cookie, { endOn: "2027-11-30" })).status).toBe(403);
+    expect((await body(await call(contractLoader, getRequest(`/app/services/${contractId}`, { cookie: other.cookie }), { contractId }))).canTerminate).toBe(false);
+  }
 
   const bad = await terminate(user.cookie, { endOn: "30/11/2027" });
   expect(bad.status).toBe(400);
@@ -376,21 +380,24 @@ test("another organisation's request and contract ids are 404 on every loader an
   const theirs = await technicalOf();
   const requestId = idFrom((await submit(theirs.user.cookie, small())).headers.get("Location"));
   const contractId = await contractFor(theirs.org.id);
-  const { user } = await technicalOf();
+  const mine = await technicalOf();
+  const { user } = mine;
+  // An admin may ask for terminations: another organisation's contract is still not found.
+  const admin = await signedIn(t.db, { orgId: mine.org.id, role: "admin" });
   const before = { requests: await count(t.db, "requests"), changes: await count(t.db, "contract_changes"), audit: await count(t.db, "audit_log") };
 
   const responses = [
     await call(requestLoader, getRequest(`/app/requests/${requestId}`, { cookie: user.cookie }), { requestId }),
     await call(requestAction, formRequest(`/app/requests/${requestId}`, { intent: "cancel" }, { cookie: user.cookie }), { requestId }),
     await call(contractLoader, getRequest(`/app/services/${contractId}`, { cookie: user.cookie }), { contractId }),
-    await call(contractAction, formRequest(`/app/services/${contractId}`, { endOn: "2027-11-30" }, { cookie: user.cookie }), { contractId }),
+    await call(contractAction, formRequest(`/app/services/${contractId}`, { endOn: "2027-11-30" }, { cookie: admin.cookie }), { contractId }),
     // Even with invalid input, the contract is simply not found.
-    await call(contractAction, formRequest(`/app/services/${contractId}`, { endOn: "x" }, { cookie: user.cookie }), { contractId }),
+    await call(contractAction, formRequest(`/app/services/${contractId}`, { endOn: "x" }, { cookie: admin.cookie }), { contractId }),
     // Malformed ids too.
     await call(requestLoader, getRequest("/app/requests/not-a-uuid", { cookie: user.cookie }), { requestId: "not-a-uuid" }),
     await call(requestAction, formRequest("/app/requests/1", { intent: "cancel" }, { cookie: user.cookie }), { requestId: "1" }),
     await call(contractLoader, getRequest("/app/services/x", { cookie: user.cookie }), { contractId: "x" }),
-    await call(contractAction, formRequest("/app/services/x", { endOn: "2027-11-30" }, { cookie: user.cookie }), { contractId: "x" }),
+    await call(contractAction, formRequest("/app/services/x", { endOn: "2027-11-30" }, { cookie: admin.cookie }), { contractId: "x" }),
   ];
   expect(responses.map((r) => r.status)).toEqual(responses.map(() => 404));
 

@@ -1,6 +1,8 @@
 import type { Executor, Trx } from "#db/types";
 import type { OrgStatus } from "#db/schema";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
+import { enqueueEmail } from "~/modules/email/outbox.server";
+import { linkBase, orgManagers } from "~/modules/email/recipients.server";
 
 import { isUuid } from "~/utils/ids";
 
@@ -45,13 +47,17 @@ const transitions: Record<"verify" | "suspend" | "reinstate", { from: OrgStatus[
 };
 export type OrgTransition = keyof typeof transitions;
 
-/** Verify, suspend or reinstate an organisation (operator action, audited). */
+/**
+ * Verify, suspend or reinstate an organisation (operator action, audited). Its owners and admins
+ * are told, each in their language: verified (or reinstated) — they may now make requests —, or
+ * suspended, with the reason when one was given.
+ */
 export async function changeOrganisationStatus(
   trx: Trx,
-  input: { orgId: string; transition: OrgTransition; actor: Actor; reason?: string },
+  input: { orgId: string; transition: OrgTransition; actor: Actor; reason?: string; baseUrl?: string },
 ): Promise<{ ok: true; status: OrgStatus } | { ok: false; error: "not_found" | "invalid_transition" }> {
   if (!isUuid(input.orgId)) return { ok: false, error: "not_found" };
-  const org = await trx.selectFrom("organisations").select(["id", "status"]).where("id", "=", input.orgId).forUpdate().executeTakeFirst();
+  const org = await trx.selectFrom("organisations").select(["id", "status", "name"]).where("id", "=", input.orgId).forUpdate().executeTakeFirst();
   if (!org) return { ok: false, error: "not_found" };
   const rule = transitions[input.transition];
   if (!rule.from.includes(org.status)) return { ok: false, error: "invalid_transition" };
@@ -65,5 +71,16 @@ export async function changeOrganisationStatus(
     before: { status: org.status },
     after: { status: rule.to, ...(input.reason ? { reason: input.reason } : {}) },
   });
+  const base = linkBase(input.baseUrl);
+  for (const to of await orgManagers(trx, org.id)) {
+    await enqueueEmail(trx, {
+      to: to.email,
+      locale: to.locale,
+      message:
+        rule.to === "suspended"
+          ? { template: "org_suspended", props: { orgName: org.name, reason: input.reason ?? null, url: `${base}/app` } }
+          : { template: "org_verified", props: { orgName: org.name, url: `${base}/app/requests/new` } },
+    });
+  }
   return { ok: true, status: rule.to };
 }

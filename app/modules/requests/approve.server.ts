@@ -1,6 +1,7 @@
 import type { Trx } from "#db/types";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
 import { enqueueEmail } from "~/modules/email/outbox.server";
+import { authorStillMember, orgManagers, uniqueRecipients, type Recipient } from "~/modules/email/recipients.server";
 import { capacityErrorOf, type CapacityError } from "~/modules/inventory/constraint-errors";
 import { halfRackUnits, type SpaceKind } from "~/modules/inventory/placement";
 import { isUuid } from "~/modules/orgs/organisations.server";
@@ -138,13 +139,10 @@ export async function approveRequest(trx: Trx, input: ApproveInput): Promise<{ o
       after: { status: "approved", contract_id: contract.id, start_on: input.startOn, placements: input.placements, ports: input.portIds },
     });
 
-    const requester = request.created_by
-      ? await trx.selectFrom("users").select(["email", "locale"]).where("id", "=", request.created_by).executeTakeFirst()
-      : undefined;
-    if (requester) {
-      const locale: Locale = requester.locale;
+    for (const to of await decisionRecipients(trx, request.org_id, request.created_by)) {
+      const locale: Locale = to.locale;
       await enqueueEmail(trx, {
-        to: requester.email,
+        to: to.email,
         locale,
         message: {
           template: "request_approved",
@@ -175,7 +173,13 @@ export async function approveRequest(trx: Trx, input: ApproveInput): Promise<{ o
   }
 }
 
-/** Reject a pending request with a reason the tenant will read. */
+/** Who hears of a decision on a request: the organisation's owners and admins, and the request's author. */
+async function decisionRecipients(trx: Trx, orgId: string, authorId: string | null): Promise<Recipient[]> {
+  const author = authorId ? await authorStillMember(trx, orgId, authorId) : undefined;
+  return uniqueRecipients([author], await orgManagers(trx, orgId));
+}
+
+/** Reject a pending request with a reason the tenant will read (its owners, admins and author, by e-mail). */
 export async function rejectRequest(
   trx: Trx,
   input: { requestId: string; reason: string; actor: Actor; baseUrl: string },
@@ -185,8 +189,7 @@ export async function rejectRequest(
     .selectFrom("requests as r")
     .innerJoin("organisations as o", "o.id", "r.org_id")
     .innerJoin("sites as s", "s.id", "r.site_id")
-    .leftJoin("users as u", "u.id", "r.created_by")
-    .select(["r.id", "r.status", "r.org_id", "o.name as org_name", "s.name as site_name", "u.email", "u.locale"])
+    .select(["r.id", "r.status", "r.org_id", "r.created_by", "o.name as org_name", "s.name as site_name"])
     .where("r.id", "=", input.requestId)
     .forUpdate("r")
     .executeTakeFirst();
@@ -198,10 +201,10 @@ export async function rejectRequest(
     .where("id", "=", request.id)
     .execute();
   await recordAudit(trx, { actor: input.actor, action: "request.rejected", entityType: "request", entityId: request.id, orgId: request.org_id, before: { status: "pending" }, after: { status: "rejected", reason: input.reason } });
-  if (request.email && request.locale) {
+  for (const to of await decisionRecipients(trx, request.org_id, request.created_by)) {
     await enqueueEmail(trx, {
-      to: request.email,
-      locale: request.locale,
+      to: to.email,
+      locale: to.locale,
       message: {
         template: "request_rejected",
         props: { orgName: request.org_name, siteName: request.site_name, requestRef: shortRef(request.id), reason: input.reason, url: `${input.baseUrl}/app/requests/${request.id}` },

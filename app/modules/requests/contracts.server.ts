@@ -3,6 +3,9 @@ import type { Executor, Trx } from "#db/types";
 import type { Currency, ProductKind } from "#db/schema";
 import { METERED_KINDS } from "~/modules/inventory/products";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
+import { enqueueEmail } from "~/modules/email/outbox.server";
+import { linkBase, operatorsWhoCan, orgManagers } from "~/modules/email/recipients.server";
+import { shortRef } from "./requests.server";
 import { isUuid } from "~/modules/orgs/organisations.server";
 import { lineAmount } from "~/modules/billing/money";
 import { dayIn } from "~/utils/dates";
@@ -143,10 +146,13 @@ export async function getContract(db: Executor, scope: Scope, contractId: string
 
 export type ChangeError = "not_found" | "not_active" | "already_pending" | "end_before_start" | "end_in_past";
 
-/** A tenant asks to terminate a contract at a date (last day of service). */
+/**
+ * A tenant asks to terminate a contract at a date (last day of service). The operators who can
+ * apply it (`requests:approve`: every ops_admin and ops_noc) get an e-mail, each in their language.
+ */
 export async function requestTermination(
   trx: Trx,
-  input: { orgId: string; contractId: string; endOn: string; details?: string; actor: Actor },
+  input: { orgId: string; contractId: string; endOn: string; details?: string; actor: Actor; baseUrl?: string },
 ): Promise<{ ok: true; changeId: string } | { ok: false; error: ChangeError }> {
   if (!isUuid(input.contractId)) return { ok: false, error: "not_found" };
   const contract = await trx
@@ -170,6 +176,24 @@ export async function requestTermination(
     .returning("id")
     .executeTakeFirstOrThrow();
   await recordAudit(trx, { actor: input.actor, action: "contract.termination_requested", entityType: "contract", entityId: contract.id, orgId: input.orgId, after: { end_on: input.endOn } });
+  const about = await contractNames(trx, contract.id);
+  const requester = await trx.selectFrom("users").select("name").where("id", "=", input.actor.id).executeTakeFirst();
+  for (const to of await operatorsWhoCan(trx, "requests:approve")) {
+    await enqueueEmail(trx, {
+      to: to.email,
+      locale: to.locale,
+      message: {
+        template: "termination_requested",
+        props: {
+          ...about,
+          endOn: input.endOn,
+          requesterName: requester?.name ?? input.actor.email,
+          details: input.details ?? null,
+          url: `${linkBase(input.baseUrl)}/ops/contracts/${contract.id}`,
+        },
+      },
+    });
+  }
   return { ok: true, changeId: change.id };
 }
 
@@ -186,14 +210,26 @@ export async function pendingChanges(db: Executor) {
     .execute();
 }
 
+/** The names an e-mail about a contract shows: organisation, site, short reference. */
+async function contractNames(trx: Trx, contractId: string) {
+  const row = await trx
+    .selectFrom("contracts as c")
+    .innerJoin("organisations as o", "o.id", "c.org_id")
+    .innerJoin("sites as s", "s.id", "c.site_id")
+    .select(["o.name as orgName", "s.name as siteName"])
+    .where("c.id", "=", contractId)
+    .executeTakeFirstOrThrow();
+  return { ...row, contractRef: shortRef(contractId) };
+}
+
 /**
  * An operator applies a termination: the contract ends on `endOn` (last day of service), and every
  * allocation of the contract ends then too, so its units, power, bandwidth and ports are free for
- * the days after.
+ * the days after. The tenant's owners and admins get an e-mail, each in their language.
  */
 export async function applyTermination(
   trx: Trx,
-  input: { changeId: string; endOn: string; actor: Actor; note?: string },
+  input: { changeId: string; endOn: string; actor: Actor; note?: string; baseUrl?: string },
 ): Promise<{ ok: true } | { ok: false; error: ChangeError }> {
   if (!isUuid(input.changeId)) return { ok: false, error: "not_found" };
   const change = await trx.selectFrom("contract_changes").selectAll().where("id", "=", input.changeId).where("kind", "=", "termination").forUpdate().executeTakeFirst();
@@ -252,6 +288,17 @@ export async function applyTermination(
     before: { status: contract.status, end_on: contract.end_on },
     after: { status, end_on: input.endOn },
   });
+  const about = await contractNames(trx, contract.id);
+  for (const to of await orgManagers(trx, change.org_id)) {
+    await enqueueEmail(trx, {
+      to: to.email,
+      locale: to.locale,
+      message: {
+        template: "termination_applied",
+        props: { ...about, endOn: input.endOn, note: input.note ?? null, url: `${linkBase(input.baseUrl)}/app/services/${contract.id}` },
+      },
+    });
+  }
   return { ok: true };
 }
 

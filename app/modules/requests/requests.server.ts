@@ -3,6 +3,7 @@ import type { Executor, Trx } from "#db/types";
 import type { RequestableKind } from "#db/schema";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
 import { enqueueEmail } from "~/modules/email/outbox.server";
+import { authorStillMember, linkBase, operatorsWhoCan, orgManagers, uniqueRecipients } from "~/modules/email/recipients.server";
 import { isUuid } from "~/modules/orgs/organisations.server";
 import { checkAvailability } from "~/modules/inventory/capacity.server";
 import { t, type Locale } from "~/i18n";
@@ -161,7 +162,12 @@ export async function getRequest(db: Executor, scope: { orgId: string } | { oper
   return { ...request, lines, quote: quote(lines, prices, { rateBp: request.vat_rate_bp, exempt: request.is_vat_exempt }) };
 }
 
-export async function cancelRequest(trx: Trx, input: { orgId: string; requestId: string; actor: Actor }) {
+/**
+ * A tenant cancels a pending request. Told by e-mail, each in their language: the organisation's
+ * owners and admins and the request's author (tenant link), and the operators who work the queue
+ * it leaves (`requests:approve`, operator link).
+ */
+export async function cancelRequest(trx: Trx, input: { orgId: string; requestId: string; actor: Actor; baseUrl?: string }) {
   if (!isUuid(input.requestId)) return { ok: false as const, error: "not_found" as const };
   const row = await trx
     .updateTable("requests")
@@ -169,13 +175,34 @@ export async function cancelRequest(trx: Trx, input: { orgId: string; requestId:
     .where("id", "=", input.requestId)
     .where("org_id", "=", input.orgId)
     .where("status", "=", "pending")
-    .returning("id")
+    .returning(["id", "site_id", "created_by"])
     .executeTakeFirst();
   if (!row) {
     const exists = await trx.selectFrom("requests").select("status").where("id", "=", input.requestId).where("org_id", "=", input.orgId).executeTakeFirst();
     return { ok: false as const, error: exists ? ("not_pending" as const) : ("not_found" as const) };
   }
   await recordAudit(trx, { actor: input.actor, action: "request.cancelled", entityType: "request", entityId: row.id, orgId: input.orgId, before: { status: "pending" }, after: { status: "cancelled" } });
+
+  const org = await trx.selectFrom("organisations").select("name").where("id", "=", input.orgId).executeTakeFirstOrThrow();
+  const site = await trx.selectFrom("sites").select("name").where("id", "=", row.site_id).executeTakeFirstOrThrow();
+  const actor = await trx.selectFrom("users").select("name").where("id", "=", input.actor.id).executeTakeFirst();
+  const author = row.created_by ? await authorStillMember(trx, input.orgId, row.created_by) : undefined;
+  const base = linkBase(input.baseUrl);
+  const tenants = uniqueRecipients(await orgManagers(trx, input.orgId), [author]);
+  const operators = uniqueRecipients(await operatorsWhoCan(trx, "requests:approve")).filter((o) => !tenants.some((m) => m.email === o.email));
+  for (const [to, url] of [
+    ...tenants.map((r) => [r, `${base}/app/requests/${row.id}`] as const),
+    ...operators.map((r) => [r, `${base}/ops/requests/${row.id}`] as const),
+  ]) {
+    await enqueueEmail(trx, {
+      to: to.email,
+      locale: to.locale,
+      message: {
+        template: "request_cancelled",
+        props: { orgName: org.name, siteName: site.name, requestRef: shortRef(row.id), cancelledBy: actor?.name ?? input.actor.email, url },
+      },
+    });
+  }
   return { ok: true as const };
 }
 
