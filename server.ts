@@ -14,6 +14,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { env } from "./db/env.server";
 import { closeDb, getDb } from "./db/client.server";
+import { DataDirLockedError } from "./db/lock.server";
 import { migrateToLatest } from "./db/migrate.server";
 import { isEmpty, seed } from "./seeds/index.server";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./seeds/demo";
@@ -49,7 +50,12 @@ function buildIfNeeded() {
 }
 
 async function prepareDatabase() {
-  const db = await getDb();
+  const db = await getDb().catch((error) => {
+    // A second server (or the CLI) already holds the embedded database: stop before touching it.
+    if (!(error instanceof DataDirLockedError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  });
   const applied = await migrateToLatest(db);
   if (applied.length) console.log(`Migrations applied: ${applied.join(", ")}`);
   if (await isEmpty(db)) {
@@ -59,8 +65,8 @@ async function prepareDatabase() {
   }
 }
 
-buildIfNeeded();
 await prepareDatabase();
+buildIfNeeded();
 const build = (await import(pathToFileURL(join(process.cwd(), "build/index.js")).href)) as ServerBuild;
 
 const app = express();

@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { closeDb, getDb } from "#db/client.server";
+import { DataDirLockedError } from "#db/lock.server";
 import { migrateToLatest } from "#db/migrate.server";
 import { seed } from "../seeds/index.server";
 import { OPERATOR_ROLES } from "~/modules/auth/permissions";
@@ -114,6 +115,10 @@ async function main(argv: string[]) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       console.error(`${(error as Error).message}\nUsage: npm run -s cli -- ${commands[name].usage}`);
       return 2;
+    }
+    if (error instanceof DataDirLockedError) {
+      console.error(error.message);
+      return 1;
     }
     console.error(error);
     return 1;

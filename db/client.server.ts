@@ -4,6 +4,7 @@ import { PGlite, types as pgliteTypes } from "@electric-sql/pglite";
 import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
 import type { Database } from "./schema";
 import { env } from "./env.server";
+import { lockDataDir } from "./lock.server";
 
 /**
  * One database handle per process, whichever backend.
@@ -13,6 +14,13 @@ import { env } from "./env.server";
  *
  * Both return the same JS types: int8 → number (checked to be a safe integer),
  * numeric → string, date → "YYYY-MM-DD" string, timestamptz → Date.
+ *
+ * Every connection runs with `TimeZone=UTC`: nothing depends on the server's or the database's
+ * configured zone. "Today" is always a site's local date, computed from the site's `time_zone`
+ * (`dayIn`/`siteToday` in the application, `site_today()` in SQL).
+ *
+ * An embedded `DATA_DIR` is opened by one process at a time: `openPglite` takes an exclusive lock
+ * first (`lock.server.ts`, ADR 011) and releases it when the database is closed.
  */
 
 const INT8 = 20;
@@ -29,6 +37,7 @@ export function pgPool(connectionString: string, max = 10) {
   const pool = new pg.Pool({
     connectionString,
     max,
+    options: "-c TimeZone=UTC",
     types: {
       getTypeParser: ((oid: number, format?: "text" | "binary") => {
         if (oid === INT8) return parseInt8;
@@ -49,8 +58,29 @@ const pgliteParsers = {
   [pgliteTypes.DATE]: (v: string) => v,
 };
 
+/**
+ * An embedded database: in memory without `dataDir` (tests), otherwise in that directory, locked
+ * for this process before PGlite reads anything (a second process gets `DataDirLockedError`).
+ */
 export async function openPglite(dataDir?: string) {
-  return PGlite.create({ dataDir, extensions: { btree_gist }, parsers: pgliteParsers });
+  const release = dataDir ? lockDataDir(dataDir) : () => {};
+  let client: PGlite;
+  try {
+    client = await PGlite.create({ dataDir, extensions: { btree_gist }, parsers: pgliteParsers });
+    await client.exec("SET TimeZone = 'UTC'");
+  } catch (error) {
+    release();
+    throw error;
+  }
+  const close = client.close.bind(client);
+  client.close = async () => {
+    try {
+      await close();
+    } finally {
+      release();
+    }
+  };
+  return client;
 }
 
 /**
@@ -124,7 +154,9 @@ export async function forgetDb(db: Kysely<Database>) {
 export async function closeDb() {
   const current = g.__portalDb;
   g.__portalDb = undefined;
-  if (current) await (await current).destroy();
+  // A database that never opened (its directory locked by another process) has nothing to close.
+  const db = await current?.catch(() => undefined);
+  await db?.destroy();
 }
 
 export type DB = Kysely<Database>;
