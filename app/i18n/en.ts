@@ -4,6 +4,7 @@ import { requestsEn } from "./areas/requests";
 import { approvalsEn } from "./areas/approvals";
 import { meteringOpsEn } from "./areas/metering-ops";
 import { usageEn } from "./areas/usage";
+import { auditEn } from "./areas/audit";
 import { errorsEn } from "./areas/errors";
 
 export const en: Record<MessageKey, string> = {
@@ -12,6 +13,7 @@ export const en: Record<MessageKey, string> = {
   ...approvalsEn,
   ...meteringOpsEn,
   ...usageEn,
+  ...auditEn,
   ...errorsEn,
   "app.name": "Colocation portal",
   "app.tagline": "Rack space, power and bandwidth, billed to the last franc.",

@@ -3,6 +3,7 @@ import { requestsFr } from "./areas/requests";
 import { approvalsFr } from "./areas/approvals";
 import { meteringOpsFr } from "./areas/metering-ops";
 import { usageFr } from "./areas/usage";
+import { auditFr } from "./areas/audit";
 import { errorsFr } from "./areas/errors";
 
 /** French (default) messages. Every key here must exist in en.ts (the type checks it). */
@@ -12,6 +13,7 @@ export const fr = {
   ...approvalsFr,
   ...meteringOpsFr,
   ...usageFr,
+  ...auditFr,
   ...errorsFr,
   "app.name": "Portail colocation",
   "app.tagline": "Espace baies, énergie et bande passante, facturés au franc près.",

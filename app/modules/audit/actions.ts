@@ -1,0 +1,77 @@
+import type { MessageKey } from "~/i18n";
+
+/**
+ * Every action the portal records in the audit log, and the message that names it (FR/EN).
+ * `recordAudit` accepts only these names, and `actions.test.ts` scans the code for every
+ * recorded action: an action without a label cannot be added.
+ */
+export const AUDIT_ACTIONS = {
+  "org.signed_up": "audit.action.org.signed_up",
+  "org.verify": "audit.action.org.verify",
+  "org.suspend": "audit.action.org.suspend",
+  "org.reinstate": "audit.action.org.reinstate",
+  "operator.created": "audit.action.operator.created",
+  "member.invited": "audit.action.member.invited",
+  "member.invitation_revoked": "audit.action.member.invitation_revoked",
+  "member.joined": "audit.action.member.joined",
+  "member.role_changed": "audit.action.member.role_changed",
+  "member.removed": "audit.action.member.removed",
+  "inventory.room_created": "audit.action.inventory.room_created",
+  "inventory.rack_created": "audit.action.inventory.rack_created",
+  "inventory.rack_updated": "audit.action.inventory.rack_updated",
+  "inventory.port_created": "audit.action.inventory.port_created",
+  "inventory.port_status_changed": "audit.action.inventory.port_status_changed",
+  "inventory.uplink_updated": "audit.action.inventory.uplink_updated",
+  "inventory.price_updated": "audit.action.inventory.price_updated",
+  "inventory.product_activated": "audit.action.inventory.product_activated",
+  "inventory.product_deactivated": "audit.action.inventory.product_deactivated",
+  "meter.created": "audit.action.meter.created",
+  "meter.attached": "audit.action.meter.attached",
+  "api_token.created": "audit.action.api_token.created",
+  "api_token.revoked": "audit.action.api_token.revoked",
+  "usage.imported": "audit.action.usage.imported",
+  "request.submitted": "audit.action.request.submitted",
+  "request.cancelled": "audit.action.request.cancelled",
+  "request.approved": "audit.action.request.approved",
+  "request.rejected": "audit.action.request.rejected",
+  "contract.termination_requested": "audit.action.contract.termination_requested",
+  "contract.terminated": "audit.action.contract.terminated",
+  "contract.change_rejected": "audit.action.contract.change_rejected",
+} as const satisfies Record<string, MessageKey>;
+
+export type AuditAction = keyof typeof AUDIT_ACTIONS;
+
+export const isAuditAction = (value: unknown): value is AuditAction => typeof value === "string" && Object.hasOwn(AUDIT_ACTIONS, value);
+
+/** The message naming an action; undefined for a name no longer recorded (old rows keep their raw name). */
+export function auditActionLabel(action: string): MessageKey | undefined {
+  return isAuditAction(action) ? AUDIT_ACTIONS[action] : undefined;
+}
+
+/** The kinds of object an entry is about, with their label. */
+export const AUDIT_ENTITIES = {
+  organisation: "audit.entity.organisation",
+  request: "audit.entity.request",
+  contract: "audit.entity.contract",
+  rack: "audit.entity.rack",
+  room: "audit.entity.room",
+  cross_connect_port: "audit.entity.cross_connect_port",
+  site: "audit.entity.site",
+  product: "audit.entity.product",
+  meter: "audit.entity.meter",
+  api_token: "audit.entity.api_token",
+  invitation: "audit.entity.invitation",
+  membership: "audit.entity.membership",
+  user: "audit.entity.user",
+} as const satisfies Record<string, MessageKey>;
+
+export type AuditEntity = keyof typeof AUDIT_ENTITIES;
+
+export function auditEntityLabel(entityType: string): MessageKey | undefined {
+  return Object.hasOwn(AUDIT_ENTITIES, entityType) ? AUDIT_ENTITIES[entityType as AuditEntity] : undefined;
+}
+
+/** A leading `=`, `+`, `-`, `@` (or tab/carriage return) makes a spreadsheet read a cell as a formula. */
+export function neutraliseFormula(cell: string): string {
+  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+}
