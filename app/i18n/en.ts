@@ -4,6 +4,7 @@ import { requestsEn } from "./areas/requests";
 import { approvalsEn } from "./areas/approvals";
 import { meteringOpsEn } from "./areas/metering-ops";
 import { usageEn } from "./areas/usage";
+import { databaseEn } from "./areas/database";
 import { auditEn } from "./areas/audit";
 import { errorsEn } from "./areas/errors";
 
@@ -13,6 +14,7 @@ export const en: Record<MessageKey, string> = {
   ...approvalsEn,
   ...meteringOpsEn,
   ...usageEn,
+  ...databaseEn,
   ...auditEn,
   ...errorsEn,
   "app.name": "Colocation portal",

@@ -3,6 +3,7 @@ import { requestsFr } from "./areas/requests";
 import { approvalsFr } from "./areas/approvals";
 import { meteringOpsFr } from "./areas/metering-ops";
 import { usageFr } from "./areas/usage";
+import { databaseFr } from "./areas/database";
 import { auditFr } from "./areas/audit";
 import { errorsFr } from "./areas/errors";
 
@@ -13,6 +14,7 @@ export const fr = {
   ...approvalsFr,
   ...meteringOpsFr,
   ...usageFr,
+  ...databaseFr,
   ...auditFr,
   ...errorsFr,
   "app.name": "Portail colocation",

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireTenant } from "~/modules/auth/session.server";
 import { countMembers, getOrganisation } from "~/modules/orgs/organisations.server";
 import { listSites } from "~/modules/inventory/sites.server";
+import { listContracts } from "~/modules/requests/contracts.server";
 import { getDb } from "~/utils/db.server";
 import { Alert } from "~/components/forms";
 import { StatusBadge } from "~/components/shell";
@@ -27,12 +28,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
       paymentTermsDays: org.payment_terms_days,
     },
     members: await countMembers(db, user.orgId),
+    // Counted by the one status rule: a contract that starts later is upcoming, not active.
+    contracts: await contractCounts(db, user.orgId),
     sites: await listSites(db),
   });
 }
 
+async function contractCounts(db: Awaited<ReturnType<typeof getDb>>, orgId: string) {
+  const statuses = (await listContracts(db, { orgId, status: ["active", "upcoming"] })).map((c) => c.status);
+  return { active: statuses.filter((s) => s === "active").length, upcoming: statuses.filter((s) => s === "upcoming").length };
+}
+
 export default function Dashboard() {
-  const { user, org, members, sites } = useLoaderData<typeof loader>();
+  const { user, org, members, sites, contracts } = useLoaderData<typeof loader>();
   const tr = useT();
   const format = useFormat();
   return (
@@ -57,6 +65,11 @@ export default function Dashboard() {
           <span className="tile-label">{tr("dashboard.members")}</span>
           <strong>{format.number(members)}</strong>
           <Link to="/app/members">{tr("nav.members")} →</Link>
+        </div>
+        <div className="tile">
+          <span className="tile-label">{tr("requests.dashboard.services")}</span>
+          <strong>{tr("requests.dashboard.servicesValue", { active: format.number(contracts.active), upcoming: format.number(contracts.upcoming) })}</strong>
+          <Link to="/app/services">{tr("nav.services")} →</Link>
         </div>
         <div className="tile">
           <span className="tile-label">{tr("dashboard.paymentTerms")}</span>

@@ -50,7 +50,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const pendingTermination = c.changes.some((ch) => ch.kind === "termination" && ch.status === "pending");
 
   return json({
-    canTerminate: c.status === "active" && tenantCan(user.role, "contracts:terminate"),
+    canTerminate: c.status !== "terminated" && tenantCan(user.role, "contracts:terminate"),
     pendingTermination,
     contract: {
       id: c.id,

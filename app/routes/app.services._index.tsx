@@ -24,8 +24,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     pendingChanges: Number(c.pending_changes ?? 0),
   }));
   return json({
-    active: contracts.filter((c) => c.status === "active"),
-    past: contracts.filter((c) => c.status !== "active"),
+    // Current and upcoming (a contract that has not started yet says so), then the ended ones.
+    active: contracts.filter((c) => c.status !== "terminated"),
+    past: contracts.filter((c) => c.status === "terminated"),
   });
 }
 

@@ -1,19 +1,17 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireOperator } from "~/modules/auth/session.server";
-import { listContracts } from "~/modules/requests/contracts.server";
+import { CONTRACT_STATUSES, listContracts, type ContractStatus } from "~/modules/requests/contracts.server";
 import { shortRef } from "~/modules/requests/requests.server";
 import { getDb } from "~/utils/db.server";
 import { StatusBadge } from "~/components/shell";
 import { useFormat, useT } from "~/components/i18n";
 
-const STATUSES = ["active", "terminated"] as const;
-type Status = (typeof STATUSES)[number];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireOperator(request, "orgs:read");
   const param = new URL(request.url).searchParams.get("status");
-  const status = STATUSES.find((s) => s === param);
+  const status = CONTRACT_STATUSES.find((s) => s === param);
   const rows = await listContracts(await getDb(), { operator: true, status });
   return json({
     status: status ?? null,
@@ -37,7 +35,7 @@ export default function Contracts() {
   const { contracts, status } = useLoaderData<typeof loader>();
   const tr = useT();
   const format = useFormat();
-  const filters: (Status | null)[] = [null, "active", "terminated"];
+  const filters: (ContractStatus | null)[] = [null, "active", "upcoming", "terminated"];
   return (
     <>
       <div className="page-head">

@@ -25,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const sites = await listSites(db);
   const site = pickSite(sites, url.searchParams.get("site"));
   if (!site) notFound();
-  const [meters, contracts] = await Promise.all([listMeters(db, site.id), listContracts(db, { operator: true, status: "active" })]);
+  const [meters, contracts] = await Promise.all([listMeters(db, site.id), listContracts(db, { operator: true, status: ["active", "upcoming"] })]);
   return json({
     sites: sites.map((s) => ({ code: s.code, name: s.name })),
     site: { code: site.code, name: site.name, timeZone: site.time_zone },

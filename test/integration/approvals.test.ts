@@ -6,6 +6,8 @@ import { count, createOrg, createRequestRow, createUser, outbox, signedIn, siteW
 import { getContract, requestTermination } from "~/modules/requests/contracts.server";
 
 const statusOf = async (id: string) => (await getContract(t.db, { operator: true }, id))!.status;
+/** What a contract starting on `startOn` at LDC (UTC) is today: these fixtures start in 2027, upcoming until then. */
+const startedOr = (startOn: string) => (new Date().toISOString().slice(0, 10) >= startOn ? "active" : "upcoming");
 import { inTransactionOrRollback } from "~/utils/db.server";
 import { t as translate } from "~/i18n";
 import { loader as queueLoader } from "~/routes/ops.requests._index";
@@ -177,7 +179,7 @@ test("approving with the suggested values creates the contract and redirects to 
   const contract = await t.db.selectFrom("contracts").selectAll().where("request_id", "=", id).executeTakeFirstOrThrow();
   expect(location).toBe(`/ops/contracts/${contract.id}?approved=1`);
   expect(contract).toMatchObject({ org_id: org.id, start_on: "2027-01-01", bandwidth_commit_mbps: 50, approved_by: noc.id });
-  expect(await statusOf(contract.id)).toBe("active");
+  expect(await statusOf(contract.id)).toBe(startedOr("2027-01-01"));
   const [slot] = page.approval.defaults.placements;
   expect(await t.db.selectFrom("allocations").select(["rack_id", "first_u", "last_u", "power_w"]).where("contract_id", "=", contract.id).execute()).toEqual([
     { rack_id: slot.rackId, first_u: Number(slot.firstU), last_u: Number(slot.lastU), power_w: 2000 },
@@ -193,8 +195,8 @@ test("approving with the suggested values creates the contract and redirects to 
   expect(view.contract.allocations).toHaveLength(1);
   expect(view.racks[0].allocations).toEqual([expect.objectContaining({ highlight: true, label: "Kara Hosting", firstU: Number(slot.firstU) })]);
   expect(view.contract.lines.find((l: { kind: string }) => l.kind === "rack_unit")).toMatchObject({ quantity: 10, unit_price_minor: 15_000, monthlyMinor: 150_000 });
-  const list = await body(await call(contractsLoader, getRequest("/ops/contracts?status=active", { cookie: noc.cookie })));
-  expect(list.contracts).toEqual([expect.objectContaining({ id: contract.id, orgName: "Kara Hosting", siteCode: "LDC", status: "active" })]);
+  const list = await body(await call(contractsLoader, getRequest(`/ops/contracts?status=${startedOr("2027-01-01")}`, { cookie: noc.cookie })));
+  expect(list.contracts).toEqual([expect.objectContaining({ id: contract.id, orgName: "Kara Hosting", siteCode: "LDC", status: startedOr("2027-01-01") })]);
   expect((await body(await call(contractsLoader, getRequest("/ops/contracts?status=terminated", { cookie: noc.cookie })))).contracts).toEqual([]);
 });
 
@@ -332,12 +334,12 @@ test("applying a termination sets the end date and frees the units after it; dec
   expect((await body(early)).errors.endOn).toBe("approvals.error.end_before_start");
   expect((await post({ intent: "apply", changeId: change.changeId, endOn: "30/06/2027" })).status).toBe(400);
   expect((await post({ intent: "apply", changeId: "7b1d7c6e-3f7c-4a53-9d0b-0d5c1f7e9a11", endOn: "2027-06-30" })).status).toBe(404);
-  expect(await statusOf(contractId)).toBe("active");
+  expect(await statusOf(contractId)).toBe(startedOr("2027-01-01"));
 
   const applied = await post({ intent: "apply", changeId: change.changeId, endOn: "2027-06-30", details: "Confirmé par téléphone" });
   expect(applied.status).toBe(302);
   expect(applied.headers.get("Location")).toBe(`/ops/contracts/${contractId}?done=applied`);
-  expect({ status: await statusOf(contractId), end_on: (await t.db.selectFrom("contracts").select("end_on").where("id", "=", contractId).executeTakeFirstOrThrow()).end_on }).toEqual({ status: "active", end_on: "2027-06-30" });
+  expect({ status: await statusOf(contractId), end_on: (await t.db.selectFrom("contracts").select("end_on").where("id", "=", contractId).executeTakeFirstOrThrow()).end_on }).toEqual({ status: startedOr("2027-01-01"), end_on: "2027-06-30" });
   expect(await t.db.selectFrom("allocations").select("end_on").where("contract_id", "=", contractId).execute()).toEqual([{ end_on: "2027-06-30" }]);
   expect((await post({ intent: "apply", changeId: change.changeId, endOn: "2027-06-30" })).status).toBe(409);
 

@@ -130,7 +130,8 @@ describe("approving a request", () => {
 
     const contract = await t.db.selectFrom("contracts").selectAll().where("id", "=", result.contractId).executeTakeFirstOrThrow();
     expect(contract).toMatchObject({ org_id: org.id, start_on: "2027-01-01", bandwidth_commit_mbps: 50, request_id: requestId });
-    expect((await getContract(t.db, { operator: true }, contract.id))!.status).toBe("active");
+    // It starts on 2027-01-01: upcoming until then (LDC is on UTC), active from that day.
+    expect((await getContract(t.db, { operator: true }, contract.id))!.status).toBe(new Date().toISOString().slice(0, 10) >= "2027-01-01" ? "active" : "upcoming");
     const lines = await t.db.selectFrom("contract_lines").select(["kind", "quantity", "unit_price_minor", "currency"]).where("contract_id", "=", contract.id).orderBy("kind").execute();
     const price = async (kind: string) =>
       (await t.db.selectFrom("products").select("unit_price_minor").where("site_id", "=", ldc.site.id).where("kind", "=", kind as never).where("is_active", "=", true).executeTakeFirstOrThrow()).unit_price_minor;

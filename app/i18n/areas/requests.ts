@@ -105,7 +105,7 @@ export const requestsFr = {
 
   "requests.services.title": "Mes services",
   "requests.services.intro": "Vos contrats en cours et passés, avec les ressources qui vous sont attribuées.",
-  "requests.services.active": "Contrats en cours",
+  "requests.services.active": "Contrats en cours et à venir",
   "requests.services.past": "Contrats terminés",
   "requests.services.empty": "Aucun contrat pour l'instant : une demande approuvée devient un contrat.",
   "requests.services.noPast": "Aucun contrat terminé.",
@@ -115,6 +115,9 @@ export const requestsFr = {
   "requests.services.committedUntil": "engagé jusqu'au {date}",
   "requests.services.changePending": "Modification en attente",
   "requests.contractStatus.active": "Actif",
+  "requests.contractStatus.upcoming": "À venir",
+  "requests.dashboard.services": "Contrats",
+  "requests.dashboard.servicesValue": "{active} actif(s) · {upcoming} à venir",
   "requests.contractStatus.terminated": "Résilié",
 
   "requests.contract.title": "Contrat {ref}",
@@ -277,7 +280,7 @@ export const requestsEn: Record<keyof typeof requestsFr, string> = {
 
   "requests.services.title": "My services",
   "requests.services.intro": "Your current and past contracts, with the resources allocated to you.",
-  "requests.services.active": "Active contracts",
+  "requests.services.active": "Current and upcoming contracts",
   "requests.services.past": "Past contracts",
   "requests.services.empty": "No contract yet: an approved request becomes a contract.",
   "requests.services.noPast": "No past contract.",
@@ -287,6 +290,9 @@ export const requestsEn: Record<keyof typeof requestsFr, string> = {
   "requests.services.committedUntil": "committed until {date}",
   "requests.services.changePending": "Change pending",
   "requests.contractStatus.active": "Active",
+  "requests.contractStatus.upcoming": "Upcoming",
+  "requests.dashboard.services": "Contracts",
+  "requests.dashboard.servicesValue": "{active} active · {upcoming} upcoming",
   "requests.contractStatus.terminated": "Terminated",
 
   "requests.contract.title": "Contract {ref}",

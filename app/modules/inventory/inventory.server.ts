@@ -341,12 +341,12 @@ export async function updateRack(
   if (!result.ok) {
     if (result.error.code === UNIQUE_VIOLATION) return { ok: false, error: "name_taken" };
     if (result.error.hint === "power_below_committed") {
-      // The trigger's own sum: allocations overlapping today or later.
+      // The trigger's own sum: allocations overlapping the site's today or later.
       const row = await trx
         .selectFrom("allocations")
         .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("power_w"), sql<number>`0`).as("w"))
         .where("rack_id", "=", before.id)
-        .where(sql<boolean>`during && daterange(current_date, NULL, '[]')`)
+        .where(sql<boolean>`during && daterange(site_today(${input.siteId}), NULL, '[]')`)
         .executeTakeFirstOrThrow();
       return { ok: false, error: "power_below_committed", committedW: Number(row.w) };
     }
@@ -355,7 +355,7 @@ export async function updateRack(
         .selectFrom("allocations")
         .select((eb) => eb.fn.max("last_u").as("u"))
         .where("rack_id", "=", before.id)
-        .where(sql<boolean>`during && daterange(current_date, NULL, '[]')`)
+        .where(sql<boolean>`during && daterange(site_today(${input.siteId}), NULL, '[]')`)
         .executeTakeFirstOrThrow();
       return { ok: false, error: "units_below_allocated", highestU: Number(row.u ?? 0) };
     }
@@ -436,7 +436,7 @@ export async function updateUplink(trx: Trx, input: { siteId: string; uplinkMbps
       .selectFrom("contracts")
       .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("bandwidth_commit_mbps"), sql<number>`0`).as("mbps"))
       .where("site_id", "=", before.id)
-      .where(sql<boolean>`daterange(start_on, end_on, '[]') && daterange(current_date, NULL, '[]')`)
+      .where(sql<boolean>`daterange(start_on, end_on, '[]') && daterange(site_today(${before.id}), NULL, '[]')`)
       .executeTakeFirstOrThrow();
     return { ok: false as const, error: "bandwidth_below_committed" as const, committedMbps: Number(row.mbps) };
   }

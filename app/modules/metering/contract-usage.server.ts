@@ -180,5 +180,6 @@ export async function usageOverview(db: Executor, scope: { orgId: string }, now 
     const usage = await contractUsage(db, scope, c.id, pickMonth(months, undefined, monthOf(now, contract.time_zone)), now);
     if (usage) active.push({ ...c, usage });
   }
-  return { active, ended: contracts.filter((c) => c.status !== "active") };
+  // A contract that has not started yet has no usage and has not ended either.
+  return { active, ended: contracts.filter((c) => c.status === "terminated") };
 }

@@ -328,7 +328,7 @@ export async function rackNeighbours(db: Executor, contract: { id: string; alloc
     .select(["rack_id", "first_u", "last_u"])
     .where("rack_id", "in", rackIds)
     .where("contract_id", "<>", contract.id)
-    .where((eb) => eb.or([eb("end_on", "is", null), eb("end_on", ">=", sql<string>`current_date`)]))
+    .where((eb) => eb.or([eb("end_on", "is", null), eb("end_on", ">=", sql<string>`site_today((SELECT site_id FROM contracts WHERE id = ${contract.id}))`)]))
     .orderBy("first_u")
     .execute();
 }
