@@ -13,10 +13,15 @@ import { dayIn } from "~/utils/dates";
 type Scope = { orgId: string } | { operator: true };
 
 /**
- * A contract is active until its last day of service has passed at its site; a termination applied
- * for a future date leaves it active (and billable) until then. Needs `c` (contracts) and `s` (sites).
+ * A contract's status, derived from its dates at its site (the one place it is decided): upcoming
+ * before its first day of service, active from then until its last day has passed, terminated after.
+ * A termination applied for a future date leaves it active (and billable) until then.
  */
-const effectiveStatus = sql<"active" | "terminated">`CASE WHEN c.end_on < (now() AT TIME ZONE s.time_zone)::date THEN 'terminated' ELSE 'active' END`;
+export const CONTRACT_STATUSES = ["upcoming", "active", "terminated"] as const;
+export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
+
+/** Needs `c` (contracts) and `s` (sites). */
+const effectiveStatus = sql<ContractStatus>`CASE WHEN c.end_on < (now() AT TIME ZONE s.time_zone)::date THEN 'terminated' WHEN c.start_on > (now() AT TIME ZONE s.time_zone)::date THEN 'upcoming' ELSE 'active' END`;
 
 /**
  * Freeze a contract's lines from the site's active price list: the requested quantities, plus the
@@ -54,7 +59,8 @@ export async function freezeContractLines(
   return { ok: true, monthlyMinor: rows.reduce((s, r) => s + lineAmount(r.unit_price_minor, r.quantity), 0) };
 }
 
-export async function listContracts(db: Executor, scope: Scope & { status?: "active" | "terminated" }) {
+/** Contracts, newest first; `status` keeps one status or several (e.g. active and upcoming: the ones not over). */
+export async function listContracts(db: Executor, scope: Scope & { status?: ContractStatus | readonly ContractStatus[] }) {
   let query = db
     .selectFrom("contracts as c")
     .innerJoin("sites as s", "s.id", "c.site_id")
@@ -87,7 +93,8 @@ export async function listContracts(db: Executor, scope: Scope & { status?: "act
     ])
     .orderBy("c.start_on", "desc");
   if ("orgId" in scope) query = query.where("c.org_id", "=", scope.orgId);
-  if (scope.status) query = query.where(effectiveStatus, "=", scope.status);
+  if (typeof scope.status === "string") query = query.where(effectiveStatus, "=", scope.status);
+  else if (scope.status) query = query.where(effectiveStatus, "in", [...scope.status]);
   return (await query.execute()).map((c) => ({ ...c, monthly_minor: Number(c.monthly_minor) }));
 }
 
@@ -164,8 +171,9 @@ export async function requestTermination(
     .forUpdate("c")
     .executeTakeFirst();
   if (!contract) return { ok: false, error: "not_found" };
-  // Already ended, or already ending on a date set by an applied termination.
-  if (contract.status !== "active" || contract.end_on) return { ok: false, error: "not_active" };
+  // Already ended, or already ending on a date set by an applied termination. A contract that has
+  // not started yet may be terminated too (on or after its first day).
+  if (contract.status === "terminated" || contract.end_on) return { ok: false, error: "not_active" };
   if (input.endOn < contract.start_on) return { ok: false, error: "end_before_start" };
   if (input.endOn < dayIn(contract.time_zone)) return { ok: false, error: "end_in_past" };
   const pending = await trx.selectFrom("contract_changes").select("id").where("contract_id", "=", contract.id).where("kind", "=", "termination").where("status", "=", "pending").executeTakeFirst();
@@ -241,11 +249,12 @@ export async function applyTermination(
     .where("c.id", "=", change.contract_id)
     .forUpdate("c")
     .executeTakeFirstOrThrow();
-  if (contract.status !== "active" || contract.end_on) return { ok: false, error: "not_active" };
+  if (contract.status === "terminated" || contract.end_on) return { ok: false, error: "not_active" };
   if (input.endOn < contract.start_on) return { ok: false, error: "end_before_start" };
   // The status follows from the dates: a future end leaves the contract active until then.
   await trx.updateTable("contracts").set({ end_on: input.endOn }).where("id", "=", contract.id).execute();
-  const status = input.endOn < dayIn(contract.time_zone) ? "terminated" : "active";
+  const today = dayIn(contract.time_zone);
+  const status: ContractStatus = input.endOn < today ? "terminated" : contract.start_on > today ? "upcoming" : "active";
   // Meters measuring it stop counting for it after the end too.
   await trx
     .updateTable("meter_attachments")
