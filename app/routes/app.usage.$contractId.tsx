@@ -6,7 +6,7 @@ import { shortRef } from "~/modules/requests/requests.server";
 import { getDb } from "~/utils/db.server";
 import { Alert } from "~/components/forms";
 import { BarChart, TimeChart, useUsageFormat, type Tick } from "~/components/charts";
-import { useT } from "~/components/i18n";
+import { useFormat, useT } from "~/components/i18n";
 
 const HOUR = 3_600_000;
 /** Three decimals are plenty for a chart point and keep the page light (a month is ~744 points). */
@@ -35,6 +35,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     inProgress: u.inProgress,
     hours: Math.round((u.period.to.getTime() - from) / HOUR),
     meters: { bandwidth: u.meters.filter((m) => m.kind === "bandwidth").length, power: u.meters.filter((m) => m.kind === "power").length },
+    /** The meters read for this month, each with its attachment dates; `upcoming` ones start later. */
+    meterList: u.meters.map((m) => ({ externalId: m.externalId, kind: m.kind, fromOn: m.fromOn, untilOn: m.untilOn, upcoming: m.upcoming })),
     bandwidth: u.bandwidth,
     power: u.power,
     energy: u.energy,
@@ -310,6 +312,34 @@ function Charts({ d }: { d: Data }) {
   );
 }
 
+/** The contract's meters this month: a meter moved in or out shows its dates; one attached from a later date is "upcoming". */
+function MeterList({ d }: { d: Data }) {
+  const tr = useT();
+  const format = useFormat();
+  return (
+    <section className="card" aria-labelledby="usage-meters">
+      <h2 id="usage-meters">{tr("usage.meters.title")}</h2>
+      <ul className="usage-meter-list">
+        {d.meterList.map((m) => (
+          <li key={`${m.externalId}-${m.fromOn}`}>
+            <span className="mono">{m.externalId}</span> · {tr(m.kind === "power" ? "usage.meters.power" : "usage.meters.bandwidth")}
+            {m.upcoming ? (
+              <>
+                {" "}
+                <span className="badge badge--pending">{tr("usage.meters.upcoming")}</span> {tr("usage.meters.from", { date: format.date(m.fromOn) })}
+              </>
+            ) : m.untilOn ? (
+              <span className="muted"> · {tr("usage.meters.between", { from: format.date(m.fromOn), until: format.date(m.untilOn) })}</span>
+            ) : (
+              <span className="muted"> · {tr("usage.meters.since", { date: format.date(m.fromOn) })}</span>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 export default function ContractUsagePage() {
   const d = useLoaderData<typeof loader>();
   const tr = useT();
@@ -340,6 +370,7 @@ export default function ContractUsagePage() {
       {hasMeters ? (
         <>
           <Summary d={d} />
+          <MeterList d={d} />
           <Charts d={d} />
         </>
       ) : (

@@ -25,12 +25,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const sites = await listSites(db);
   const site = pickSite(sites, url.searchParams.get("site"));
   if (!site) notFound();
-  const [meters, contracts] = await Promise.all([listMeters(db, site.id), listContracts(db, { operator: true, status: ["active", "upcoming"] })]);
+  // Today at the site: what each meter measures now, and the default first day of an attachment.
+  const today = dayIn(site.time_zone);
+  const [meters, contracts] = await Promise.all([listMeters(db, site.id, today), listContracts(db, { operator: true, status: ["active", "upcoming"] })]);
   return json({
     sites: sites.map((s) => ({ code: s.code, name: s.name })),
     site: { code: site.code, name: site.name, timeZone: site.time_zone },
-    // Today at the site: the default first day of an attachment.
-    today: dayIn(site.time_zone),
+    today,
     canManage: operatorCan(user.operatorRole, "usage:manage"),
     selectedMeter: url.searchParams.get("meter") ?? "",
     meters: meters.map((m) => ({
@@ -42,6 +43,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
       contractRef: m.contract_id ? shortRef(m.contract_id) : null,
       orgName: m.org_name,
       attachedOn: m.attached_on,
+      /** An attachment that starts after today: shown as upcoming ("from …"), not as current. */
+      upcoming: m.upcoming_on
+        ? { on: m.upcoming_on, contractId: m.upcoming_contract_id!, contractRef: shortRef(m.upcoming_contract_id!), orgName: m.upcoming_org_name }
+        : null,
       lastSampleAt: m.last_sample_at,
     })),
     contracts: contracts
@@ -81,7 +86,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const parsed = parseForm(NewMeterForm, form);
       if (!parsed.ok) return invalid(parsed.errors);
       const result = await inTransactionOrRollback((trx) => createMeter(trx, { siteId: site.id, ...parsed.data, actor }));
-      if (!result.ok) return invalid({ externalId: "meteringOps.error.externalIdTaken" });
+      // Another meter (perhaps created at the same instant) holds this id at the site.
+      if (!result.ok) return reply({ errors: { externalId: "meteringOps.error.externalIdTaken" }, values: form }, 409);
       return reply({ done: { meterId: result.meterId, externalId: parsed.data.externalId } });
     }
     case "attach": {
@@ -198,8 +204,17 @@ export default function Meters() {
                           </Link>
                         </div>
                       ) : (
-                        <span className="muted">{tr("meteringOps.meters.notAttached")}</span>
+                        <span className="muted">{tr(m.upcoming ? "meteringOps.meters.notYetAttached" : "meteringOps.meters.notAttached")}</span>
                       )}
+                      {m.upcoming ? (
+                        <div className="small metering-upcoming">
+                          <span className="badge badge--pending">{tr("meteringOps.meters.upcoming")}</span>{" "}
+                          {tr("meteringOps.meters.upcomingFrom", { date: format.date(m.upcoming.on), org: m.upcoming.orgName ?? "" })}{" "}
+                          <Link to={`/ops/contracts/${m.upcoming.contractId}`} className="mono">
+                            {m.upcoming.contractRef}
+                          </Link>
+                        </div>
+                      ) : null}
                     </td>
                     <td className="nowrap" data-label={tr("meteringOps.meters.since")}>
                       <span>{m.attachedOn ? format.date(m.attachedOn) : <span className="muted">—</span>}</span>

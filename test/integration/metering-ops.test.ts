@@ -1,4 +1,4 @@
-import { createTestDb, type TestDb } from "../support/db";
+import { createTestDb, usingPostgres, type TestDb } from "../support/db";
 import { BASE, body, call, formRequest, getRequest } from "../support/http";
 import { count, createOrg, signedIn } from "../support/factories";
 import { t as translate, isMessageKey } from "~/i18n";
@@ -8,6 +8,9 @@ import { action as metersAction, loader as metersLoader } from "~/routes/ops.met
 import { action as tokensAction, loader as tokensLoader } from "~/routes/ops.metering.tokens";
 import { action as importAction, loader as importLoader } from "~/routes/ops.metering.import";
 import { action as ingest } from "~/routes/api.v1.usage";
+import { createMeter as createMeterUseCase } from "~/modules/metering/meters.server";
+import { inTransactionOrRollback } from "~/utils/db.server";
+import { sql } from "kysely";
 
 let t: TestDb;
 const db = () => t.db;
@@ -72,7 +75,7 @@ async function createMeter(externalId: string, kind = "power", site = "LDC") {
 }
 
 describe("meters", () => {
-  test("an operator creates a meter; the same external id at the same site is a 400 beside the field, another site is fine", async () => {
+  test("an operator creates a meter; the same external id at the same site is a 409 beside the field, another site is fine", async () => {
     const res = await meters({ intent: "create", site: "LDC", externalId: "LDC-PDU-A01-1", kind: "power", description: "PDU A01 voie A" });
     expect(res.status).toBe(200);
     const page = await body(await call(metersLoader, getRequest("/ops/metering?site=LDC", { cookie: noc.cookie })));
@@ -83,7 +86,7 @@ describe("meters", () => {
     ]);
 
     const again = await meters({ intent: "create", site: "LDC", externalId: "LDC-PDU-A01-1", kind: "bandwidth" });
-    expect(again.status).toBe(400);
+    expect(again.status).toBe(409);
     const errors = (await body(again)).errors;
     expect(errors).toEqual({ externalId: "meteringOps.error.externalIdTaken" });
     expect(translate("fr", errors.externalId)).toMatch(/déjà/);
@@ -94,6 +97,39 @@ describe("meters", () => {
     const audit = await db().selectFrom("audit_log").select(["action", "actor_user_id"]).where("action", "=", "meter.created").execute();
     expect(audit).toHaveLength(2);
     expect(audit.every((a) => a.actor_user_id === noc.id)).toBe(true);
+  });
+
+  // Real concurrency needs real connections (PostgreSQL); PGlite runs one transaction at a time.
+  test.runIf(usingPostgres())("20 identical creations at once: the unique constraint lets exactly one in, the others get a 409", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => meters({ intent: "create", site: "LDC", externalId: "LDC-PDU-RACE-1", kind: "power" })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([200, ...new Array(19).fill(409)]);
+    for (const r of results.filter((x) => x.status === 409)) expect((await body(r)).errors).toEqual({ externalId: "meteringOps.error.externalIdTaken" });
+    expect(await count(db(), "meters")).toBe(1);
+    expect(await db().selectFrom("audit_log").select("id").where("action", "=", "meter.created").execute()).toHaveLength(1);
+  });
+
+  test.runIf(usingPostgres())("20 identical createMeter transactions at once: one meter, 19 duplicates, no error", async () => {
+    const site = await siteId("LDC");
+    const actor = { id: noc.id, email: noc.email };
+    // All twenty transactions open (each on its own connection) before any of them writes.
+    let opened = 0;
+    let allOpen!: () => void;
+    const barrier = new Promise<void>((resolve) => (allOpen = resolve));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        inTransactionOrRollback(async (trx) => {
+          await sql`select 1`.execute(trx);
+          if (++opened === 20) allOpen();
+          await barrier;
+          return createMeterUseCase(trx, { siteId: site, externalId: "LDC-SW-RACE-2", kind: "bandwidth", actor });
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok)).toEqual(new Array(19).fill({ ok: false, error: "duplicate" }));
+    expect(await count(db(), "meters")).toBe(1);
   });
 
   test("bad input is a 400 with a message key per field, and nothing is written", async () => {

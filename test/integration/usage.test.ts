@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { sql } from "kysely";
 import { createTestDb, type TestDb } from "../support/db";
-import { burstBudget, energyKwh, fiveMinuteSlots, monthPeriod, percentile95, powerStats } from "~/modules/metering/usage.server";
+import { burstBudget, energyKwh, fiveMinuteSlots, hourlySeries, monthPeriod, percentile95, powerStats } from "~/modules/metering/usage.server";
 
 let t: TestDb;
 let siteId: string;
@@ -119,6 +119,41 @@ describe("95th percentile", () => {
     ]);
     expect(await percentile95(t.db, [m], oct)).toMatchObject({ p95: "8.000000", samples: 2 });
     expect(fiveMinuteSlots(oct)).toBe(31 * 288);
+  });
+});
+
+describe("5-minute instants: collectors' jitter does not make more instants", () => {
+  const sec = (minutes: number, seconds: number) => new Date(at(minutes).getTime() + seconds * 1000);
+
+  test("in and out of a port a few seconds apart are one instant: max(in, out), N counts instants", async () => {
+    const m = await meter("bandwidth");
+    // 20 instants: in = 10 at :00, out = 1..20 two seconds later. One instant each: max = 10 or out.
+    await put(m, "bw_in_mbps", Array.from({ length: 20 }, (_, i) => [at(i * 5), 10] as [Date, number]));
+    await put(m, "bw_out_mbps", Array.from({ length: 20 }, (_, i) => [sec(i * 5, 2), i + 1] as [Date, number]));
+    // Per instant max(10, i + 1): 10 × 10, then 11..20. N = 20, position 19 → 19.
+    // (Counted apart, N would be 40 and the 38th of 40 would be 18.)
+    expect(await percentile95(t.db, [m], OCT, 15)).toEqual({ p95: "19.000000", samples: 20, aboveCommit: 5 });
+  });
+
+  test("two meters of one contract a few seconds apart add up in the same instant", async () => {
+    const a = await meter("bandwidth");
+    const b = await meter("bandwidth");
+    await put(a, "bw_in_mbps", [[at(0), 30], [at(5), 40]]);
+    await put(b, "bw_in_mbps", [[sec(0, 3), 20], [sec(5, 4), 25]]);
+    expect(await percentile95(t.db, [a, b], OCT)).toEqual({ p95: "65.000000", samples: 2, aboveCommit: 2 });
+    const pa = await meter();
+    const pb = await meter();
+    await put(pa, "power_w", [[at(0), 1000], [at(5), 1000]]);
+    await put(pb, "power_w", [[sec(0, 4), 500], [sec(5, 59), 700]]);
+    expect(await powerStats(t.db, [pa, pb], OCT)).toEqual({ peakW: "1700.000000", averageW: "1600.0" });
+    const hours = await hourlySeries(t.db, [a, b, pa, pb], OCT);
+    expect(hours).toEqual([{ hour: OCT.from, in_mbps: "65.000000", out_mbps: null, power_w: "1700.000000" }]);
+  });
+
+  test("the instant is the 5-minute slot the sample falls in: 10:04:59 and 10:05:00 are two", async () => {
+    const m = await meter("bandwidth");
+    await put(m, "bw_in_mbps", [[sec(4, 59), 1], [at(5), 2]]);
+    expect((await percentile95(t.db, [m], OCT)).samples).toBe(2);
   });
 });
 

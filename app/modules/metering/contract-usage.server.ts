@@ -52,7 +52,9 @@ export async function contractUsage(db: Executor, scope: Scope, contractId: stri
     month,
     period,
     inProgress,
-    meters: meters.map((m) => ({ id: m.id, externalId: m.external_id, kind: m.kind })),
+    // Each meter with its attachment's dates; one attached from a date still to come is `upcoming`
+    // (it measures nothing yet, and the page says "from …" rather than showing it as current).
+    meters: meters.map((m) => ({ id: m.id, externalId: m.external_id, kind: m.kind, fromOn: m.attached_on, untilOn: m.detached_on, upcoming: m.from > now })),
     bandwidth: {
       commitMbps,
       p95Mbps: bw.p95,

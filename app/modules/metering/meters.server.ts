@@ -4,12 +4,31 @@ import { recordAudit, type Actor } from "~/modules/audit/audit.server";
 import { isUuid } from "~/modules/orgs/organisations.server";
 import type { Period } from "./usage.server";
 
-export async function listMeters(db: Executor, siteId: string) {
+/**
+ * The meters of a site with what each measures on `today` (the site's local date, `dayIn(site.time_zone)`):
+ * the current attachment, and the next one when it starts later (a meter attached from a future
+ * date measures nothing yet: it is shown as upcoming, "from …", not as current).
+ */
+export async function listMeters(db: Executor, siteId: string, today: string) {
   return db
     .selectFrom("meters as m")
-    .leftJoin("meter_attachments as a", (j) => j.onRef("a.meter_id", "=", "m.id").on(sql<boolean>`a.during @> current_date`))
+    .leftJoin("meter_attachments as a", (j) => j.onRef("a.meter_id", "=", "m.id").on(sql<boolean>`a.during @> ${today}::date`))
     .leftJoin("contracts as c", "c.id", "a.contract_id")
     .leftJoin("organisations as o", "o.id", "c.org_id")
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom("meter_attachments as n")
+          .innerJoin("contracts as nc", "nc.id", "n.contract_id")
+          .innerJoin("organisations as no", "no.id", "nc.org_id")
+          .select(["n.attached_on as upcoming_on", "n.contract_id as upcoming_contract_id", "no.name as upcoming_org_name"])
+          .whereRef("n.meter_id", "=", "m.id")
+          .where("n.attached_on", ">", today)
+          .orderBy("n.attached_on")
+          .limit(1)
+          .as("next"),
+      (j) => j.onTrue(),
+    )
     .select([
       "m.id",
       "m.external_id",
@@ -20,6 +39,9 @@ export async function listMeters(db: Executor, siteId: string) {
       "a.attached_on",
       "c.id as contract_id",
       "o.name as org_name",
+      "next.upcoming_on",
+      "next.upcoming_contract_id",
+      "next.upcoming_org_name",
       sql<Date | null>`(select max(s.at) from samples s where s.meter_id = m.id)`.as("last_sample_at"),
     ])
     .where("m.site_id", "=", siteId)
@@ -27,17 +49,22 @@ export async function listMeters(db: Executor, siteId: string) {
     .execute();
 }
 
+/**
+ * A new meter. The unique constraint on (site, external id) decides between concurrent creations:
+ * `ON CONFLICT DO NOTHING` lets exactly one insert win and the others learn it without aborting
+ * their transaction (no check-then-insert, which two requests pass at the same time).
+ */
 export async function createMeter(
   trx: Trx,
   input: { siteId: string; externalId: string; kind: "power" | "bandwidth"; description?: string; actor: Actor },
 ): Promise<{ ok: true; meterId: string } | { ok: false; error: "duplicate" }> {
-  const exists = await trx.selectFrom("meters").select("id").where("site_id", "=", input.siteId).where("external_id", "=", input.externalId).executeTakeFirst();
-  if (exists) return { ok: false, error: "duplicate" };
   const row = await trx
     .insertInto("meters")
     .values({ site_id: input.siteId, external_id: input.externalId, kind: input.kind, description: input.description ?? null })
+    .onConflict((oc) => oc.columns(["site_id", "external_id"]).doNothing())
     .returning("id")
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  if (!row) return { ok: false, error: "duplicate" };
   await recordAudit(trx, { actor: input.actor, action: "meter.created", entityType: "meter", entityId: row.id, after: { external_id: input.externalId, kind: input.kind } });
   return { ok: true, meterId: row.id };
 }
@@ -85,11 +112,17 @@ export async function contractMeters(db: Executor, contractId: string, period: P
       "m.id",
       "m.external_id",
       "m.kind",
+      "a.attached_on",
+      "a.detached_on",
       sql<Date>`greatest(${period.from}::timestamptz, (a.attached_on::timestamp AT TIME ZONE ${timeZone}))`.as("from"),
       sql<Date>`least(${period.to}::timestamptz, coalesce(((a.detached_on + 1)::timestamp AT TIME ZONE ${timeZone}), ${period.to}::timestamptz))`.as("to"),
     ])
     .where("a.contract_id", "=", contractId)
     .where(sql<boolean>`(a.attached_on::timestamp AT TIME ZONE ${timeZone}) < ${period.to}`)
-    .where(sql<boolean>`a.detached_on IS NULL OR ((a.detached_on + 1)::timestamp AT TIME ZONE ${timeZone}) > ${period.from}`)
+    // eb.or, never a raw `… OR …`: Kysely does not parenthesise raw fragments, and an unwrapped OR
+    // here once escaped the contract filter (every contract read every ended attachment's meter).
+    .where((eb) => eb.or([eb("a.detached_on", "is", null), eb(sql`((a.detached_on + 1)::timestamp AT TIME ZONE ${timeZone})`, ">", period.from)]))
+    .orderBy("m.external_id")
+    .orderBy("a.attached_on")
     .execute();
 }

@@ -11,10 +11,17 @@ import type { Executor } from "#db/types";
  *   period is the starting point, so nothing is lost between months). A drop is a counter reset:
  *   the reading after it counts from zero. Arrival order does not matter: readings are ordered by
  *   their instant.
+ * - Instants: a sample belongs to the 5-minute instant it falls in (`at` floored to :00, :05, … —
+ *   `INSTANT` below). Collectors' clocks jitter, so the in and out of a port, or two meters of one
+ *   contract, read at 10:00:00, 10:00:02 and 10:00:03 are one instant, not three (ADR 009). Samples
+ *   stay as received; only the aggregation buckets them. Per meter and instant the highest reading counts.
  * - Bandwidth, 95th percentile: per 5-minute instant, max(in, out) of each meter, summed over the
  *   contract's meters; sorted ascending, the billed rate is the value at 1-based position
  *   ceil(0.95 × N) — computed with integers, (95·N + 99) div 100.
  */
+
+/** The 5-minute instant of a sample `s`: its `at` floored to the 5-minute grid (UTC; every site's offset is whole hours). */
+const INSTANT = sql`date_bin('5 minutes', s.at, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
 
 export interface Period {
   from: Date;
@@ -104,10 +111,10 @@ export async function percentile95(db: Executor, meters: string[] | MeterWindow[
   if (windows.empty) return { p95: null, samples: 0, aboveCommit: 0 };
   const { rows } = await sql<{ p95: string | null; n: number; above: number }>`
     WITH per_meter AS (
-      SELECT s.meter_id, s.at, max(s.value) AS v
+      SELECT s.meter_id, ${INSTANT} AS at, max(s.value) AS v
         FROM ${windows.sql}
         JOIN samples s ON s.meter_id = w.id AND s.metric IN ('bw_in_mbps', 'bw_out_mbps') AND s.at >= w.f AND s.at < w.t
-       GROUP BY s.meter_id, s.at
+       GROUP BY 1, 2
     ), per_instant AS (
       SELECT at, sum(v) AS v FROM per_meter GROUP BY at
     ), ranked AS (
@@ -125,11 +132,13 @@ export async function powerStats(db: Executor, meters: string[] | MeterWindow[],
   const windows = windowsOf(meters, period);
   if (windows.empty) return { peakW: null, averageW: null };
   const { rows } = await sql<{ peak: string | null; average: string | null }>`
-    WITH per_instant AS (
-      SELECT s.at, sum(s.value) AS watts
+    WITH per_meter AS (
+      SELECT s.meter_id, ${INSTANT} AS at, max(s.value) AS watts
         FROM ${windows.sql}
         JOIN samples s ON s.meter_id = w.id AND s.metric = 'power_w' AND s.at >= w.f AND s.at < w.t
-       GROUP BY s.at
+       GROUP BY 1, 2
+    ), per_instant AS (
+      SELECT at, sum(watts) AS watts FROM per_meter GROUP BY at
     )
     SELECT max(watts)::text AS peak, round(avg(watts), 1)::text AS average FROM per_instant
   `.execute(db);
@@ -141,11 +150,13 @@ export async function hourlySeries(db: Executor, meters: string[] | MeterWindow[
   const windows = windowsOf(meters, period);
   if (windows.empty) return [];
   const { rows } = await sql<{ hour: Date; in_mbps: string | null; out_mbps: string | null; power_w: string | null }>`
-    WITH per_instant AS (
-      SELECT s.at, s.metric, sum(s.value) AS v
+    WITH per_meter AS (
+      SELECT s.meter_id, s.metric, ${INSTANT} AS at, max(s.value) AS v
         FROM ${windows.sql}
         JOIN samples s ON s.meter_id = w.id AND s.metric IN ('bw_in_mbps', 'bw_out_mbps', 'power_w') AND s.at >= w.f AND s.at < w.t
-       GROUP BY s.at, s.metric
+       GROUP BY 1, 2, 3
+    ), per_instant AS (
+      SELECT at, metric, sum(v) AS v FROM per_meter GROUP BY at, metric
     )
     SELECT date_trunc('hour', at) AS hour,
            max(v) FILTER (WHERE metric = 'bw_in_mbps')::text AS in_mbps,
