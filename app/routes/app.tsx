@@ -28,13 +28,13 @@ export default function TenantArea() {
 }
 
 /**
- * A 404 or an unexpected error inside /app keeps the shell and its navigation. When the area's own
- * loader failed (no signed-in tenant to show), the root's fallback page answers instead.
+ * A 404 or an unexpected error inside /app keeps the shell and its navigation.
  */
 export function ErrorBoundary() {
   const error = useRouteError();
-  const data = useRouteLoaderData<typeof loader>("routes/app");
-  if (!data) throw error;
+  // An action's error skips the area's own loader (Remix renders this boundary without its data):
+  // the shell is kept with its navigation, without the user's name.
+  const data = useRouteLoaderData<typeof loader>("routes/app") ?? { name: "", orgName: "", role: "viewer" as const, canManageMembers: false };
   return (
     <TenantShell data={data}>
       <ErrorContent error={error} home="/app" />
@@ -52,7 +52,7 @@ function TenantShell({ data, children }: { data: SerializeFrom<typeof loader>; c
     { to: "/app/members", label: "nav.members" },
   ];
   return (
-    <AppShell area="tenant" nav={nav} who={{ name: data.name, context: `${data.orgName} · ${tr(`role.${data.role}`)}` }}>
+    <AppShell area="tenant" nav={nav} who={{ name: data.name, context: data.name ? `${data.orgName} · ${tr(`role.${data.role}`)}` : "" }}>
       {children}
     </AppShell>
   );

@@ -23,13 +23,13 @@ export default function OperatorArea() {
 }
 
 /**
- * A 404 or an unexpected error inside /ops keeps the shell and its navigation. When the area's own
- * loader failed (no signed-in operator to show), the root's fallback page answers instead.
+ * A 404 or an unexpected error inside /ops keeps the shell and its navigation.
  */
 export function ErrorBoundary() {
   const error = useRouteError();
-  const data = useRouteLoaderData<typeof loader>("routes/ops");
-  if (!data) throw error;
+  // An action's error skips the area's own loader (Remix renders this boundary without its data):
+  // the shell is kept with its navigation, without the user's name.
+  const data = useRouteLoaderData<typeof loader>("routes/ops") ?? { name: "", role: "ops_noc" as const, canReadAudit: false };
   return (
     <OperatorShell data={data}>
       <ErrorContent error={error} home="/ops" />
@@ -49,7 +49,7 @@ function OperatorShell({ data, children }: { data: SerializeFrom<typeof loader>;
     { to: "/ops/outbox", label: "nav.outbox" },
   ];
   return (
-    <AppShell area="ops" nav={nav} who={{ name: data.name, context: tr(`role.${data.role}`) }}>
+    <AppShell area="ops" nav={nav} who={{ name: data.name, context: data.name ? tr(`role.${data.role}`) : "" }}>
       {children}
     </AppShell>
   );

@@ -43,22 +43,66 @@ export async function readBodyLimited(request: Request, maxBytes = MAX_BODY_BYTE
   return Buffer.concat(chunks).toString("utf8");
 }
 
-// ISO 8601 instant with an explicit offset or Z.
-const Instant = z.iso.datetime({ offset: true, error: "must be an ISO 8601 instant with an offset or Z" });
+/** The messages of the checks the import page reports with their own words (by line). */
+export const RANGE_MESSAGES = {
+  atTooEarly: "must be on or after 2000-01-01T00:00:00Z",
+  atFuture: "must not be more than one day in the future",
+  valueTooLarge: "must be below 100000000000000 (numeric(20,6))",
+} as const;
 
-const Sample = z.object({
-  meter: z.string({ error: "must be a meter id" }).min(1, { error: "must be a meter id" }).max(100, { error: "is too long" }),
-  metric: z.enum(METRICS, { error: `must be one of ${METRICS.join(", ")}` }),
-  at: Instant,
-  value: z.number({ error: "must be a finite number" }).finite({ error: "must be a finite number" }).min(0, { error: "must be ≥ 0" }),
-});
-export type Sample = z.infer<typeof Sample>;
+/** Samples from before this instant are refused (a year 0000 once reached the database as a 500). */
+export const EARLIEST_SAMPLE = new Date("2000-01-01T00:00:00Z");
+/** How far ahead of the server's clock a sample may be (collectors' clocks drift; a day is generous). */
+export const MAX_AHEAD_MS = 86_400_000;
+/** numeric(20,6): 14 digits before the point. More than 6 decimals are rounded by the database, not refused. */
+export const MAX_VALUE = 1e14;
+
+const daysInMonth = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
+
+/** An ISO 8601 instant with an offset or Z, a real calendar day, from 2000 to one day after `now`. */
+const instant = (now: Date) =>
+  z.iso.datetime({ offset: true, error: "must be an ISO 8601 instant with an offset or Z" }).superRefine((value, ctx) => {
+    const [year, month, day] = value.slice(0, 10).split("-").map(Number);
+    const time = Date.parse(value);
+    // JavaScript rolls 2026-02-31 over to March; the database refuses it: neither is a sample's instant.
+    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || !Number.isFinite(time)) {
+      ctx.addIssue({ code: "custom", message: "must be an ISO 8601 instant with an offset or Z" });
+    } else if (time < EARLIEST_SAMPLE.getTime()) {
+      ctx.addIssue({ code: "custom", message: RANGE_MESSAGES.atTooEarly });
+    } else if (time > now.getTime() + MAX_AHEAD_MS) {
+      ctx.addIssue({ code: "custom", message: RANGE_MESSAGES.atFuture });
+    }
+  });
+
+const sampleSchema = (now: Date) =>
+  z.object({
+    meter: z
+      .string({ error: "must be a meter id" })
+      .min(1, { error: "must be a meter id" })
+      .max(100, { error: "is too long" })
+      .regex(/^[A-Za-z0-9._:/-]+$/, { error: "must be a meter id" }),
+    metric: z.enum(METRICS, { error: `must be one of ${METRICS.join(", ")}` }),
+    at: instant(now),
+    value: z
+      .number({ error: "must be a finite number" })
+      .finite({ error: "must be a finite number" })
+      .min(0, { error: "must be ≥ 0" })
+      .lt(MAX_VALUE, { error: RANGE_MESSAGES.valueTooLarge }),
+  });
+export type Sample = z.infer<ReturnType<typeof sampleSchema>>;
 
 const issuesOf = (error: z.ZodError, prefix: (string | number)[] = []): Issue[] =>
   error.issues.slice(0, 100).map((i) => ({ path: [...prefix, ...i.path].join("."), message: i.message }));
 
-/** Decode and validate a batch (JSON or CSV) without touching the database. */
-export function parseBatch(contentType: string | null, body: string): { ok: true; samples: Sample[] } | { ok: false; failure: IngestFailure } {
+/**
+ * Decode and validate a batch (JSON or CSV) without touching the database. `now` is the clock that
+ * "more than one day in the future" is measured against (tests pass a fixed one).
+ */
+export function parseBatch(
+  contentType: string | null,
+  body: string,
+  opts: { now?: Date } = {},
+): { ok: true; samples: Sample[] } | { ok: false; failure: IngestFailure } {
   const type = (contentType ?? "").split(";")[0].trim().toLowerCase();
   let raw: unknown[];
   if (type === "application/json") {
@@ -88,7 +132,7 @@ export function parseBatch(contentType: string | null, body: string): { ok: true
     return { ok: false, failure: { status: 415, body: { error: "unsupported_media_type" } } };
   }
   if (raw.length > MAX_SAMPLES) return { ok: false, failure: tooLarge };
-  const result = z.array(Sample).safeParse(raw);
+  const result = z.array(sampleSchema(opts.now ?? new Date())).safeParse(raw);
   if (!result.success) return { ok: false, failure: invalid(issuesOf(result.error, ["samples"])) };
   return { ok: true, samples: result.data };
 }

@@ -1,0 +1,569 @@
+/**
+ * The fuzz suite: every route module with an `action` (found on disk, so a new one is covered or
+ * this test fails) and the usage API, fed a FIXED corpus of hostile values, field by field, plus
+ * wrong content types and intents. No answer may be a 5xx (nor an exception escaping the action),
+ * and a 4xx must leave the database unchanged.
+ *
+ * Each route has a hand-kept spec below: who calls it, its params, and for each intent a "near
+ * valid" baseline (the fields its form sends). A field is fuzzed by replacing its baseline value
+ * with each hostile value in turn. The test also fails when a route's source names a form field
+ * (`name="…"`) that its spec does not list, so new fields are fuzzed too.
+ *
+ * "Unchanged" is checked cheaply: the next transaction id (a read never assigns one) — when it did
+ * not move, nothing was written; when it moved, a per-table fingerprint (row count + sum of xmin,
+ * which an insert, update or delete changes) must equal the one before. Tables that a refused
+ * request legitimately writes (sessions sliding, sign-in attempt counters) are left out.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { sql } from "kysely";
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { createTestDb, type TestDb } from "../support/db";
+import { BASE } from "../support/http";
+import { createOrg, createRequestRow, createUser, signedIn, siteWithRacks } from "../support/factories";
+import { approveRequest } from "~/modules/requests/approve.server";
+import { requestTermination } from "~/modules/requests/contracts.server";
+import { createMeter } from "~/modules/metering/meters.server";
+import { createApiToken } from "~/modules/metering/tokens.server";
+
+const ROUTES_DIR = join(process.cwd(), "app/routes");
+
+// ---------------------------------------------------------------------------------------------
+// The corpus
+
+const LONG = "x".repeat(20_000);
+/** Sent in every field. */
+const COMMON = ["", "a\u0000b", LONG, "<script>alert(1)</script>", "\ud800", "。"];
+/** Sent in fields whose baseline is a date. */
+const DATES = ["0000-01-01", "9999-12-31", "2026-02-30", "+020000-01-01", "2026-1-1", "1999-12-31"];
+/** Sent in fields whose baseline is a number. */
+const NUMBERS = ["1e400", "-1", "99999999999", "9".repeat(400), "NaN", "1.5", "１２", "0"];
+/** Sent in fields whose baseline is an id (plus the other tenant's ids). */
+const IDS = ["00000000-0000-4000-8000-000000000000", "not-a-uuid", "'; DROP TABLE users; --"];
+/** Sent in the other (text) fields. */
+const TEXTS = ["   ", "\u0001\u0008\u001b\u007f", "line\r\nbreak\ttab", "'; DROP TABLE users; --", "../../etc/passwd", "99999999999", "9999-12-31"];
+const CORPUS = [...new Set([...COMMON, ...DATES, ...NUMBERS, ...IDS, ...TEXTS])];
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The corpus for a field, chosen from the kind of its baseline value. */
+function corpusFor(baseline: string) {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(baseline)) return [...COMMON, ...DATES];
+  if (/^\d+([.,]\d+)?$/.test(baseline)) return [...COMMON, ...NUMBERS];
+  if (UUID.test(baseline)) return [...COMMON, ...IDS, ...otherIds];
+  return [...COMMON, ...TEXTS];
+}
+/** Values that only make sense as ids: filled in with the other tenant's ids once the world exists. */
+let otherIds: string[] = [];
+
+// ---------------------------------------------------------------------------------------------
+// The world
+
+let t: TestDb;
+type World = Awaited<ReturnType<typeof buildWorld>>;
+let w: World;
+
+async function buildWorld() {
+  const db = t.db;
+  const { site, racks } = await siteWithRacks(db, "LDC");
+  const rack = racks.find((r) => r.status === "active")!;
+  const rooms = await db.selectFrom("rooms").select(["id", "kind"]).where("site_id", "=", site.id).execute();
+  const room = rooms.find((r) => r.kind === "data_hall") ?? rooms[0];
+  const mmr = rooms.find((r) => r.kind === "meet_me_room") ?? rooms[0];
+  const port = await db.insertInto("cross_connect_ports").values({ site_id: site.id, room_id: mmr.id, name: "MMR-FUZZ" }).returning("id").executeTakeFirstOrThrow();
+  const product = await db.selectFrom("products").select("id").where("site_id", "=", site.id).executeTakeFirstOrThrow();
+
+  const orgA = await createOrg(db, { name: "Fuzz A" });
+  const orgB = await createOrg(db, { name: "Fuzz B" });
+  const owner = await signedIn(db, { orgId: orgA.id, role: "owner", email: "owner@fuzz-a.test" });
+  const viewer = await createUser(db, { orgId: orgA.id, role: "viewer", email: "viewer@fuzz-a.test" });
+  const ownerB = await createUser(db, { orgId: orgB.id, role: "owner", email: "owner@fuzz-b.test" });
+  const admin = await signedIn(db, { operatorRole: "ops_admin", email: "admin@fuzz-dc.test" });
+  const actor = { id: admin.id, email: admin.email, ip: null };
+
+  const pendingRequest = await createRequestRow(db, { orgId: orgA.id, siteId: site.id, createdBy: owner.id, lines: [{ kind: "rack_unit", quantity: 2 }], startOn: "2099-01-01" });
+  const toApprove = await createRequestRow(db, { orgId: orgA.id, siteId: site.id, createdBy: owner.id, lines: [{ kind: "rack_unit", quantity: 1 }], startOn: "2099-01-01" });
+  const requestB = await createRequestRow(db, { orgId: orgB.id, siteId: site.id, createdBy: ownerB.id, lines: [{ kind: "rack_unit", quantity: 1 }], startOn: "2099-01-01" });
+
+  const approved = await db.transaction().execute((trx) =>
+    approveRequest(trx, {
+      requestId: toApprove,
+      startOn: "2099-01-01",
+      placements: [{ rackId: rack.id, kind: "units", firstU: 40, lastU: 40, powerW: 0 }],
+      portIds: [],
+      actor,
+      baseUrl: BASE,
+    }),
+  );
+  if (!approved.ok) throw new Error(`world: approval failed (${approved.error})`);
+  const contractId = approved.contractId;
+  const change = await db.transaction().execute((trx) =>
+    requestTermination(trx, { orgId: orgA.id, contractId, endOn: "2099-12-31", actor: { id: owner.id, email: owner.email }, baseUrl: BASE }),
+  );
+  if (!change.ok) throw new Error(`world: termination request failed (${change.error})`);
+
+  const meter = await db.transaction().execute((trx) => createMeter(trx, { siteId: site.id, externalId: "FUZZ-M1", kind: "power", actor }));
+  if (!meter.ok) throw new Error("world: meter");
+  const token = await db.transaction().execute((trx) => createApiToken(trx, { siteId: site.id, name: "fuzz", scopes: ["usage:write", "usage:read"], actor }));
+  const invitation = await db
+    .insertInto("invitations")
+    .values({ org_id: orgA.id, email: "invitee@fuzz-a.test", role: "viewer", token_hash: "0".repeat(64), invited_by: owner.id, expires_at: new Date(Date.now() + 86_400_000) } as never)
+    .returning("id")
+    .executeTakeFirst()
+    .catch(() => undefined);
+
+  otherIds = [orgB.id, ownerB.id, requestB];
+  return {
+    site,
+    rack,
+    room,
+    port,
+    product,
+    orgA,
+    orgB,
+    owner,
+    viewer,
+    admin,
+    pendingRequest,
+    contractId,
+    changeId: change.changeId,
+    meterId: meter.meterId,
+    token,
+    invitationId: invitation?.id ?? "00000000-0000-4000-8000-000000000001",
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The specs: one per route with an action
+
+type Caller = "tenant" | "operator" | "anonymous" | "throwaway";
+interface Spec {
+  caller: Caller;
+  path: (w: World) => string;
+  params: (w: World) => Record<string, string>;
+  /** intent (or "" for a form without intents) → a near-valid baseline of the fields it sends */
+  intents: (w: World) => Record<string, Record<string, string>>;
+  /** `name=` attributes of the source that are not form fields of this action (a link's name, …) */
+  ignore?: string[];
+}
+
+const SPECS: Record<string, Spec> = {
+  "app.account.tsx": {
+    caller: "tenant",
+    path: () => "/app/account",
+    params: () => ({}),
+    intents: () => ({
+      profile: { name: "Ama Mensah", locale: "fr" },
+      password: { currentPassword: "not-the-password", password: "Nouveau-mot-2026", passwordConfirm: "Nouveau-mot-2026" },
+    }),
+    ignore: ["email"],
+  },
+  "app.members.tsx": {
+    caller: "tenant",
+    path: () => "/app/members",
+    params: () => ({}),
+    intents: (w) => ({
+      invite: { email: "new@fuzz-a.test", role: "viewer" },
+      role: { userId: w.viewer.id, role: "technical" },
+      remove: { userId: w.viewer.id },
+      revoke: { invitationId: w.invitationId },
+    }),
+  },
+  "app.requests.$requestId.tsx": {
+    caller: "tenant",
+    path: (w) => `/app/requests/${w.pendingRequest}`,
+    params: (w) => ({ requestId: w.pendingRequest }),
+    intents: () => ({ cancel: {} }),
+  },
+  "app.requests.new.tsx": {
+    caller: "tenant",
+    path: () => "/app/requests/new",
+    params: () => ({}),
+    intents: (w) => ({
+      preview: { siteId: w.site.id, desiredStartOn: "2099-01-01", termMonths: "12", notes: "", qty_rack_unit: "1", qty_power_commit_kw: "", qty_bandwidth_commit_mbps: "" },
+      submit: { siteId: w.site.id, desiredStartOn: "2099-01-01", termMonths: "12", notes: "", qty_rack_unit: "1", qty_half_rack: "", qty_full_rack: "", qty_cage: "", qty_cross_connect: "" },
+    }),
+  },
+  "app.services.$contractId.tsx": {
+    caller: "tenant",
+    path: (w) => `/app/services/${w.contractId}`,
+    params: (w) => ({ contractId: w.contractId }),
+    intents: () => ({ "": { endOn: "2099-06-30", details: "" } }),
+  },
+  "forgot-password.tsx": {
+    caller: "anonymous",
+    path: () => "/forgot-password",
+    params: () => ({}),
+    intents: () => ({ "": { email: "owner@fuzz-a.test" } }),
+  },
+  "invite.$token.tsx": {
+    caller: "anonymous",
+    path: () => "/invite/abc",
+    params: () => ({ token: "abc" }),
+    intents: () => ({ "": { name: "Invité", password: "Invite-2026-ok", passwordConfirm: "Invite-2026-ok" } }),
+    ignore: ["email"],
+  },
+  "ops.contracts.$contractId.tsx": {
+    caller: "operator",
+    path: (w) => `/ops/contracts/${w.contractId}`,
+    params: (w) => ({ contractId: w.contractId }),
+    intents: (w) => ({
+      apply: { changeId: w.changeId, endOn: "2099-12-31", details: "" },
+      decline: { changeId: w.changeId, reason: "Non" },
+    }),
+  },
+  "ops.metering._index.tsx": {
+    caller: "operator",
+    path: () => "/ops/metering",
+    params: () => ({}),
+    intents: (w) => ({
+      create: { site: "LDC", externalId: "FUZZ-NEW", kind: "power", description: "" },
+      attach: { site: "LDC", meterId: w.meterId, contractId: w.contractId, fromOn: "2099-01-01" },
+    }),
+  },
+  "ops.metering.import.tsx": {
+    caller: "operator",
+    path: () => "/ops/metering/import",
+    params: () => ({}),
+    intents: () => ({ "": { site: "LDC", file: "meter,metric,at,value\nFUZZ-M1,power_w,2099-01-01T00:00:00Z,1\n" } }),
+  },
+  "ops.metering.tokens.tsx": {
+    caller: "operator",
+    path: () => "/ops/metering/tokens",
+    params: () => ({}),
+    intents: (w) => ({
+      create: { site: "LDC", name: "collector", scopes: "usage:write" },
+      revoke: { tokenId: w.token.id },
+    }),
+  },
+  "ops.organisations.$orgId.tsx": {
+    caller: "operator",
+    path: (w) => `/ops/organisations/${w.orgB.id}`,
+    params: (w) => ({ orgId: w.orgB.id }),
+    intents: () => ({ "": { transition: "verify", reason: "" } }),
+  },
+  "ops.requests.$requestId.tsx": {
+    caller: "operator",
+    path: (w) => `/ops/requests/${w.pendingRequest}`,
+    params: (w) => ({ requestId: w.pendingRequest }),
+    intents: (w) => ({
+      approve: {
+        startOn: "2099-01-01",
+        "placements.0.rackId": w.rack.id,
+        "placements.0.kind": "units",
+        "placements.0.firstU": "1",
+        "placements.0.lastU": "2",
+        "placements.0.powerW": "0",
+        portIds: w.port.id,
+      },
+      reject: { reason: "Pas de place" },
+    }),
+  },
+  "ops.sites.$siteCode.inventory.tsx": {
+    caller: "operator",
+    path: () => "/ops/sites/LDC/inventory",
+    params: () => ({ siteCode: "LDC" }),
+    intents: (w) => ({
+      room: { roomName: "Salle fuzz", roomKind: "data_hall" },
+      rack: { rackRoomId: w.room.id, rackName: "FZ-01", heightU: "42", powerCapacityW: "5000", feedAW: "5000", feedBW: "5000" },
+      port: { portName: "MMR-FZ2", portRoomId: w.room.id, media: "smf" },
+      portStatus: { portId: w.port.id, status: "maintenance" },
+      uplink: { uplinkMbps: "10000", ratio: "1.5" },
+    }),
+  },
+  "ops.sites.$siteCode.prices.tsx": {
+    caller: "operator",
+    path: () => "/ops/sites/LDC/prices",
+    params: () => ({ siteCode: "LDC" }),
+    intents: (w) => ({
+      update: { productId: w.product.id, nameFr: "Unité", nameEn: "Unit", unitPrice: "15000", setupFee: "0" },
+      active: { productId: w.product.id, active: "true" },
+    }),
+  },
+  "ops.sites.$siteCode.racks.$rackId.tsx": {
+    caller: "operator",
+    path: (w) => `/ops/sites/LDC/racks/${w.rack.id}`,
+    params: (w) => ({ siteCode: "LDC", rackId: w.rack.id }),
+    intents: (w) => ({ "": { name: w.rack.name, heightU: String(w.rack.height_u), powerCapacityW: String(w.rack.power_capacity_w), feedAW: String(w.rack.feed_a_capacity_w), feedBW: String(w.rack.feed_b_capacity_w), status: "active" } }),
+  },
+  "reset-password.tsx": {
+    caller: "anonymous",
+    path: () => "/reset-password",
+    params: () => ({}),
+    intents: () => ({ "": { token: "abc", password: "Nouveau-mot-2026", passwordConfirm: "Nouveau-mot-2026" } }),
+  },
+  "set-locale.ts": {
+    caller: "anonymous",
+    path: () => "/set-locale",
+    params: () => ({}),
+    intents: () => ({ "": { locale: "en", redirectTo: "/" } }),
+  },
+  "signin.tsx": {
+    caller: "anonymous",
+    path: () => "/signin",
+    params: () => ({}),
+    intents: () => ({ "": { email: "owner@fuzz-a.test", password: "wrong-password-1", redirectTo: "/app" } }),
+  },
+  "signout.ts": {
+    caller: "throwaway",
+    path: () => "/signout",
+    params: () => ({}),
+    intents: () => ({ "": {} }),
+  },
+  "signup.tsx": {
+    caller: "anonymous",
+    path: () => "/signup",
+    params: () => ({}),
+    intents: () => ({
+      "": {
+        orgName: "Nouvelle SARL",
+        orgKind: "sme",
+        taxId: "NIF-FUZZ-1",
+        rccm: "",
+        billingEmail: "billing@nouvelle.test",
+        address: "Rue 1, Lomé",
+        country: "TG",
+        name: "Kodjo",
+        email: "owner@fuzz-a.test",
+        password: "Inscription-2026",
+        passwordConfirm: "Inscription-2026",
+      },
+    }),
+  },
+  // Its own, splat 404s and the API are covered separately.
+  "api.v1.usage.ts": { caller: "anonymous", path: () => "/api/v1/usage", params: () => ({}), intents: () => ({}) },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Calling an action
+
+type Action = (args: ActionFunctionArgs) => unknown;
+const modules = new Map<string, { action: Action; source: string }>();
+
+async function routesWithActions() {
+  const found: string[] = [];
+  for (const file of readdirSync(ROUTES_DIR).sort()) {
+    if (!/\.(ts|tsx)$/.test(file) || /\.test\.tsx?$/.test(file)) continue;
+    const source = readFileSync(join(ROUTES_DIR, file), "utf8");
+    if (!/export\s+(async\s+)?(function|const)\s+action\b/.test(source)) continue;
+    const mod = (await import(/* @vite-ignore */ join(ROUTES_DIR, file))) as { action?: Action };
+    if (typeof mod.action !== "function") continue;
+    modules.set(file, { action: mod.action, source });
+    found.push(file);
+  }
+  return found;
+}
+
+let cookies: Record<Caller, string | undefined>;
+
+async function send(file: string, request: Request): Promise<{ status: number; error?: unknown }> {
+  const spec = SPECS[file];
+  const { action } = modules.get(file)!;
+  try {
+    const result = await action({ request, params: spec.params(w), context: { nonce: "", ip: "203.0.113.9", requestId: "fuzz" } });
+    return { status: result instanceof Response ? result.status : 200 };
+  } catch (thrown) {
+    if (thrown instanceof Response) return { status: thrown.status };
+    return { status: 599, error: thrown };
+  }
+}
+
+function headersFor(caller: Caller, contentType?: string) {
+  const headers = new Headers({ Origin: BASE });
+  if (contentType) headers.set("Content-Type", contentType);
+  const cookie = cookies[caller];
+  if (cookie) headers.set("Cookie", cookie);
+  return headers;
+}
+
+function formRequest(file: string, pairs: [string, string][], caller: Caller) {
+  const spec = SPECS[file];
+  const path = spec.path(w);
+  if (file === "ops.metering.import.tsx") {
+    const form = new FormData();
+    for (const [k, v] of pairs) {
+      if (k === "file") form.append("file", new File([v], "fuzz.csv", { type: "text/csv" }));
+      else form.append(k, v);
+    }
+    return new Request(`${BASE}${path}`, { method: "POST", headers: headersFor(caller), body: form });
+  }
+  return new Request(`${BASE}${path}`, { method: "POST", headers: headersFor(caller, "application/x-www-form-urlencoded"), body: new URLSearchParams(pairs).toString() });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fingerprint
+
+let excluded: string[] = [];
+let tables: string[] = [];
+
+async function nextXid(): Promise<string> {
+  const { rows } = await sql<{ x: string }>`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS x`.execute(t.db);
+  return rows[0].x;
+}
+
+async function fingerprint(): Promise<string> {
+  const parts = tables.map((name) => sql`SELECT ${name}::text AS t, count(*)::text AS n, coalesce(sum(xmin::text::bigint), 0)::text AS x FROM ${sql.table(name)}`);
+  const { rows } = await sql<{ t: string; n: string; x: string }>`${sql.join(parts, sql` UNION ALL `)}`.execute(t.db);
+  return rows
+    .map((r) => `${r.t}:${r.n}:${r.x}`)
+    .sort()
+    .join(" ");
+}
+
+const failures: string[] = [];
+let sent = 0;
+
+let known: { xid: string; print: string } | undefined;
+
+/** Send one request; record a 5xx or an escaped exception; on 4xx, check nothing was written. */
+async function probe(file: string, label: string, request: () => Request, ignore: string[] = []) {
+  const xid = await nextXid();
+  // The fingerprint is recomputed only when something was written since it was last taken.
+  if (known?.xid !== xid) known = { xid, print: await fingerprint() };
+  const before = known.print;
+  const result = await send(file, request());
+  sent += 1;
+  if (result.status >= 500) {
+    const detail = result.error instanceof Error ? `${result.error.message.slice(0, 200)}` : String(result.status);
+    failures.push(`${file} ${label}: ${result.status} ${detail}`);
+    return;
+  }
+  if (result.status >= 400 && result.status < 500 && (await nextXid()) !== xid) {
+    const kept = (print: string) => print.split(" ").filter((part) => !ignore.includes(part.split(":")[0]));
+    const after = kept(await fingerprint());
+    const b = new Set(kept(before));
+    const changed = after.filter((part) => !b.has(part));
+    if (changed.length) failures.push(`${file} ${label}: ${result.status} but wrote ${changed.join(", ")}`);
+  }
+}
+
+const short = (v: string) => JSON.stringify(v.length > 24 ? `${v.slice(0, 12)}…(${v.length})` : v);
+
+// ---------------------------------------------------------------------------------------------
+
+beforeAll(async () => {
+  t = await createTestDb({ reference: true });
+  w = await buildWorld();
+  const throwaway = await signedIn(t.db, { orgId: w.orgA.id, role: "viewer", email: "throwaway@fuzz-a.test" });
+  cookies = { tenant: w.owner.cookie, operator: w.admin.cookie, anonymous: undefined, throwaway: throwaway.cookie };
+  const { rows } = await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`.execute(t.db);
+  // Written by refused requests on purpose: a session slides, a failed sign-in is counted.
+  excluded = rows.map((r) => r.name).filter((n) => /session|attempt|rate|limit|kysely|throttle/.test(n));
+  tables = rows.map((r) => r.name).filter((n) => !excluded.includes(n));
+}, 120_000);
+afterAll(async () => {
+  await t?.cleanup();
+});
+
+test("every route with an action has a fuzz spec, and every form field of its source is in it", async () => {
+  const found = await routesWithActions();
+  expect(found.length).toBeGreaterThan(15);
+  const missing = found.filter((f) => !SPECS[f]);
+  expect(missing, "routes with an action but no spec in fuzz.test.ts").toEqual([]);
+  const unlisted: string[] = [];
+  for (const file of found) {
+    const spec = SPECS[file];
+    const listed = new Set(["intent", "transition", ...(spec.ignore ?? []), ...Object.values(spec.intents(w)).flatMap((f) => Object.keys(f))]);
+    for (const [, name] of modules.get(file)!.source.matchAll(/name="([A-Za-z0-9_.]+)"/g)) if (!listed.has(name)) unlisted.push(`${file}: ${name}`);
+  }
+  expect(unlisted, "form fields missing from their route's fuzz spec").toEqual([]);
+});
+
+test("hostile values in every field of every form action: never a 5xx, nothing written on a 4xx", async () => {
+  if (!modules.size) await routesWithActions();
+  failures.length = 0;
+  sent = 0;
+  const timing: string[] = [];
+  for (const [file, spec] of Object.entries(SPECS)) {
+    if (!modules.has(file) || file === "api.v1.usage.ts") continue;
+    const started = Date.now();
+    const sentBefore = sent;
+    for (const [intent, baseline] of Object.entries(spec.intents(w))) {
+      const base = (): [string, string][] => [...(intent ? ([["intent", intent]] as [string, string][]) : []), ...Object.entries(baseline)];
+      const fieldNames = Object.keys(baseline);
+      for (const field of fieldNames) {
+        for (const value of corpusFor(baseline[field] ?? "")) {
+          const pairs = base().map(([k, v]) => [k, k === field ? value : v] as [string, string]);
+          await probe(file, `${intent || "-"} ${field}=${short(value)}`, () => formRequest(file, pairs, spec.caller));
+        }
+        // The field twice (an array), and missing altogether.
+        await probe(file, `${intent || "-"} ${field} twice`, () => formRequest(file, [...base(), [field, "x"]], spec.caller));
+        await probe(file, `${intent || "-"} ${field} missing`, () => formRequest(file, base().filter(([k]) => k !== field), spec.caller));
+      }
+      // Every field hostile at once.
+      for (const value of ["a\u0000b", LONG, "9999-12-31", "99999999999"]) {
+        await probe(file, `${intent || "-"} all=${short(value)}`, () => formRequest(file, base().map(([k]) => [k, value]), spec.caller));
+      }
+    }
+    if (Object.keys(spec.intents(w)).some(Boolean)) {
+      for (const intent of ["", "nope", "__proto__", "constructor", "APPROVE"]) {
+        await probe(file, `intent=${short(intent)}`, () => formRequest(file, [["intent", intent]], spec.caller));
+      }
+    }
+    timing.push(`${file}: ${sent - sentBefore} requests, ${Date.now() - started} ms`);
+  }
+  if (process.env.FUZZ_TIMING) console.log(timing.join("\n"));
+  expect(failures, `${failures.length} of ${sent} requests failed`).toEqual([]);
+}, 240_000);
+
+test("wrong content types and malformed bodies on every form action are a 4xx that writes nothing", async () => {
+  if (!modules.size) await routesWithActions();
+  failures.length = 0;
+  sent = 0;
+  const bodies: [string, string | undefined, string][] = [
+    ["json", "application/json", '{"intent":"invite","email":"x@y.test"}'],
+    ["xml", "application/xml", "<form><intent>invite</intent></form>"],
+    ["text", "text/plain", "intent=invite"],
+    ["none", undefined, "intent=invite"],
+    ["multipart without boundary", "multipart/form-data", "--x\r\n"],
+    ["malformed multipart", "multipart/form-data; boundary=zz", "--zz\r\nContent-Disposition: form-data; name=\"intent\"\r\n\r\ninvite"],
+    ["garbage multipart", "multipart/form-data; boundary=zz", "\u0000\u0001garbage"],
+    ["urlencoded garbage", "application/x-www-form-urlencoded", "%E0%A4%A=%%%&&==&intent=%00"],
+  ];
+  for (const [file, spec] of Object.entries(SPECS)) {
+    if (!modules.has(file) || file === "api.v1.usage.ts") continue;
+    for (const [label, type, payload] of bodies) {
+      await probe(file, label, () => new Request(`${BASE}${spec.path(w)}`, { method: "POST", headers: headersFor(spec.caller, type), body: payload }));
+    }
+  }
+  expect(failures, `${failures.length} of ${sent} requests failed`).toEqual([]);
+}, 120_000);
+
+test("the usage API: hostile batches and content types are a 4xx that writes nothing", async () => {
+  if (!modules.size) await routesWithActions();
+  failures.length = 0;
+  sent = 0;
+  const file = "api.v1.usage.ts";
+  const auth = { Authorization: `Bearer ${w.token.token}` };
+  const api = (type: string | undefined, payload: string, headers: Record<string, string> = auth) => () =>
+    new Request(`${BASE}/api/v1/usage`, { method: "POST", headers: { ...headers, ...(type ? { "Content-Type": type } : {}) }, body: payload });
+  const sample = (over: Record<string, unknown>) => JSON.stringify({ samples: [{ meter: "FUZZ-M1", metric: "power_w", at: "2026-01-01T00:00:00Z", value: 1, ...over }] });
+  const cases: [string, () => Request][] = [
+    ["no auth", api("application/json", sample({}), {})],
+    ["bad token", api("application/json", sample({}), { Authorization: "Bearer pk_nope" })],
+    ["xml", api("application/xml", "<samples/>")],
+    ["no type", api(undefined, sample({}))],
+    ["form", api("application/x-www-form-urlencoded", "a=1")],
+    ["bad json", api("application/json", "{")],
+    ["json null", api("application/json", "null")],
+    ["json array", api("application/json", "[]")],
+    ["samples object", api("application/json", '{"samples":{}}')],
+    ["sample null", api("application/json", '{"samples":[null]}')],
+    ["bad csv", api("text/csv", 'meter,metric,at,value\n"unterminated')],
+    ["csv NUL", api("text/csv", "meter,metric,at,value\nFUZZ\u0000,power_w,2026-01-01T00:00:00Z,1\n")],
+  ];
+  for (const value of CORPUS) {
+    cases.push([`meter=${short(value)}`, api("application/json", sample({ meter: value }))]);
+    cases.push([`at=${short(value)}`, api("application/json", sample({ at: value }))]);
+    cases.push([`metric=${short(value)}`, api("application/json", sample({ metric: value }))]);
+  }
+  for (const at of ["0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2026-02-30T00:00:00Z", "+020000-01-01T00:00:00Z", "2026-01-01T00:00:00+99:00"]) {
+    cases.push([`at=${at}`, api("application/json", sample({ at }))]);
+  }
+  for (const value of [-1, 1e300, 1e20, 99999999999999.9, "1", null, [], {}, "NaN"]) {
+    cases.push([`value=${JSON.stringify(value)}`, api("application/json", sample({ value }))]);
+  }
+  cases.push(["value=1e400 (text)", api("application/json", sample({}).replace('"value":1', '"value":1e400'))]);
+  // A valid token is stamped as used (api_tokens.last_used_at) even when its batch is refused.
+  for (const [label, request] of cases) await probe(file, label, request, ["api_tokens"]);
+  expect(failures, `${failures.length} of ${sent} requests failed`).toEqual([]);
+}, 120_000);
