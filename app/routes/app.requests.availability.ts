@@ -3,6 +3,7 @@ import { requireTenant } from "~/modules/auth/session.server";
 import { availabilityFor, sitesWithPrices } from "~/modules/requests/requests.server";
 import { NewRequestForm } from "~/modules/requests/schemas.server";
 import type { AvailabilityShortage } from "~/modules/inventory/capacity.server";
+import type { CaseByCaseKind } from "~/modules/requests/quote";
 import { parseForm } from "~/utils/forms.server";
 import type { FieldErrors } from "~/utils/forms";
 import { getDb } from "~/utils/db.server";
@@ -13,7 +14,14 @@ import { getDb } from "~/utils/db.server";
  * rack names: what fits and, in numbers, what is short.
  */
 export type AvailabilityAnswer =
-  | { ok: boolean; shortages: AvailabilityShortage[]; bandwidthFreeMbps: number; errors?: undefined }
+  | {
+      ok: boolean;
+      shortages: AvailabilityShortage[];
+      bandwidthFreeMbps: number;
+      /** Kinds asked for that the operators arrange case by case (cages): never "available". */
+      caseByCase?: CaseByCaseKind[];
+      errors?: undefined;
+    }
   | { ok: false; errors: FieldErrors; shortages?: undefined; bandwidthFreeMbps?: undefined };
 
 const noStore = { "Cache-Control": "no-store" };
@@ -29,5 +37,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     return json<AvailabilityAnswer>({ ok: false, errors: { siteId: "requests.error.unknown_site" } }, { status: 400, headers: noStore });
   }
   const result = await availabilityFor(db, parsed.data);
-  return json<AvailabilityAnswer>({ ok: result.ok, shortages: result.shortages, bandwidthFreeMbps: result.bandwidthFreeMbps }, { headers: noStore });
+  return json<AvailabilityAnswer>(
+    {
+      ok: result.ok,
+      shortages: result.shortages,
+      bandwidthFreeMbps: result.bandwidthFreeMbps,
+      ...(result.caseByCase.length ? { caseByCase: result.caseByCase } : {}),
+    },
+    { headers: noStore },
+  );
 }

@@ -6,7 +6,7 @@ import { getOrganisation } from "~/modules/orgs/organisations.server";
 import { listSites } from "~/modules/inventory/sites.server";
 import { availabilityFor, createRequest, sitesWithPrices, type CreateRequestError } from "~/modules/requests/requests.server";
 import { NewRequestForm } from "~/modules/requests/schemas.server";
-import { quote, REQUESTABLE_KINDS } from "~/modules/requests/quote";
+import { availableLine, quote, REQUESTABLE_KINDS } from "~/modules/requests/quote";
 import { formDataObject, parseForm, readForm } from "~/utils/forms.server";
 import type { FieldErrors } from "~/utils/forms";
 import { baseUrl, clientIp } from "~/utils/request.server";
@@ -16,6 +16,7 @@ import { QuoteSummary } from "~/components/quote-summary";
 import { useFormat, useT } from "~/components/i18n";
 import type { MessageKey } from "~/i18n";
 import type { AvailabilityAnswer } from "./app.requests.availability";
+import type { RequestableKind } from "#db/schema";
 
 const DAY_MS = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -74,7 +75,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return json<ActionData>({ values, errors: { siteId: "requests.error.unknown_site" } }, { status: 400 });
     }
     const a = await availabilityFor(db, parsed.data);
-    return json<ActionData>({ values, availability: { ok: a.ok, shortages: a.shortages, bandwidthFreeMbps: a.bandwidthFreeMbps } });
+    return json<ActionData>({
+      values,
+      availability: { ok: a.ok, shortages: a.shortages, bandwidthFreeMbps: a.bandwidthFreeMbps, ...(a.caseByCase.length ? { caseByCase: a.caseByCase } : {}) },
+    });
   }
 
   const result = await inTransactionOrRollback((trx) =>
@@ -161,7 +165,7 @@ export default function NewRequest() {
   const short = typeof availability === "object" && !availability.errors && !availability.ok;
   const submitting = navigation.state === "submitting";
   const canSubmit = orgStatus === "verified";
-  const spaceOrPower = quantities.some((l) => l.quantity > 0 && ["rack_unit", "half_rack", "full_rack", "cage", "power_commit_kw"].includes(l.kind));
+  const requestedKinds = quantities.filter((l) => l.quantity > 0).map((l) => l.kind);
 
   return (
     <>
@@ -292,6 +296,7 @@ export default function NewRequest() {
                 <p className="hint">{tr("requests.quote.note")}</p>
               </>
             ) : (
+                {priced.caseByCase.length > 0 ? <p className="hint">{tr("requests.quote.cages")}</p> : null}
               <p className="muted">{tr("requests.quote.empty")}</p>
             )}
             {priced && priced.missingPrices.length > 0 ? <Alert kind="warning">{tr("requests.error.missing_price")}</Alert> : null}
@@ -301,7 +306,7 @@ export default function NewRequest() {
             <AvailabilityNotice
               availability={availability}
               siteCode={site?.code ?? ""}
-              spaceOrPower={spaceOrPower}
+              kinds={requestedKinds}
               hasLines={hasLines}
               invalid={!allValid || !DATE_RE.test(values.desiredStartOn ?? "") || Boolean(errors)}
               serverSide={!hydrated}
@@ -339,14 +344,15 @@ function FieldError({ errors, name }: { errors?: FieldErrors; name: string }) {
 function AvailabilityNotice({
   availability,
   siteCode,
-  spaceOrPower,
+  kinds,
   hasLines,
   invalid,
   serverSide,
 }: {
   availability: AvailabilityAnswer | "checking" | undefined;
   siteCode: string;
-  spaceOrPower: boolean;
+  /** The kinds asked for (quantity > 0). */
+  kinds: RequestableKind[];
   hasLines: boolean;
   /** Some value is malformed: availability cannot be asked for. */
   invalid: boolean;
@@ -370,7 +376,9 @@ function AvailabilityNotice({
   if (availability.ok) {
     return (
       <>
-        <p className="avail avail--ok">{tr(spaceOrPower ? "requests.avail.ok" : "requests.avail.okNetwork", { site: siteCode })}</p>
+    // Cages are arranged case by case: never "available" (see availableLine).
+    const line = availableLine(kinds);
+        {line ? <p className="avail avail--ok">{tr(`requests.avail.${line}`, { site: siteCode })}</p> : null}
         {free}
       </>
     );

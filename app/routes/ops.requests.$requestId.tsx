@@ -5,7 +5,7 @@ import { notFound, requireOperator } from "~/modules/auth/session.server";
 import { operatorCan } from "~/modules/auth/permissions";
 import { getOrganisation } from "~/modules/orgs/organisations.server";
 import { availabilityFor, getRequest, needsOf, shortRef, termPeriod } from "~/modules/requests/requests.server";
-import { approveRequest, rejectRequest, type ApproveError } from "~/modules/requests/approve.server";
+import { approveRequest, rejectRequest, type ApproveError, type HeldUnits } from "~/modules/requests/approve.server";
 import { parseApprovalForm, MAX_PLACEMENTS, type ApprovalFormValues } from "~/modules/requests/approval-form.server";
 import { RejectForm } from "~/modules/requests/schemas.server";
 import { siteRacks, sitePorts, type AvailabilityShortage } from "~/modules/inventory/capacity.server";
@@ -141,7 +141,7 @@ type ApproveFailure = Exclude<ApproveError, "not_found">;
 const BAD_INPUT: readonly ApproveFailure[] = ["placement_mismatch", "power_mismatch", "ports_mismatch", "wrong_site", "units_out_of_range", "full_rack_units"];
 
 type ActionData =
-  | { intent: "approve"; formError?: MessageKey; errors?: FieldErrors; values: ApprovalFormValues; attempt: number }
+  | { intent: "approve"; formError?: MessageKey; errors?: FieldErrors; values: ApprovalFormValues; attempt: number; held?: HeldUnits }
   | { intent: "reject"; formError?: MessageKey; errors?: FieldErrors; reason: string }
   | { intent: "unknown"; formError: MessageKey };
 
@@ -174,7 +174,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (result.ok) return redirect(`/ops/contracts/${result.contractId}?approved=1`);
     if (result.error === "not_found") notFound();
     return json<ActionData>(
-      { intent: "approve", formError: `approvals.error.${result.error}`, values: parsed.values, attempt },
+      { intent: "approve", formError: `approvals.error.${result.error}`, values: parsed.values, attempt, ...("held" in result && result.held ? { held: result.held } : {}) },
       { status: BAD_INPUT.includes(result.error) ? 400 : 409 },
     );
   }
@@ -322,7 +322,22 @@ function ApprovalForm({ data, approval, action }: { data: Data; approval: Approv
   return (
     <Form method="post" className="approval-form" onChange={onChange} noValidate>
       <input type="hidden" name="intent" value="approve" />
-      <FormErrors formError={action?.formError} errors={action?.errors} />
+      {action?.held ? (
+        // Units held by a contract: name it (the tenant's own earlier contract, or another's).
+        <Alert>
+          {tr(action.held.sameOrg ? "approvals.error.units_held_own" : "approvals.error.units_held_other", {
+            first: action.held.firstU,
+            last: action.held.lastU,
+            rack: action.held.rack,
+            ref: action.held.contractRef,
+            org: action.held.orgName,
+            date: format.date(action.held.fromOn),
+          })}{" "}
+          <Link to={`/ops/contracts/${action.held.contractId}`}>{tr("approvals.error.units_held_link", { ref: action.held.contractRef })}</Link>
+        </Alert>
+      ) : (
+        <FormErrors formError={action?.formError} errors={action?.errors} />
+      )}
       {action?.formError ? (
         <p className="small">
           <Link to="." replace>

@@ -44,7 +44,10 @@ export type ApproveError =
  * constraints, rack/site row locks in triggers); such a refusal comes back as an error value and
  * the caller rolls the transaction back (`inTransactionOrRollback`), so a lost race writes nothing.
  */
-export async function approveRequest(trx: Trx, input: ApproveInput): Promise<{ ok: true; contractId: string } | { ok: false; error: ApproveError }> {
+export async function approveRequest(
+  trx: Trx,
+  input: ApproveInput,
+): Promise<{ ok: true; contractId: string } | { ok: false; error: ApproveError; held?: HeldUnits }> {
   if (!isUuid(input.requestId)) return { ok: false, error: "not_found" };
   const request = await trx
     .selectFrom("requests as r")
@@ -89,6 +92,12 @@ export async function approveRequest(trx: Trx, input: ApproveInput): Promise<{ o
       ? await trx.selectFrom("cross_connect_ports").select(["id", "site_id"]).where("id", "in", input.portIds).execute()
       : [];
     if (ports.length !== input.portIds.length || ports.some((p) => p.site_id !== request.site_id)) return { ok: false, error: "wrong_site" };
+  }
+  // Units already held (by this tenant's own contract, or another's): say by which contract,
+  // rather than "just allocated to another request". A true race still ends in the constraint below.
+  for (const p of input.placements) {
+    const held = await heldUnits(trx, p, input.startOn, request.org_id);
+    if (held) return { ok: false, error: "units_taken", held };
   }
 
   try {
@@ -171,6 +180,49 @@ export async function approveRequest(trx: Trx, input: ApproveInput): Promise<{ o
     if (code) return { ok: false, error: code };
     throw error;
   }
+}
+
+/** Units of a rack that a contract already holds, as the operator's error names them. */
+export interface HeldUnits {
+  rack: string;
+  firstU: number;
+  lastU: number;
+  contractId: string;
+  contractRef: string;
+  /** The holder is the requesting organisation itself (an earlier contract of the same tenant). */
+  sameOrg: boolean;
+  orgName: string;
+  /** The holder's first day on these units (YYYY-MM-DD). */
+  fromOn: string;
+}
+
+/**
+ * The first allocation that overlaps a placement: same rack, shared units, and a period that meets
+ * the new one (open-ended from `startOn`, like every approved allocation).
+ */
+async function heldUnits(trx: Trx, p: ApprovalPlacement, startOn: string, orgId: string): Promise<HeldUnits | undefined> {
+  const row = await trx
+    .selectFrom("allocations as a")
+    .innerJoin("racks as r", "r.id", "a.rack_id")
+    .innerJoin("organisations as o", "o.id", "a.org_id")
+    .select(["a.contract_id", "a.org_id", "a.first_u", "a.last_u", "a.start_on", "r.name as rack_name", "o.name as org_name"])
+    .where("a.rack_id", "=", p.rackId)
+    .where("a.first_u", "<=", p.lastU)
+    .where("a.last_u", ">=", p.firstU)
+    .where((eb) => eb.or([eb("a.end_on", "is", null), eb("a.end_on", ">=", startOn)]))
+    .orderBy("a.first_u")
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    rack: row.rack_name,
+    firstU: Math.max(row.first_u, p.firstU),
+    lastU: Math.min(row.last_u, p.lastU),
+    contractId: row.contract_id,
+    contractRef: shortRef(row.contract_id),
+    sameOrg: row.org_id === orgId,
+    orgName: row.org_name,
+    fromOn: row.start_on,
+  };
 }
 
 /** Who hears of a decision on a request: the organisation's owners and admins, and the request's author. */

@@ -1,4 +1,4 @@
-import { quote, type PriceItem } from "./quote";
+import { availableLine, quote, type PriceItem } from "./quote";
 
 const ldc: PriceItem[] = [
   { kind: "rack_unit", unit_price_minor: 18_000, setup_fee_minor: 0 },
@@ -80,4 +80,31 @@ test("empty, zero and unpriced lines", () => {
   expect(q.lines).toEqual([]);
   expect(q.totalMinor).toBe(0);
   expect(q.missingPrices).toEqual(["cage"]);
+});
+
+test("a cage is priced as a guide and marked as arranged case by case", () => {
+  const withCage: PriceItem[] = [...ldc, { kind: "cage", unit_price_minor: 2_400_000, setup_fee_minor: 0 }];
+  const q = quote(
+    [
+      { kind: "cage", quantity: 1 },
+      { kind: "power_commit_kw", quantity: 4 },
+    ],
+    withCage,
+    { rateBp: 1800, exempt: false },
+  );
+  expect(q.monthlyMinor).toBe(2_400_000 + 380_000);
+  expect(q.caseByCase).toEqual(["cage"]);
+  const noCage = quote([{ kind: "rack_unit", quantity: 2 }], withCage, { rateBp: 1800, exempt: false });
+  expect(noCage.caseByCase).toEqual([]);
+  // No price for cages at the site: missing, and not "arranged" either.
+  expect(quote([{ kind: "cage", quantity: 1 }], ldc, { rateBp: 1800, exempt: false })).toMatchObject({ missingPrices: ["cage"], caseByCase: [] });
+});
+
+test("availability never says a cage is available", () => {
+  expect(availableLine(["cage"])).toBeNull();
+  expect(availableLine(["cage", "power_commit_kw"])).toBeNull();
+  expect(availableLine(["cage", "rack_unit", "power_commit_kw"])).toBe("okRest");
+  expect(availableLine(["cage", "bandwidth_commit_mbps"])).toBe("okRest");
+  expect(availableLine(["rack_unit", "power_commit_kw"])).toBe("ok");
+  expect(availableLine(["bandwidth_commit_mbps", "cross_connect"])).toBe("okNetwork");
 });

@@ -12,6 +12,31 @@ export const REQUESTABLE_KINDS = [
   "cross_connect",
 ] as const satisfies readonly RequestableKind[];
 
+/**
+ * What no rack check can promise: a private cage is built to measure, so its place, power and date
+ * are arranged case by case with the operators. The quote prices it as a guide and says so; the
+ * availability never answers "available" for it.
+ */
+export const CASE_BY_CASE_KINDS = ["cage"] as const satisfies readonly RequestableKind[];
+export type CaseByCaseKind = (typeof CASE_BY_CASE_KINDS)[number];
+
+/** The kinds of these lines that are arranged case by case (asked for, quantity > 0). */
+export function caseByCaseKinds(lines: { kind: RequestableKind; quantity: number }[]): CaseByCaseKind[] {
+  return CASE_BY_CASE_KINDS.filter((kind) => lines.some((l) => l.kind === kind && Number.isSafeInteger(l.quantity) && l.quantity > 0));
+}
+
+/**
+ * Once nothing that was checked is short, the "available ✓" line that fits what was asked for:
+ * space and power, the network only, or — with a cage — only the rest of the request; none when a
+ * cage (with the power that goes with it) is all there is, since a cage is never "available".
+ */
+export function availableLine(kinds: readonly RequestableKind[]): "ok" | "okNetwork" | "okRest" | null {
+  const cages = kinds.includes("cage");
+  const rackSpace = kinds.some((k) => k === "rack_unit" || k === "half_rack" || k === "full_rack");
+  if (cages) return kinds.some((k) => k !== "cage" && !(k === "power_commit_kw" && !rackSpace)) ? "okRest" : null;
+  return rackSpace || kinds.includes("power_commit_kw") ? "ok" : "okNetwork";
+}
+
 export interface PriceItem {
   kind: ProductKind;
   unit_price_minor: number;
@@ -39,6 +64,8 @@ export interface Quote {
   /** Each later month, VAT included. */
   monthlyTotalMinor: number;
   missingPrices: RequestableKind[];
+  /** Priced lines whose kind is arranged case by case with the operators (the figures are a guide). */
+  caseByCase: CaseByCaseKind[];
 }
 
 /**
@@ -81,5 +108,6 @@ export function quote(
     totalMinor: subtotalMinor + tax,
     monthlyTotalMinor: monthlyMinor + vatMinor(monthlyMinor, vat.rateBp, vat.exempt),
     missingPrices,
+    caseByCase: caseByCaseKinds(out),
   };
 }

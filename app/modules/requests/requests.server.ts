@@ -8,7 +8,7 @@ import { isUuid } from "~/modules/orgs/organisations.server";
 import { checkAvailability } from "~/modules/inventory/capacity.server";
 import { t, type Locale } from "~/i18n";
 import { dayIn } from "~/utils/dates";
-import { quote, type PriceItem } from "./quote";
+import { caseByCaseKinds, quote, type PriceItem } from "./quote";
 import type { NewRequestInput } from "./schemas.server";
 
 /** A short human reference for a request or contract: the first 8 hex digits of its id, upper-case. */
@@ -53,11 +53,17 @@ export function termPeriod(startOn: string, termMonths: number) {
 /**
  * Live availability for a prospective request: what fits at the site from the desired start on, and
  * what is short. Contracts run until terminated (the term is a commitment, not an end), so the
- * check is open-ended, exactly like the allocations an approval creates.
+ * check is open-ended, exactly like the allocations an approval creates. Cages are not checked: they
+ * come back in `caseByCase` (arranged with the operators), never as available; power asked for with
+ * a cage is arranged with it, so it is not "power without space".
  */
 export async function availabilityFor(db: Executor, input: { siteId: string; desiredStartOn: string; lines: { kind: RequestableKind; quantity: number }[] }) {
   const need = needsOf(input.lines);
-  return checkAvailability(db, { siteId: input.siteId, period: { startOn: input.desiredStartOn, endOn: null }, ...need });
+  const result = await checkAvailability(db, { siteId: input.siteId, period: { startOn: input.desiredStartOn, endOn: null }, ...need });
+  const caseByCase = caseByCaseKinds(input.lines);
+  if (caseByCase.length === 0) return { ...result, caseByCase };
+  const shortages = result.shortages.filter((s) => s.kind !== "power_without_space");
+  return { ...result, ok: shortages.length === 0, shortages, caseByCase };
 }
 
 export type CreateRequestError = "org_not_verified" | "no_lines" | "unknown_site" | "missing_price" | "power_without_space" | "start_in_past";
