@@ -105,7 +105,10 @@ const issueKey: Record<ImportIssue["problem"], MessageKey> = {
   unknownMeter: "meteringOps.issue.unknownMeter",
   metric: "meteringOps.issue.metric",
   at: "meteringOps.issue.at",
+  atTooEarly: "meteringOps.issue.atTooEarly",
+  atFuture: "meteringOps.issue.atFuture",
   value: "meteringOps.issue.value",
+  valueTooLarge: "meteringOps.issue.valueTooLarge",
   invalid: "meteringOps.issue.invalid",
 };
 

@@ -2,7 +2,7 @@ import { createTestDb, usingPostgres, type TestDb } from "../support/db";
 import { BASE, call } from "../support/http";
 import { action as ingest, loader as ingestLoader } from "~/routes/api.v1.usage";
 import { createApiToken } from "~/modules/metering/tokens.server";
-import { MAX_SAMPLES } from "~/modules/metering/ingest.server";
+import { MAX_SAMPLES, parseBatch } from "~/modules/metering/ingest.server";
 import { inTransaction } from "~/utils/db.server";
 
 let t: TestDb;
@@ -80,6 +80,58 @@ test("400: one bad sample stores nothing and names its path", async () => {
   expect(body.issues.map((i: { path: string }) => i.path)).toEqual(["samples.1.at", "samples.2.value", "samples.3.metric"]);
   expect(body.issues.every((i: { message: string }) => i.message.length > 0)).toBe(true);
   expect(await stored()).toBe(0);
+});
+
+test("400, never a 500: instants the database cannot hold or a bill should not, values beyond numeric(20,6)", async () => {
+  const inTwoDays = new Date(Date.now() + 2 * 86_400_000).toISOString();
+  const res = await post(
+    json([
+      sample(0),
+      sample(1, { at: "0000-01-01T00:00:00Z" }),
+      sample(2, { at: "1999-12-31T23:59:59Z" }),
+      sample(3, { at: inTwoDays }),
+      sample(4, { at: "2026-02-31T00:00:00Z" }),
+      sample(5, { value: 1e14 }),
+      sample(6, { value: 1e21 }),
+      sample(7, { at: "9999-12-31T23:59:59Z" }),
+    ]),
+  );
+  expect(res.status).toBe(400);
+  const body = await res.json();
+  expect(body.error).toBe("invalid_request");
+  expect(body.issues).toEqual([
+    { path: "samples.1.at", message: "must be on or after 2000-01-01T00:00:00Z" },
+    { path: "samples.2.at", message: "must be on or after 2000-01-01T00:00:00Z" },
+    { path: "samples.3.at", message: "must not be more than one day in the future" },
+    { path: "samples.4.at", message: "must be an ISO 8601 instant with an offset or Z" },
+    { path: "samples.5.value", message: "must be below 100000000000000 (numeric(20,6))" },
+    { path: "samples.6.value", message: "must be below 100000000000000 (numeric(20,6))" },
+    { path: "samples.7.at", message: "must not be more than one day in the future" },
+  ]);
+  expect(await stored()).toBe(0);
+  // The same through CSV.
+  const csv = await post(`meter,metric,at,value\nLDC-PDU-A01-1,power_w,${inTwoDays},1\nLDC-PDU-A01-1,power_w,2026-10-01T00:05:00Z,1e15\n`, { "Content-Type": "text/csv" });
+  expect(csv.status).toBe(400);
+  expect((await csv.json()).issues.map((i: { path: string }) => i.path)).toEqual(["samples.0.at", "samples.1.value"]);
+  expect(await stored()).toBe(0);
+});
+
+test("the largest value numeric(20,6) holds is stored; more than 6 decimals are rounded by the database, not refused", async () => {
+  const res = await post(json([sample(0, { value: 99999999999999.98 }), sample(1, { value: 1.1234567 }), sample(2, { value: 1e-7 })]));
+  expect(res.status).toBe(200);
+  const values = await t.db.selectFrom("samples").select("value").orderBy("at").execute();
+  expect(values.map((v) => v.value)).toEqual(["99999999999999.980000", "1.123457", "0.000000"]);
+});
+
+test("'more than one day in the future' is measured against the clock the module is given", () => {
+  const now = new Date("2026-10-15T12:00:00Z");
+  const batch = (at: string) => JSON.stringify({ samples: [{ meter: "M", metric: "power_w", at, value: 1 }] });
+  expect(parseBatch("application/json", batch("2026-10-16T12:00:00Z"), { now }).ok).toBe(true); // exactly a day ahead
+  expect(parseBatch("application/json", batch("2026-10-16T13:00:00+01:00"), { now }).ok).toBe(true); // the same instant
+  const late = parseBatch("application/json", batch("2026-10-16T12:00:01Z"), { now });
+  expect(late).toEqual({ ok: false, failure: { status: 400, body: { error: "invalid_request", issues: [{ path: "samples.0.at", message: "must not be more than one day in the future" }] } } });
+  expect(parseBatch("application/json", batch("2000-01-01T00:00:00Z"), { now }).ok).toBe(true);
+  expect(parseBatch("application/json", batch("2000-01-01T00:59:59+01:00"), { now }).ok).toBe(false); // 1999-12-31T23:59:59Z
 });
 
 test("400: an unknown meter, or another site's meter, stores nothing", async () => {

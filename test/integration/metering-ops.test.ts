@@ -320,6 +320,27 @@ describe("CSV import", () => {
     expect(await count(db(), "samples")).toBe(0);
   });
 
+  test("instants before 2000 or more than a day ahead, and values beyond numeric(20,6), are named by line; nothing is stored", async () => {
+    const ahead = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    const csv = [
+      "meter,metric,at,value",
+      "LDC-PDU-A01-1,power_w,2026-10-01T00:05:00Z,1830",
+      "LDC-PDU-A01-1,power_w,0000-01-01T00:00:00Z,1830",
+      `LDC-PDU-A01-1,power_w,${ahead},1830`,
+      "LDC-PDU-A01-1,energy_kwh,2026-10-01T00:05:00Z,100000000000000",
+    ].join("\n");
+    const res = await upload("LDC", csv);
+    expect(res.status).toBe(400);
+    const data = await body(res);
+    expect(data.issues).toEqual([
+      { line: 3, column: "at", problem: "atTooEarly" },
+      { line: 4, column: "at", problem: "atFuture" },
+      { line: 5, column: "value", problem: "valueTooLarge" },
+    ]);
+    expect(translate("fr", "meteringOps.issue.atFuture")).toMatch(/futur/);
+    expect(await count(db(), "samples")).toBe(0);
+  });
+
   test("an unknown meter, or another site's, stores nothing; blank lines do not shift the line numbers", async () => {
     const csv = "meter,metric,at,value\n\nLDC-PDU-A01-1,power_w,2026-10-01T00:05:00Z,1830\n\nNOPE,power_w,2026-10-01T00:05:00Z,1\n";
     const data = await body(await upload("LDC", csv));

@@ -129,6 +129,9 @@ export const meteringOpsFr = {
   "meteringOps.issue.at": "Instant invalide : date et heure ISO 8601 avec décalage ou Z attendues (ex. 2026-10-01T00:05:00Z).",
   "meteringOps.issue.value": "Valeur invalide : nombre positif ou nul attendu, avec un point décimal (ex. 87.5).",
   "meteringOps.issue.invalid": "Ligne invalide.",
+  "meteringOps.issue.atTooEarly": "Instant trop ancien : les relevés commencent au 1er janvier 2000.",
+  "meteringOps.issue.atFuture": "Instant dans le futur : plus d'un jour après maintenant (vérifiez l'horloge du collecteur et le fuseau).",
+  "meteringOps.issue.valueTooLarge": "Valeur trop grande : elle doit rester sous 100 000 000 000 000.",
 
   "meteringOps.format.title": "Format attendu",
   "meteringOps.format.lead": "Les mêmes colonnes que l'API des collecteurs, avec cette ligne d'en-tête :",
@@ -269,6 +272,9 @@ export const meteringOpsEn: Record<keyof typeof meteringOpsFr, string> = {
   "meteringOps.issue.at": "Invalid instant: an ISO 8601 date and time with an offset or Z is expected (e.g. 2026-10-01T00:05:00Z).",
   "meteringOps.issue.value": "Invalid value: a number of zero or more is expected, with a decimal point (e.g. 87.5).",
   "meteringOps.issue.invalid": "Invalid line.",
+  "meteringOps.issue.atTooEarly": "Instant too early: samples start on 1 January 2000.",
+  "meteringOps.issue.atFuture": "Instant in the future: more than a day after now (check the collector's clock and time zone).",
+  "meteringOps.issue.valueTooLarge": "Value too large: it must stay below 100,000,000,000,000.",
 
   "meteringOps.format.title": "Expected format",
   "meteringOps.format.lead": "The same columns as the collectors' API, with this header line:",

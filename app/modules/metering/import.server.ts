@@ -6,7 +6,7 @@
 import { parse as parseCsv } from "csv-parse/sync";
 import type { Trx } from "#db/types";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
-import { parseBatch, storeBatch, type Issue, type Sample } from "./ingest.server";
+import { parseBatch, RANGE_MESSAGES, storeBatch, type Issue, type Sample } from "./ingest.server";
 
 export const CSV_COLUMNS = ["meter", "metric", "at", "value"] as const;
 type Column = (typeof CSV_COLUMNS)[number];
@@ -15,7 +15,7 @@ type Column = (typeof CSV_COLUMNS)[number];
 export interface ImportIssue {
   line: number | null;
   column: Column | null;
-  problem: "header" | "malformed" | "meter" | "unknownMeter" | "metric" | "at" | "value" | "invalid";
+  problem: "header" | "malformed" | "meter" | "unknownMeter" | "metric" | "at" | "atTooEarly" | "atFuture" | "value" | "valueTooLarge" | "invalid";
   /** The meter id named on the line, for `unknownMeter`. */
   meter?: string;
 }
@@ -31,10 +31,10 @@ export const MAX_REPORTED_ISSUES = 100;
 
 export async function importSamplesCsv(
   trx: Trx,
-  input: { siteId: string; text: string; fileName: string; actor: Actor },
+  input: { siteId: string; text: string; fileName: string; actor: Actor; now?: Date },
 ): Promise<ImportResult> {
   const text = input.text.replace(/^\uFEFF/, ""); // a spreadsheet's byte-order mark is not part of the header
-  const batch = parseBatch("text/csv", text);
+  const batch = parseBatch("text/csv", text, { now: input.now });
   if (!batch.ok) {
     if (batch.failure.status === 413) return { ok: false, error: "too_many" };
     if (batch.failure.status !== 400) throw new Error(`unexpected ingest failure ${batch.failure.status}`);
@@ -73,6 +73,9 @@ function invalid(text: string, issues: Issue[], samples: Sample[]): ImportResult
     const line = lineOf(index);
     // Unknown meters are only found by storeBatch, once every line parsed.
     if (column === "meter" && samples[index]) return { line, column, problem: "unknownMeter", meter: samples[index].meter };
+    if (issue.message === RANGE_MESSAGES.atTooEarly) return { line, column, problem: "atTooEarly" };
+    if (issue.message === RANGE_MESSAGES.atFuture) return { line, column, problem: "atFuture" };
+    if (issue.message === RANGE_MESSAGES.valueTooLarge) return { line, column, problem: "valueTooLarge" };
     return { line, column, problem: column ?? "invalid" };
   });
   return { ok: false, error: "invalid", issues: mapped, truncated: issues.length >= MAX_REPORTED_ISSUES };

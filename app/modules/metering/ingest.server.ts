@@ -61,7 +61,7 @@ const daysInMonth = (year: number, month: number) => new Date(Date.UTC(year, mon
 
 /** An ISO 8601 instant with an offset or Z, a real calendar day, from 2000 to one day after `now`. */
 const instant = (now: Date) =>
-  z.iso.datetime({ offset: true, error: "must be an ISO 8601 instant with an offset or Z" }).superRefine((value, ctx) => {
+  z.iso.datetime({ offset: true, abort: true, error: "must be an ISO 8601 instant with an offset or Z" }).superRefine((value, ctx) => {
     const [year, month, day] = value.slice(0, 10).split("-").map(Number);
     const time = Date.parse(value);
     // JavaScript rolls 2026-02-31 over to March; the database refuses it: neither is a sample's instant.
