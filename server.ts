@@ -19,6 +19,7 @@ import { migrateToLatest } from "./db/migrate.server";
 import { isEmpty, seed } from "./seeds/index.server";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./seeds/demo";
 import { smtpSender, startOutboxWorker } from "./app/modules/email/outbox.server";
+import { startAuthHousekeeping } from "./app/modules/auth/housekeeping.server";
 import { hostHeadersParse, isAllowedOrigin, securityHeaders } from "./app/utils/http.server";
 
 const config = (() => {
@@ -125,6 +126,9 @@ const stopWorker = config.SMTP_URL
   ? startOutboxWorker({ intervalMs: config.OUTBOX_INTERVAL_MS, send: smtpSender(config.SMTP_URL, config.MAIL_FROM) })
   : undefined;
 
+// Expired sessions, ended sign-in limit counters and old one-time tokens: purged hourly.
+const stopHousekeeping = startAuthHousekeeping();
+
 const server = app.listen(config.PORT, () => {
   const url = config.APP_URL ?? `http://localhost:${config.PORT}`;
   console.log(`\nColocation portal ready: ${url}`);
@@ -143,6 +147,7 @@ async function shutdown(signal: string) {
   console.log(`\n${signal}: stopping…`);
   server.close();
   await stopWorker?.();
+  await stopHousekeeping();
   await closeDb();
   process.exit(0);
 }

@@ -12,6 +12,7 @@ import { migrateToLatest } from "#db/migrate.server";
 import { seed } from "../seeds/index.server";
 import { OPERATOR_ROLES } from "~/modules/auth/permissions";
 import { createOperator } from "~/modules/auth/operators.server";
+import { purgeExpiredAuthData } from "~/modules/auth/housekeeping.server";
 import { deliverDueEmails, smtpSender } from "~/modules/email/outbox.server";
 import { listSites } from "~/modules/inventory/sites.server";
 import { TOKEN_SCOPES, createApiToken } from "~/modules/metering/tokens.server";
@@ -91,6 +92,13 @@ const commands: Record<string, Command> = {
       const { SMTP_URL, MAIL_FROM } = env();
       if (!SMTP_URL) throw new UsageError("SMTP_URL is not set: e-mails stay in the outbox.");
       console.log(JSON.stringify(await deliverDueEmails(await getDb(), smtpSender(SMTP_URL, MAIL_FROM))));
+    },
+  },
+  "auth purge": {
+    summary: "Delete expired sessions, ended sign-in limit counters and old one-time tokens (the server does it hourly)",
+    usage: "auth purge",
+    async run() {
+      console.log(JSON.stringify(await purgeExpiredAuthData(await getDb())));
     },
   },
 };

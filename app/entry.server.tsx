@@ -5,6 +5,7 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "./components/nonce";
+import { applyPrivateCaching, withPrivateCaching } from "./utils/request.server";
 import { RequestIdContext } from "./components/error-page";
 
 const ABORT_DELAY = 5_000;
@@ -32,6 +33,7 @@ export default function handleRequest(
           shellRendered = true;
           const body = new PassThrough();
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+          applyPrivateCaching(request, responseHeaders);
           resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
           pipe(body);
         },
@@ -52,4 +54,9 @@ export default function handleRequest(
 export function handleError(error: unknown, { request, context }: { request: Request; context?: AppLoadContext }) {
   if (request.signal.aborted) return;
   console.error(`[${context?.requestId ?? "-"}] ${request.method} ${new URL(request.url).pathname}:`, error);
+}
+
+/** Data requests (client navigations, form submissions): authenticated answers are never cached. */
+export function handleDataRequest(response: Response, { request }: { request: Request }) {
+  return withPrivateCaching(request, response);
 }

@@ -10,7 +10,7 @@ import {
   useRouteError,
 } from "@remix-run/react";
 import styles from "~/styles/app.css";
-import { getCurrentUser } from "~/modules/auth/session.server";
+import { currentSession } from "~/modules/auth/session.server";
 import { requestLocale } from "~/utils/request.server";
 import { useNonce } from "~/components/nonce";
 import { useLocale } from "~/components/i18n";
@@ -34,9 +34,10 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, default
   formMethod ? defaultShouldRevalidate : false;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await getCurrentUser(request);
+  // Also keeps the session cookie's lifetime equal to the server's (refreshed when it slides).
+  const { user, setCookie } = await currentSession(request);
   const locale = requestLocale(request, user);
-  return json({ locale, messages: messagesFor(locale) });
+  return json({ locale, messages: messagesFor(locale) }, setCookie ? { headers: { "Set-Cookie": setCookie } } : undefined);
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {

@@ -17,6 +17,15 @@ const EnvSchema = z.object({
   MAIL_FROM: z.string().min(3).default("Portail colocation <no-reply@localhost>"),
   SESSION_SECURE: z.enum(["auto", "true", "false"]).default("auto"),
   OUTBOX_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
+}).superRefine((value, ctx) => {
+  // Links in e-mails come from configuration only, never from a request's Host header.
+  if (value.NODE_ENV === "production" && !value.APP_URL) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["APP_URL"],
+      message: "is required in production: the public base URL of the portal, e.g. https://portal.example.org (e-mail links are built from it)",
+    });
+  }
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -37,3 +46,8 @@ export function env(): Env {
 }
 
 export const isProduction = () => env().NODE_ENV === "production";
+
+/** Forget the validated environment so the next `env()` reads `process.env` again (tests only). */
+export function resetEnvCache() {
+  cached = undefined;
+}

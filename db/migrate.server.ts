@@ -4,6 +4,7 @@ import * as m0610 from "./migrations/2026_11_23_0610_sites_inventory";
 import * as m0700 from "./migrations/2026_11_23_0700_requests_contracts";
 import * as m0800 from "./migrations/2026_11_23_0800_metering";
 import * as m1201_0900 from "./migrations/2026_12_01_0900_database_rules";
+import * as m1201_0910 from "./migrations/2026_12_01_0910_security";
 
 /** The migrations, in order. Add new files here; never edit one that has landed. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   "2026_11_23_0700_requests_contracts": m0700,
   "2026_11_23_0800_metering": m0800,
   "2026_12_01_0900_database_rules": m1201_0900,
+  "2026_12_01_0910_security": m1201_0910,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

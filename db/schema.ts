@@ -73,10 +73,11 @@ export interface InvitationsTable {
   created_at: CreatedAt;
 }
 
-export interface SignInAttemptsTable {
-  id: Generated<number>;
+/** A fixed-window counter per key (sign-in, password change, forgot-password, sign-up limits). */
+export interface RateLimitsTable {
   key: string;
-  attempted_at: CreatedAt;
+  window_started_at: Date;
+  hits: number;
 }
 
 export interface AuditLogTable {
@@ -107,6 +108,9 @@ export interface EmailOutboxTable {
   last_error: string | null;
   created_at: CreatedAt;
   sent_at: Date | null;
+  /** The bodies sent over SMTP when `html`/`text` (what the pages show) are redacted; cleared once sent. */
+  secret_html: string | null;
+  secret_text: string | null;
 }
 
 export type Currency = "XOF" | "XAF" | "USD" | "EUR" | "CDF";
@@ -321,7 +325,7 @@ export interface Database {
   sessions: SessionsTable;
   user_tokens: UserTokensTable;
   invitations: InvitationsTable;
-  sign_in_attempts: SignInAttemptsTable;
+  rate_limits: RateLimitsTable;
   audit_log: AuditLogTable;
   email_outbox: EmailOutboxTable;
   sites: SitesTable;

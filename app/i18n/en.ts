@@ -7,6 +7,7 @@ import { usageEn } from "./areas/usage";
 import { databaseEn } from "./areas/database";
 import { auditEn } from "./areas/audit";
 import { errorsEn } from "./areas/errors";
+import { securityEn } from "./areas/security";
 
 export const en: Record<MessageKey, string> = {
   ...inventoryEn,
@@ -17,6 +18,7 @@ export const en: Record<MessageKey, string> = {
   ...databaseEn,
   ...auditEn,
   ...errorsEn,
+  ...securityEn,
   "app.name": "Colocation portal",
   "app.tagline": "Rack space, power and bandwidth, billed to the last franc.",
   "nav.dashboard": "Dashboard",

@@ -6,6 +6,7 @@ import { usageFr } from "./areas/usage";
 import { databaseFr } from "./areas/database";
 import { auditFr } from "./areas/audit";
 import { errorsFr } from "./areas/errors";
+import { securityFr } from "./areas/security";
 
 /** French (default) messages. Every key here must exist in en.ts (the type checks it). */
 export const fr = {
@@ -17,6 +18,7 @@ export const fr = {
   ...databaseFr,
   ...auditFr,
   ...errorsFr,
+  ...securityFr,
   "app.name": "Portail colocation",
   "app.tagline": "Espace baies, énergie et bande passante, facturés au franc près.",
   "nav.dashboard": "Tableau de bord",

@@ -33,6 +33,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const parsed = parseForm(ChangePasswordForm, form);
     if (!parsed.ok) return json<ActionData>({ intent, errors: parsed.errors }, { status: 400 });
     const result = await inTransaction((trx) => changePassword(trx, user.id, parsed.data.currentPassword, parsed.data.password));
+    if (!result.ok && result.error === "rate_limited") return json<ActionData>({ intent, formError: "security.tooManyPasswordAttempts" }, { status: 429 });
     if (!result.ok) return json<ActionData>({ intent, errors: { currentPassword: "error.wrongPassword" } }, { status: 400 });
     // Every session ended with the change; this browser gets a fresh one.
     return json<ActionData>({ intent, notice: "account.passwordChanged" }, { headers: { "Set-Cookie": await createSessionCookie(user.id) } });
@@ -74,7 +75,7 @@ export default function Account() {
         </section>
         <section className="card">
           <h2>{tr("account.changePassword")}</h2>
-          <FormErrors errors={errorsFor("password")} />
+          <FormErrors formError={data?.intent === "password" ? data.formError : undefined} errors={errorsFor("password")} />
           <Form method="post" noValidate key={data?.notice === "account.passwordChanged" ? "done" : "pw"}>
             <input type="hidden" name="intent" value="password" />
             <Field name="currentPassword" type="password" label={tr("field.currentPassword")} autoComplete="current-password" errors={errorsFor("password")} required />

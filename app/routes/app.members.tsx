@@ -6,8 +6,8 @@ import { changeMemberRole, inviteMember, listMembers, listOpenInvitations, remov
 import { ChangeRoleForm, InviteForm } from "~/modules/orgs/schemas.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import { type FieldErrors } from "~/utils/forms";
-import { baseUrl, clientIp } from "~/utils/request.server";
-import { getDb, inTransaction } from "~/utils/db.server";
+import { appUrl, clientIp } from "~/utils/request.server";
+import { getDb, inTransaction, inTransactionOrRollback } from "~/utils/db.server";
 import { Alert, Field, FormErrors, SelectField } from "~/components/forms";
 import { useFormat, useT } from "~/components/i18n";
 import type { MessageKey } from "~/i18n";
@@ -25,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 const errorKeys: Record<string, MessageKey> = {
-  already_member: "error.alreadyMember",
+  already_member: "security.alreadyMemberHere",
   invitation_pending: "error.invitationPending",
   not_allowed: "error.notAllowed",
   last_owner: "error.lastOwner",
@@ -44,8 +44,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (intent === "invite") {
     const parsed = parseForm(InviteForm, form);
     if (!parsed.ok) return fail({ errors: parsed.errors }, 400);
-    const result = await inTransaction((trx) =>
-      inviteMember(trx, { orgId: user.orgId, actor, email: parsed.data.email, role: parsed.data.role, baseUrl: baseUrl(request) }),
+    const result = await inTransactionOrRollback((trx) =>
+      inviteMember(trx, { orgId: user.orgId, actor, email: parsed.data.email, role: parsed.data.role, baseUrl: appUrl() }),
     );
     if (!result.ok) return fail({ formError: errorKeys[result.error] }, result.error === "not_allowed" ? 403 : 409);
     return json<ActionData>({ intent, notice: { key: "members.invited", email: parsed.data.email } });

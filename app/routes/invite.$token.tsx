@@ -6,7 +6,7 @@ import { createSessionCookie, getCurrentUser } from "~/modules/auth/session.serv
 import { parseForm, readForm } from "~/utils/forms.server";
 import { type FormState } from "~/utils/forms";
 import { requestLocale } from "~/utils/request.server";
-import { getDb, inTransaction } from "~/utils/db.server";
+import { getDb, inTransactionOrRollback } from "~/utils/db.server";
 import { emailTaken } from "~/modules/auth/accounts.server";
 import { PublicShell } from "~/components/shell";
 import { Alert, Field, FormErrors } from "~/components/forms";
@@ -38,12 +38,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await readForm(request);
   let result;
   if (user) {
-    result = await inTransaction((trx) => acceptInvitation(trx, { token, userId: user.id }));
+    result = await inTransactionOrRollback((trx) => acceptInvitation(trx, { token, userId: user.id }));
   } else {
     const parsed = parseForm(AcceptInvitationForm, form);
     if (!parsed.ok) return json<FormState>({ errors: parsed.errors, formError: undefined }, { status: 400 });
     const newUser = { name: parsed.data.name, password: parsed.data.password, locale: requestLocale(request) };
-    result = await inTransaction((trx) => acceptInvitation(trx, { token, newUser }));
+    result = await inTransactionOrRollback((trx) => acceptInvitation(trx, { token, newUser }));
   }
   if (!result.ok) return json<FormState>({ errors: undefined, formError: errorKeys[result.error] }, { status: 409 });
   const headers = user ? undefined : { "Set-Cookie": await createSessionCookie(result.userId) };

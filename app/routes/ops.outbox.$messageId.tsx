@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { notFound, requireOperator } from "~/modules/auth/session.server";
-import { extractLinks, getOutboxMessage } from "~/modules/email/outbox.server";
+import { extractLinks, getOutboxMessage, outboxShowsSecrets } from "~/modules/email/outbox.server";
 import { getDb } from "~/utils/db.server";
 import { StatusBadge } from "~/components/shell";
 import { useFormat, useT } from "~/components/i18n";
@@ -10,11 +10,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireOperator(request, "outbox:read");
   const message = await getOutboxMessage(await getDb(), params.messageId ?? "");
   if (!message) notFound();
-  return json({ message, links: extractLinks(message.text) });
+  return json({ message, links: extractLinks(message.text), showsSecrets: outboxShowsSecrets() });
 }
 
 export default function OutboxMessage() {
-  const { message, links } = useLoaderData<typeof loader>();
+  const { message, links, showsSecrets } = useLoaderData<typeof loader>();
   const tr = useT();
   const format = useFormat();
   return (
@@ -31,6 +31,7 @@ export default function OutboxMessage() {
         </div>
         <StatusBadge status={message.status} label={tr(`outbox.status.${message.status}`)} />
       </div>
+      <SecretsBanner showsSecrets={showsSecrets} />
       {message.last_error ? (
         <p className="alert alert--error">
           {tr("ops.outbox.lastError")}: {message.last_error}
@@ -57,5 +58,19 @@ export default function OutboxMessage() {
         </section>
       </div>
     </>
+  );
+}
+
+/** Says whether secret links are readable here (development) or hidden (production). */
+function SecretsBanner({ showsSecrets }: { showsSecrets: boolean }) {
+  const tr = useT();
+  return showsSecrets ? (
+    <p className="alert alert--warning" role="status" data-testid="outbox-dev-banner">
+      {tr("security.outbox.devBanner")}
+    </p>
+  ) : (
+    <p className="muted" data-testid="outbox-redacted-note">
+      {tr("security.outbox.redacted")}
+    </p>
   );
 }

@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireOperator } from "~/modules/auth/session.server";
-import { listOutbox } from "~/modules/email/outbox.server";
+import { listOutbox, outboxShowsSecrets } from "~/modules/email/outbox.server";
 import { env } from "#db/env.server";
 import { pageParam } from "~/utils/forms";
 import { getDb } from "~/utils/db.server";
@@ -20,12 +20,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     page,
     total,
     smtp: Boolean(env().SMTP_URL),
+    showsSecrets: outboxShowsSecrets(),
     rows: items.map((r) => ({ id: r.id, to: r.to_address, subject: r.subject, status: r.status, attempts: r.attempts, created_at: r.created_at })),
   });
 }
 
 export default function Outbox() {
-  const { rows, page, total, smtp } = useLoaderData<typeof loader>();
+  const { rows, page, total, smtp, showsSecrets } = useLoaderData<typeof loader>();
   const tr = useT();
   const format = useFormat();
   return (
@@ -34,6 +35,7 @@ export default function Outbox() {
         <h1>{tr("ops.outbox.title")}</h1>
       </div>
       <p className="muted">{tr("ops.outbox.intro")}</p>
+      <SecretsBanner showsSecrets={showsSecrets} />
       <Alert kind={smtp ? "success" : "info"}>{smtp ? tr("ops.outbox.smtpOn") : tr("ops.outbox.smtpOff")}</Alert>
       <section className="card">
         {rows.length === 0 ? (
@@ -69,5 +71,19 @@ export default function Outbox() {
         <Pager page={page} total={total} pageSize={PAGE_SIZE} />
       </section>
     </>
+  );
+}
+
+/** Says whether secret links are readable here (development) or hidden (production). */
+function SecretsBanner({ showsSecrets }: { showsSecrets: boolean }) {
+  const tr = useT();
+  return showsSecrets ? (
+    <p className="alert alert--warning" role="status" data-testid="outbox-dev-banner">
+      {tr("security.outbox.devBanner")}
+    </p>
+  ) : (
+    <p className="muted" data-testid="outbox-redacted-note">
+      {tr("security.outbox.redacted")}
+    </p>
   );
 }

@@ -5,7 +5,7 @@ import { createSessionCookie, getCurrentUser, homeFor } from "~/modules/auth/ses
 import { SignInForm } from "~/modules/orgs/schemas.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import { safeRedirect, type FormState } from "~/utils/forms";
-import { baseUrl, clientIp } from "~/utils/request.server";
+import { appUrl, clientIp } from "~/utils/request.server";
 import { getDb } from "~/utils/db.server";
 import { PublicShell } from "~/components/shell";
 import { Alert, Field, FormErrors } from "~/components/forms";
@@ -28,7 +28,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = parseForm(SignInForm, await readForm(request));
   if (!parsed.ok) return json<FormState>({ errors: parsed.errors, formError: undefined }, { status: 400 });
   const { email, password, redirectTo } = parsed.data;
-  const result = await authenticate(await getDb(), { email, password, ip: clientIp(context), baseUrl: baseUrl(request) });
+  const result = await authenticate(await getDb(), { email, password, ip: clientIp(context), baseUrl: appUrl() });
   if (!result.ok) {
     const status = result.error === "rate_limited" ? 429 : result.error === "not_verified" ? 403 : 401;
     return json<FormState>({ errors: undefined, formError: errorKeys[result.error] }, { status });

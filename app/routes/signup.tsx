@@ -1,13 +1,13 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
-import { signUp } from "~/modules/auth/accounts.server";
+import { signUp, signUpAllowed } from "~/modules/auth/accounts.server";
 import { getCurrentUser, homeFor } from "~/modules/auth/session.server";
 import { SignUpForm } from "~/modules/orgs/schemas.server";
 import { COUNTRIES } from "~/modules/orgs/countries";
 import { formDataObject, parseForm, readForm } from "~/utils/forms.server";
 import { type FormState } from "~/utils/forms";
-import { baseUrl, clientIp, requestLocale } from "~/utils/request.server";
-import { inTransaction } from "~/utils/db.server";
+import { appUrl, clientIp, requestLocale } from "~/utils/request.server";
+import { getDb, inTransactionOrRollback } from "~/utils/db.server";
 import { PublicShell } from "~/components/shell";
 import { Alert, Field, FormErrors, SelectField } from "~/components/forms";
 import { useFormat, useLocale, useT } from "~/components/i18n";
@@ -23,7 +23,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = parseForm(SignUpForm, { ...values, locale: requestLocale(request) });
   const { password: _p, passwordConfirm: _c, ...echo } = values;
   if (!parsed.ok) return json<FormState>({ errors: parsed.errors, values: echo, done: undefined }, { status: 400 });
-  const result = await inTransaction((trx) => signUp(trx, parsed.data, { baseUrl: baseUrl(request), ip: clientIp(context) }));
+  if (!(await signUpAllowed(await getDb(), clientIp(context)))) {
+    return json<FormState>({ errors: undefined, formError: "security.tooManySignUps", values: echo, done: undefined }, { status: 429 });
+  }
+  // The unique e-mail decides between concurrent sign-ups; the loser's transaction is rolled back whole.
+  const result = await inTransactionOrRollback((trx) => signUp(trx, parsed.data, { baseUrl: appUrl(), ip: clientIp(context) }));
   if (!result.ok) return json<FormState>({ errors: { email: "error.emailTaken" as const }, values: echo, done: undefined }, { status: 409 });
   return json<FormState>({ errors: undefined, values: echo, done: parsed.data.email });
 }
@@ -51,7 +55,7 @@ export default function SignUp() {
   return (
     <PublicShell title={tr("signup.title")} wide>
       <p className="lead">{tr("signup.intro")}</p>
-      <FormErrors errors={e} />
+      <FormErrors formError={data?.formError} errors={e} />
       <Form method="post" noValidate key={locale}>
         <fieldset>
           <legend>{tr("signup.orgSection")}</legend>

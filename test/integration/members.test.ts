@@ -1,9 +1,10 @@
 import { createTestDb, type TestDb } from "../support/db";
-import { BASE, body, call, cookieFrom, formRequest, getRequest } from "../support/http";
+import { body, call, cookieFrom, formRequest, getRequest } from "../support/http";
 import { createOrg, linkIn, outbox, signedIn, createUser } from "../support/factories";
 import { action as membersAction, loader as membersLoader } from "~/routes/app.members";
 import { action as inviteAction, loader as inviteLoader } from "~/routes/invite.$token";
 import { loader as dashboardLoader } from "~/routes/app._index";
+import { appUrl } from "~/utils/request.server";
 
 let t: TestDb;
 beforeEach(async () => {
@@ -27,7 +28,7 @@ test("an owner invites a new member who joins with the invited role", async () =
   const [mail] = await outbox(t.db, "nouvelle@example.test");
   expect(mail.template).toBe("invitation");
   expect(mail.text).toContain("Togo Fibre SA");
-  const link = new URL(linkIn(mail.text, `${BASE}/invite/`));
+  const link = new URL(linkIn(mail.text, `${appUrl()}/invite/`));
   const token = link.pathname.split("/").pop()!;
 
   const page = await call(inviteLoader, getRequest(link.pathname), { token });
@@ -52,19 +53,37 @@ test("an owner invites a new member who joins with the invited role", async () =
   expect(audit.every((a) => a.org_id === org.id)).toBe(true);
 });
 
-test("inviting someone already in an organisation, or twice, is refused", async () => {
+test("inviting a member of one's own organisation, or twice, is refused", async () => {
   const org = await createOrg(t.db);
-  const other = await createOrg(t.db);
   const owner = await signedIn(t.db, { orgId: org.id });
-  await createUser(t.db, { orgId: other.id, role: "viewer", email: "busy@example.test" });
-  const busy = await post(owner.cookie, { intent: "invite", email: "busy@example.test", role: "viewer" });
-  expect(busy.status).toBe(409);
-  expect((await body(busy)).formError).toBe("error.alreadyMember");
+  await createUser(t.db, { orgId: org.id, role: "viewer", email: "here@example.test" });
+  const here = await post(owner.cookie, { intent: "invite", email: "here@example.test", role: "viewer" });
+  expect(here.status).toBe(409);
+  expect((await body(here)).formError).toBe("security.alreadyMemberHere");
 
   expect((await post(owner.cookie, { intent: "invite", email: "twice@example.test", role: "viewer" })).status).toBe(200);
   const twice = await post(owner.cookie, { intent: "invite", email: "twice@example.test", role: "viewer" });
   expect((await body(twice)).formError).toBe("error.invitationPending");
   expect(await outbox(t.db, "twice@example.test")).toHaveLength(1);
+});
+
+test("inviting a member of another organisation answers exactly as for an unknown address", async () => {
+  const org = await createOrg(t.db);
+  const other = await createOrg(t.db, { name: "Concurrent Secret SARL" });
+  const owner = await signedIn(t.db, { orgId: org.id });
+  await createUser(t.db, { orgId: other.id, role: "viewer", email: "busy@example.test" });
+  const busy = await post(owner.cookie, { intent: "invite", email: "busy@example.test", role: "viewer" });
+  const unknown = await post(owner.cookie, { intent: "invite", email: "nobody@example.test", role: "viewer" });
+  expect(busy.status).toBe(unknown.status);
+  expect(busy.status).toBe(200);
+  const strip = (b: { notice?: { email?: string } }) => ({ ...b, notice: { ...b.notice, email: "…" } });
+  expect(strip(await body(busy))).toEqual(strip(await body(unknown)));
+  // Both are listed as open invitations, and nothing about the other organisation shows.
+  const page = JSON.stringify(await body(await call(membersLoader, getRequest("/app/members", { cookie: owner.cookie }))));
+  expect(page).toContain("busy@example.test");
+  expect(page).not.toContain("Concurrent Secret");
+  // The invitee learns it when opening the link, signed in as themselves.
+  expect(await outbox(t.db, "busy@example.test")).toHaveLength(1);
 });
 
 test("invalid invitation input is a field error and sends nothing", async () => {

@@ -89,13 +89,17 @@ function secureCookies() {
   return SESSION_SECURE === "auto" ? NODE_ENV === "production" : SESSION_SECURE === "true";
 }
 
+/** How long a session lives without use (lucia extends a session used in the second half of its life). */
+export const SESSION_LIFETIME = new TimeSpan(14, "d");
+
 export const lucia = new Lucia(adapter, {
-  // Sliding: lucia extends a session used in the second half of its life.
-  sessionExpiresIn: new TimeSpan(14, "d"),
+  sessionExpiresIn: SESSION_LIFETIME,
   sessionCookie: {
     name: "colo_session",
-    // A browser-session cookie; the server-side session slides and expires after 14 idle days.
-    expires: false,
+    // The cookie lives exactly as long as the server-side session (Max-Age = 14 days, not lucia's
+    // 400-day default for `expires: false`); when lucia slides the session forward, the root
+    // loader sends the cookie again with the new lifetime (see `currentSession`).
+    expires: true,
     attributes: { secure: secureCookies(), sameSite: "lax" },
   },
   getUserAttributes: (attributes) => attributes,

@@ -13,10 +13,22 @@ function sessionToken(request: Request) {
 }
 
 export async function getCurrentUser(request: Request): Promise<SessionUser | null> {
+  return (await currentSession(request)).user;
+}
+
+/**
+ * The request's user, and the Set-Cookie header to send with the answer when the cookie must
+ * change: the session slid forward (a fresh cookie with the new lifetime) or is unknown or expired
+ * (a blank cookie that clears it). The root loader sends it, so every document load keeps the
+ * cookie's lifetime equal to the server's.
+ */
+export async function currentSession(request: Request): Promise<{ user: SessionUser | null; setCookie?: string }> {
   const token = sessionToken(request);
-  if (!token) return null;
-  const { user } = await lucia.validateSession(token);
-  return user;
+  if (!token) return { user: null };
+  const { user, session } = await lucia.validateSession(token);
+  if (!session) return { user: null, setCookie: lucia.createBlankSessionCookie().serialize() };
+  if (session.fresh) return { user, setCookie: lucia.createSessionCookie(token).serialize() };
+  return { user };
 }
 
 /** Create a session and return the Set-Cookie header value. */

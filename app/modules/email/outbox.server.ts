@@ -48,23 +48,77 @@ export function backoffMs(failedAttempts: number): number {
   return Math.min(BASE_BACKOFF_MS * 2 ** Math.max(0, failedAttempts - 1), MAX_BACKOFF_MS);
 }
 
-/** Render a message and queue it. Call it with the caller's transaction. Returns the outbox id. */
+/**
+ * Messages whose link is a secret: whoever holds it can verify an address, reset a password or join
+ * an organisation. The secret is the template's `url` prop.
+ */
+const SECRET_LINK_TEMPLATES = new Set<EmailMessage["template"]>(["verify_email", "password_reset", "invitation"]);
+
+/** What a redacted token reads as in the outbox pages. */
+export const REDACTED = "REDACTED";
+
+/**
+ * The same link with its secret removed: the `token` query parameter, or else the last path
+ * segment (`/invite/<token>`), becomes `REDACTED`.
+ */
+export function redactLink(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.searchParams.has("token")) parsed.searchParams.set("token", REDACTED);
+    else parsed.pathname = parsed.pathname.replace(/[^/]+\/?$/, REDACTED);
+    return parsed.toString();
+  } catch {
+    return REDACTED;
+  }
+}
+
+/**
+ * Secret links stay readable in the stored copy only in development, where the outbox stands in
+ * for a mail server; in production the pages never show them.
+ */
+export function outboxShowsSecrets() {
+  return env().NODE_ENV !== "production";
+}
+
+/** A safety net for rows stored before redaction existed: hide anything shaped like a link token. */
+export function redactTokens(body: string): string {
+  return body
+    .replace(/([?&](?:amp;)?token=)[A-Za-z0-9_-]{16,}/g, `$1${REDACTED}`)
+    .replace(/(\/invite\/)[A-Za-z0-9_-]{16,}/g, `$1${REDACTED}`);
+}
+
+/**
+ * Render a message and queue it. Call it with the caller's transaction. Returns the outbox id.
+ *
+ * For a message carrying a secret link, in production, `html`/`text` (what the outbox pages show)
+ * are rendered with the link redacted, and the real bodies go to `secret_html`/`secret_text`, which
+ * only the SMTP worker reads and which are cleared once the message is sent.
+ */
 export async function enqueueEmail(
   db: Executor,
   input: { to: string; locale: Locale; message: EmailMessage },
 ): Promise<string> {
   const to = input.to.trim();
   if (!to || /[\r\n]/.test(to)) throw new Error("enqueueEmail: invalid recipient address");
-  const { subject, html, text } = await renderEmail(input.locale, input.message);
+  const real = await renderEmail(input.locale, input.message);
+  let shown = real;
+  let secret: { secret_html: string; secret_text: string } | undefined;
+  if (SECRET_LINK_TEMPLATES.has(input.message.template) && !outboxShowsSecrets()) {
+    const url = (input.message.props as { url: string }).url;
+    shown = await renderEmail(input.locale, { ...input.message, props: { ...input.message.props, url: redactLink(url) } } as EmailMessage);
+    if (shown.html.includes(url) || shown.text.includes(url)) throw new Error("enqueueEmail: a secret link survived redaction");
+    secret = { secret_html: real.html, secret_text: real.text };
+  }
   const row = await db
     .insertInto("email_outbox")
     .values({
       template: input.message.template,
       locale: input.locale,
       to_address: to,
-      subject,
-      html,
-      text,
+      subject: real.subject,
+      html: shown.html,
+      text: shown.text,
+      ...secret,
     })
     .returning("id")
     .executeTakeFirstOrThrow();
@@ -135,7 +189,7 @@ export async function deliverDueEmails(
   for (const row of claimed) {
     if (Date.now() - started > LEASE_MS - LEASE_MARGIN_MS) break; // left for the next claim
     try {
-      await send({ from, to: row.to_address, subject: row.subject, html: row.html, text: row.text });
+      await send({ from, to: row.to_address, subject: row.subject, html: row.secret_html ?? row.html, text: row.secret_text ?? row.text });
     } catch (error) {
       const attempts = row.attempts + 1;
       const giveUp = attempts >= MAX_ATTEMPTS;
@@ -154,6 +208,9 @@ export async function deliverDueEmails(
       sent_at: clock(),
       attempts: row.attempts + 1,
       last_error: null,
+      // The live link has left with the message: it is not kept at rest any longer.
+      secret_html: null,
+      secret_text: null,
     });
     if (result.numUpdatedRows === 0n) {
       console.warn(`[outbox] message ${row.id} was sent after its lease ended; it may be sent twice`);
@@ -287,10 +344,22 @@ export async function listOutbox(
   return { items, total: Number(count.total), page, pageSize };
 }
 
-/** One message, body included; `undefined` for an unknown or malformed id. */
-export async function getOutboxMessage(db: Executor, id: string): Promise<OutboxRow | undefined> {
+export type OutboxMessage = Omit<OutboxRow, "secret_html" | "secret_text">;
+
+/**
+ * One message as the outbox pages show it, body included; `undefined` for an unknown or malformed
+ * id. Never the SMTP bodies (`secret_*`); in production any link token left in an older row is
+ * hidden too.
+ */
+export async function getOutboxMessage(db: Executor, id: string): Promise<OutboxMessage | undefined> {
   if (!isUuid(id)) return undefined;
-  return db.selectFrom("email_outbox").selectAll().where("id", "=", id).executeTakeFirst();
+  const row = await db
+    .selectFrom("email_outbox")
+    .select(["id", "template", "locale", "to_address", "subject", "html", "text", "status", "attempts", "next_attempt_at", "last_error", "created_at", "sent_at"])
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!row || outboxShowsSecrets()) return row;
+  return { ...row, html: redactTokens(row.html), text: redactTokens(row.text) };
 }
 
 /** The distinct http(s) URLs in a text, in order of appearance (for clickable links). */

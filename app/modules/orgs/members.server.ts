@@ -5,6 +5,7 @@ import { recordAudit, type Actor } from "~/modules/audit/audit.server";
 import { canAssignRole } from "~/modules/auth/permissions";
 import { hashPassword } from "~/modules/auth/password.server";
 import { newToken, sha256 } from "~/modules/auth/tokens.server";
+import { isUniqueViolation, withSavepoint } from "~/utils/db.server";
 import { isUuid } from "./organisations.server";
 
 const INVITATION_TTL = 7 * 24 * 3600_000;
@@ -33,6 +34,12 @@ export async function listOpenInvitations(db: Executor, orgId: string) {
 
 type InviteError = "already_member" | "invitation_pending" | "not_allowed";
 
+/**
+ * Invite someone by e-mail. The answer says nothing about other organisations: a person who
+ * belongs to another one is invited exactly like an unknown address (the invitation tells them
+ * when they open it). The open-invitation unique index decides between concurrent identical
+ * invitations (`invitation_pending` for the losers); run it with `inTransactionOrRollback`.
+ */
 export async function inviteMember(
   trx: Trx,
   input: { orgId: string; actor: Actor & { role: TenantRole; name: string }; email: string; role: TenantRole; baseUrl: string },
@@ -43,6 +50,7 @@ export async function inviteMember(
     .innerJoin("memberships as m", "m.user_id", "u.id")
     .select("m.org_id")
     .where("u.email", "=", input.email)
+    .where("m.org_id", "=", input.orgId)
     .executeTakeFirst();
   if (existing) return { ok: false, error: "already_member" };
   // An expired invitation no longer blocks a new one.
@@ -55,32 +63,30 @@ export async function inviteMember(
     .where("revoked_at", "is", null)
     .where("expires_at", "<=", new Date())
     .execute();
-  const pending = await trx
-    .selectFrom("invitations")
-    .select("id")
-    .where("org_id", "=", input.orgId)
-    .where("email", "=", input.email)
-    .where("accepted_at", "is", null)
-    .where("revoked_at", "is", null)
-    .executeTakeFirst();
-  if (pending) return { ok: false, error: "invitation_pending" };
-
   const org = await trx.selectFrom("organisations").select("name").where("id", "=", input.orgId).executeTakeFirstOrThrow();
   const invitee = await trx.selectFrom("users").select("locale").where("email", "=", input.email).executeTakeFirst();
   const inviter = await trx.selectFrom("users").select("locale").where("id", "=", input.actor.id).executeTakeFirstOrThrow();
   const { token, hash } = newToken();
-  const invitation = await trx
-    .insertInto("invitations")
-    .values({
-      org_id: input.orgId,
-      email: input.email,
-      role: input.role,
-      token_hash: hash,
-      invited_by: input.actor.id,
-      expires_at: new Date(Date.now() + INVITATION_TTL),
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
+  let invitation: { id: string };
+  try {
+    invitation = await withSavepoint(trx, () =>
+      trx
+        .insertInto("invitations")
+        .values({
+          org_id: input.orgId,
+          email: input.email,
+          role: input.role,
+          token_hash: hash,
+          invited_by: input.actor.id,
+          expires_at: new Date(Date.now() + INVITATION_TTL),
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow(),
+    );
+  } catch (error) {
+    if (isUniqueViolation(error, "invitations_open_key")) return { ok: false, error: "invitation_pending" };
+    throw error;
+  }
   await enqueueEmail(trx, {
     to: input.email,
     locale: invitee?.locale ?? inviter.locale,
@@ -153,19 +159,28 @@ export async function acceptInvitation(
   if ("newUser" in input) {
     const taken = await trx.selectFrom("users").select("id").where("email", "=", invitation.email).executeTakeFirst();
     if (taken) return { ok: false, error: "email_taken" };
-    const user = await trx
-      .insertInto("users")
-      .values({
-        email: invitation.email,
-        name: input.newUser.name,
-        password_hash: await hashPassword(input.newUser.password),
-        locale: input.newUser.locale,
-        operator_role: null,
-        email_verified_at: new Date(),
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    userId = user.id;
+    const passwordHash = await hashPassword(input.newUser.password);
+    try {
+      // A sign-up for the same address may commit meanwhile: the unique index decides.
+      const user = await withSavepoint(trx, () =>
+        trx
+          .insertInto("users")
+          .values({
+            email: invitation.email,
+            name: input.newUser.name,
+            password_hash: passwordHash,
+            locale: input.newUser.locale,
+            operator_role: null,
+            email_verified_at: new Date(),
+          })
+          .returning("id")
+          .executeTakeFirstOrThrow(),
+      );
+      userId = user.id;
+    } catch (error) {
+      if (isUniqueViolation(error, "users_email_key")) return { ok: false, error: "email_taken" };
+      throw error;
+    }
   } else {
     const user = await trx.selectFrom("users").select(["id", "email", "operator_role"]).where("id", "=", input.userId).executeTakeFirstOrThrow();
     if (user.email !== invitation.email || user.operator_role) return { ok: false, error: "wrong_account" };
@@ -173,7 +188,13 @@ export async function acceptInvitation(
     if (member) return { ok: false, error: "already_member" };
     userId = user.id;
   }
-  await trx.insertInto("memberships").values({ org_id: invitation.org_id, user_id: userId, role: invitation.role }).execute();
+  try {
+    // One organisation per person: the unique membership decides between two invitations accepted at once.
+    await withSavepoint(trx, () => trx.insertInto("memberships").values({ org_id: invitation.org_id, user_id: userId, role: invitation.role }).execute());
+  } catch (error) {
+    if (isUniqueViolation(error, "memberships_user_id_key")) return { ok: false, error: "already_member" };
+    throw error;
+  }
   await trx.updateTable("invitations").set({ accepted_at: new Date() }).where("id", "=", invitation.id).execute();
   await recordAudit(trx, {
     actor: { id: userId, email: invitation.email },
