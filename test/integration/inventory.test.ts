@@ -472,8 +472,9 @@ test("inventory: rooms, racks, ports and the uplink; duplicates are field errors
   expect((await post({ intent: "explode" })).status).toBe(400);
 });
 
-test("a finance operator reads but cannot edit the inventory (403); a tenant does not see it (404)", async () => {
+test("a finance operator reads but cannot edit the inventory (403), a NOC operator cannot edit prices (403); a tenant does not see it (404)", async () => {
   const finance = await signedIn(db(), { operatorRole: "ops_finance" });
+  const noc = await signedIn(db(), { operatorRole: "ops_noc" });
   const a01 = await rackOf("LDC", "Salle A", "A01");
   const ldcUnit = await productOf("LDC", "rack_unit");
   expect(
@@ -497,7 +498,8 @@ test("a finance operator reads but cannot edit the inventory (403); a tenant doe
       formRequest(
         "/ops/sites/LDC/prices",
         { intent: "update", productId: ldcUnit.id, nameFr: "x", nameEn: "x", unitPrice: "1", setupFee: "0" },
-        { cookie: finance.cookie },
+        // The price list is commercial: ops_finance may edit it (tested with the permissions), ops_noc not.
+        { cookie: noc.cookie },
       ),
       {
         siteCode: "LDC",
