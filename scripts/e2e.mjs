@@ -60,7 +60,8 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 buildIfNeeded();
 
-const port = await freePort();
+// E2E_PORT pins the port (when several runs share a machine); otherwise any free one.
+const port = process.env.E2E_PORT ? Number(process.env.E2E_PORT) : await freePort();
 const dataDir = mkdtempSync(join(tmpdir(), "colo-e2e-"));
 const baseUrl = `http://127.0.0.1:${port}`;
 

@@ -95,6 +95,8 @@ export function AuditTable({ rows }: { rows: AuditRow[] }) {
                 <div className="audit-cell">
                 <span className="muted">{entityLabel ? tr(entityLabel) : r.entity_type}</span>{" "}
                 {r.entity?.href ? <Link to={r.entity.href}>{name}</Link> : <span className="mono">{name}</span>}
+                  {/* The object's short id as well: names change, ids do not. */}
+                  {r.entity?.name && r.entity.name.toLowerCase() !== r.entity_id.slice(0, 8).toLowerCase() ? <span className="audit-ref">{r.entity_id.slice(0, 8)}</span> : null}
                 {r.org_name && !(r.entity_type === "organisation" && r.org_id === r.entity_id) ? (
                   <div className="audit-org">
                     <Link to={`/ops/organisations/${r.org_id}`}>{r.org_name}</Link>

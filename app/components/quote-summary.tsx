@@ -98,3 +98,25 @@ export function QuoteLines({ lines, currency, compact }: { lines: Quote["lines"]
     </table>
   );
 }
+
+/**
+ * The quote's total in a bar that stays at the bottom of a phone's screen while the fields above are
+ * typed in (hidden on wide screens, where the whole quote stays beside the form). Not a live region:
+ * the full quote already announces its changes.
+ */
+export function QuoteTotalBar({ quote, currency, detailsId }: { quote: Pick<Quote, "totalMinor" | "monthlyTotalMinor">; currency: string; detailsId: string }) {
+  const tr = useT();
+  const format = useFormat();
+  return (
+    <div className="quote-bar" data-testid="quote-bar">
+      <span className="quote-bar-label">{tr("requests.quote.total")}</span>
+      <strong className="quote-bar-total">{format.money(quote.totalMinor, currency)}</strong>
+      <span className="quote-bar-then">
+        {tr("requests.quote.thenMonthly")} <span className="nowrap">{format.money(quote.monthlyTotalMinor, currency)}</span>
+      </span>
+      <a className="quote-bar-link" href={`#${detailsId}`}>
+        {tr("requests.view")} ↓
+      </a>
+    </div>
+  );
+}

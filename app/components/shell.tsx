@@ -1,5 +1,5 @@
 import { Form, Link, NavLink, useLocation } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import { useLocale, useT } from "./i18n";
 import type { MessageKey } from "~/i18n";
 
@@ -60,12 +60,22 @@ export function AppShell({
   children: ReactNode;
 }) {
   const tr = useT();
+  const location = useLocation();
+  const navRef = useRef<HTMLElement>(null);
+  // On a phone the links scroll sideways: bring the current page's link into view.
+  useEffect(() => {
+    const nav = navRef.current;
+    const active = nav?.querySelector<HTMLElement>("a.active");
+    if (!nav || !active || nav.scrollWidth <= nav.clientWidth) return;
+    const left = active.offsetLeft; // the nav is the links' offset parent (position: relative)
+    if (left < nav.scrollLeft || left + active.offsetWidth > nav.scrollLeft + nav.clientWidth) nav.scrollLeft = Math.max(0, left - 24);
+  }, [location.pathname]);
   return (
     <div className={`shell shell--${area}`}>
       <header className="topbar">
         <Brand to={area === "ops" ? "/ops" : "/app"} />
         {area === "ops" ? <span className="area-tag">{tr("ops.title")}</span> : null}
-        <nav className="mainnav">
+        <nav className="mainnav" ref={navRef}>
           {nav.map((item) => (
             <NavLink key={item.to} to={item.to} end={item.end}>
               {tr(item.label)}

@@ -12,7 +12,7 @@ import type { FieldErrors } from "~/utils/forms";
 import { baseUrl, clientIp } from "~/utils/request.server";
 import { getDb, inTransactionOrRollback } from "~/utils/db.server";
 import { Alert, FormErrors } from "~/components/forms";
-import { QuoteSummary } from "~/components/quote-summary";
+import { QuoteSummary, QuoteTotalBar } from "~/components/quote-summary";
 import { useFormat, useT } from "~/components/i18n";
 import type { MessageKey } from "~/i18n";
 import type { AvailabilityAnswer } from "./app.requests.availability";
@@ -285,10 +285,12 @@ export default function NewRequest() {
               </div>
             </fieldset>
           </section>
+          {/* Phones: the total stays in view at the bottom of the screen while the fields are typed in. */}
+          {site && priced && priced.lines.length > 0 ? <QuoteTotalBar quote={priced} currency={site.currency} detailsId="quote" /> : null}
         </div>
 
         <aside className="req-aside">
-          <section className="card" aria-live="polite">
+          <section className="card" id="quote" aria-live="polite">
             <h2>{tr("requests.quote.title")}</h2>
             {site && priced && priced.lines.length > 0 ? (
               <>

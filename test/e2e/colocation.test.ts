@@ -13,10 +13,11 @@
  * Each step builds on the previous one of its journey; after a failure the remaining steps of that
  * journey are skipped.
  */
+import { mkdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { baseUrl, fill, formWith, hydrated, launchBrowser, newContext, open, problems, screenshot, submit } from "./support";
+import { baseUrl, fill, formWith, hydrated, launchBrowser, newContext, open, problems, screenshot, SCREENSHOT_DIR, submit } from "./support";
 
 const DEMO_PASSWORD = "Demo-Colo-2026!";
 const OWNER = "owner@kossi.demo.test";
@@ -25,6 +26,7 @@ const KOSSI = "Kossi Digital SARL";
 
 const REQUEST_JOURNEY = "request → approval → contract";
 const METERING_JOURNEY = "metering → usage";
+const LAYOUT_JOURNEY = "phones and the audit log";
 
 const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
 
@@ -96,7 +98,7 @@ afterEach(async (context) => {
   if (context.task.result?.state !== "fail" || failedJourneys.has(suite) || suite === "page health") return;
   failedJourneys.add(suite);
   // What each browser showed when the step failed, to diagnose it.
-  const tag = suite === REQUEST_JOURNEY ? "colo" : "metering";
+  const tag = suite === REQUEST_JOURNEY ? "colo" : suite === METERING_JOURNEY ? "metering" : "layout";
   const pages = { owner, operator, "operator-late": operatorLate };
   for (const [label, page] of Object.entries(pages)) {
     if (page && !page.isClosed() && page.url() !== "about:blank") await screenshot(page, `failed-${tag}-${label}`).catch(() => undefined);
@@ -590,7 +592,8 @@ describe(METERING_JOURNEY, () => {
         .map((el) => ({
           element: `${el.tagName.toLowerCase()}${el.getAttribute("class") ? `.${el.getAttribute("class")!.trim().replace(/\s+/g, ".")}` : ""}`,
           right: Math.round(el.getBoundingClientRect().right),
-          hidden: Boolean(el.closest(".visually-hidden")),
+          // Clipped for screen readers only, or one of the header's links, which scroll sideways on a phone.
+          hidden: Boolean(el.closest(".visually-hidden, .mainnav")),
         })),
     );
     const visible = outside.filter((o) => !o.hidden);
@@ -599,6 +602,161 @@ describe(METERING_JOURNEY, () => {
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow, "the page scrolls sideways").toBeLessThanOrEqual(0);
     await phone.close();
+  });
+});
+
+/**
+ * 3. Phones and the audit log: the header stays under a quarter of a phone's screen (tenant and
+ *    operator), the request form keeps its total in view while typing (a bar at the bottom of a phone,
+ *    the quote beside the fields on a desktop), and an administrator filters the audit log and
+ *    downloads the filtered entries as CSV.
+ */
+describe(LAYOUT_JOURNEY, () => {
+  const PHONE = { width: 390, height: 844 };
+  let admin: Page | undefined;
+
+  /** A viewport-sized screenshot (a full-page one would not show what sticks to the screen). */
+  async function viewportShot(page: Page, name: string) {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png`, animations: "disabled" });
+  }
+
+  it("keeps the header under a quarter of a phone's screen, for a tenant and an operator, every link within reach", async () => {
+    for (const [label, context, home, account] of [
+      ["tenant", ownerContext, "/app", "/app/account"],
+      ["operator", operatorContext, "/ops/organisations", "/ops/account"],
+    ] as const) {
+      const phone = await context.newPage();
+      await phone.setViewportSize(PHONE);
+      await open(phone, home);
+      const banner = phone.getByRole("banner");
+      const header = await banner.boundingBox();
+      expect(header!.height, `${label}: header height on a 390×844 phone`).toBeLessThan(PHONE.height * 0.25);
+      expect(header!.height, `${label}: header height`).toBeLessThan(120);
+      await viewportShot(phone, `layout-01-header-phone-${label}`);
+      // The links sit on one line that scrolls sideways: the last one can be brought into view and followed.
+      const links = banner.getByRole("navigation").getByRole("link");
+      expect(await links.count()).toBeGreaterThan(3);
+      const last = links.last();
+      await last.scrollIntoViewIfNeeded();
+      const box = await last.boundingBox();
+      expect(box!.x).toBeGreaterThanOrEqual(0);
+      expect(box!.x + box!.width).toBeLessThanOrEqual(PHONE.width + 0.5);
+      await last.click();
+      await phone.waitForURL((url) => url.pathname === account);
+      // The page itself does not scroll sideways.
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+      await phone.close();
+    }
+    // On a desktop the header keeps its links and the user's name in view, on two lines at most.
+    await open(owner, "/app");
+    const desktop = await owner.getByRole("banner").boundingBox();
+    expect(desktop!.height).toBeLessThan(110);
+    expect(await owner.getByRole("banner").getByRole("link", { name: "Mes services" }).isVisible()).toBe(true);
+    expect(await owner.getByRole("banner").getByRole("button", { name: "Se déconnecter" }).isVisible()).toBe(true);
+  });
+
+  it("keeps the quote's total in view while the request form is typed in: a bar on a phone, beside the fields on a desktop", async () => {
+    const phone = await ownerContext.newPage();
+    await phone.setViewportSize(PHONE);
+    await open(phone, "/app/requests/new");
+    const site = phone.getByLabel("Site", { exact: true });
+    await site.selectOption(await optionValue(site, "LDC — Lomé Data Centre"));
+    const bar = phone.getByTestId("quote-bar");
+    expect(await bar.count(), "no bar before any quantity").toBe(0);
+    await phone.locator('[name="qty_rack_unit"]').fill("4");
+    const fullTotal = phone.locator('#quote dt:text-is("Total du premier mois (TTC)") + dd');
+    // Down the form, at the last quantity: the bar is stuck to the bottom of the screen and follows the typing.
+    const lastField = phone.locator('[name="qty_cross_connect"]');
+    await lastField.evaluate((el) => el.scrollIntoView({ block: "center" }));
+    await lastField.fill("1");
+    await expect.poll(async () => plain(await bar.locator(".quote-bar-total").textContent())).toBe(plain(await fullTotal.textContent()));
+    expect(plain(await bar.textContent())).toContain("Total du premier mois (TTC)");
+    const barBox = await bar.boundingBox();
+    expect(Math.abs(barBox!.y + barBox!.height - PHONE.height), "the bar sits on the bottom edge of the screen").toBeLessThan(2);
+    expect(barBox!.height).toBeLessThan(PHONE.height * 0.15);
+    const fieldBox = await lastField.boundingBox();
+    expect(fieldBox!.y + fieldBox!.height, "the field typed in is not under the bar").toBeLessThanOrEqual(barBox!.y);
+    expect(await fullTotal.isVisible()).toBe(true);
+    expect((await fullTotal.boundingBox())!.y, "the full quote is further down").toBeGreaterThan(PHONE.height);
+    await viewportShot(phone, "layout-02-quote-bar-phone");
+    await phone.close();
+
+    await open(owner, "/app/requests/new");
+    const desktopSite = owner.getByLabel("Site", { exact: true });
+    await desktopSite.selectOption(await optionValue(desktopSite, "LDC — Lomé Data Centre"));
+    await owner.locator('[name="qty_rack_unit"]').fill("4");
+    await owner.locator('[name="qty_cross_connect"]').fill("1");
+    const notes = owner.locator('[name="notes"]');
+    await notes.evaluate((el) => el.scrollIntoView({ block: "center" }));
+    await notes.fill("Quelques mots, le total reste en vue");
+    const total = owner.locator('#quote dt:text-is("Total du premier mois (TTC)") + dd');
+    await expect.poll(() => total.textContent()).toMatch(/\d/);
+    const header = await owner.getByRole("banner").boundingBox();
+    const totalBox = await total.boundingBox();
+    expect(await owner.evaluate(() => window.scrollY), "the page was scrolled").toBeGreaterThan(200);
+    expect(totalBox!.y, "the total is below the top bar").toBeGreaterThanOrEqual(header!.y + header!.height);
+    expect(totalBox!.y + totalBox!.height, "the total is on screen").toBeLessThanOrEqual(800);
+    expect(await owner.getByTestId("quote-bar").isVisible(), "no bottom bar on a desktop").toBe(false);
+    await viewportShot(owner, "layout-03-quote-beside-desktop");
+  });
+
+  it("lets an administrator filter the audit log, and download the filtered entries as CSV", async () => {
+    const adminContext = await newContext(browser, "admin");
+    admin = await adminContext.newPage();
+    await signIn(admin, "admin@ops.demo.test");
+    // An entry of our own: the administrator verifies the pending Brazzaville organisation.
+    await open(admin, "/ops/organisations");
+    await admin.getByRole("row").filter({ hasText: "Mboka Cloud SARL" }).getByRole("link", { name: "Mboka Cloud SARL" }).click();
+    await admin.waitForURL(new RegExp(`/ops/organisations/${UUID}$`));
+    await hydrated(admin);
+    const verify = admin.locator('button[name="transition"][value="verify"]');
+    expect(await submit(admin, admin.locator("form", { has: verify }), verify)).toBe(200);
+
+    await open(admin, "/ops/audit");
+    const filters = admin.locator("form.audit-filter-form");
+    await filters.getByLabel("Auteur (e-mail)", { exact: true }).fill("admin@ops");
+    await filters.getByLabel("Action", { exact: true }).selectOption({ label: "Organisation vérifiée" });
+    await filters.getByLabel("Organisation", { exact: true }).selectOption({ label: "Mboka Cloud SARL" });
+    await filters.getByLabel("Du", { exact: true }).fill("2020-01-01");
+    await filters.getByLabel("Au (inclus)", { exact: true }).fill("2100-12-31");
+    await filters.getByRole("button", { name: "Filtrer" }).click();
+    await admin.waitForURL((url) => url.pathname === "/ops/audit" && url.searchParams.get("action") === "org.verify");
+    await hydrated(admin);
+    const rows = admin.locator("table.audit-table tbody tr");
+    await expect.poll(() => rows.count()).toBe(1);
+    const row = plain(await rows.first().textContent());
+    for (const text of ["admin@ops.demo.test", "Organisation vérifiée", "Mboka Cloud SARL", "pending", "verified"]) expect(row).toContain(text);
+    expect(await rows.first().getByRole("link", { name: "Mboka Cloud SARL" }).getAttribute("href")).toMatch(new RegExp(`^/ops/organisations/${UUID}$`));
+    expect(plain(await admin.locator(".audit-count").textContent())).toBe("1 entrée(s)");
+    await shot(admin, "layout-04-audit-filtered");
+
+    const download = admin.waitForEvent("download");
+    await admin.getByRole("link", { name: "Exporter en CSV" }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^audit-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = (await readFile((await file.path())!, "utf8")).replace(/^\ufeff/, "").trim().split("\n");
+    expect(csv).toHaveLength(2);
+    expect(csv[0]).toBe("date (UTC),auteur,action,libellé,type d'objet,identifiant de l'objet,organisation,identifiant de l'organisation,adresse IP,avant,après");
+    expect(csv[1]).toContain(",admin@ops.demo.test,org.verify,Organisation vérifiée,organisation,");
+    expect(csv[1]).toContain("Mboka Cloud SARL");
+
+    // A malformed date is named beside its field (a 400), the page stays usable.
+    const response = await admin.goto("/ops/audit?from=2026-02-30&action=org.verify");
+    expect(response!.status()).toBe(400);
+    await hydrated(admin);
+    expect(await admin.getByText("Date invalide : utilisez le format AAAA-MM-JJ.").count()).toBe(1);
+    expect(await admin.locator("table.audit-table tbody tr").count()).toBeGreaterThan(0);
+
+    // On a phone the entries stack, nothing cut off on the right.
+    await admin.setViewportSize(PHONE);
+    await open(admin, "/ops/audit?action=org.verify");
+    expect(await admin.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    const cut = await admin.locator("table.audit-table td").evaluateAll((cells) => cells.filter((c) => c.getBoundingClientRect().right > window.innerWidth + 0.5).length);
+    expect(cut).toBe(0);
+    await viewportShot(admin, "layout-05-audit-phone");
+    await adminContext.close();
+    admin = undefined;
   });
 });
 
