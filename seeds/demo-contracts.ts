@@ -8,6 +8,8 @@ import type { SeedResult } from "./index.server";
  * usage and invoices show something real on first start:
  * - Kossi Digital (SME) at LDC: 10U + 2 kW + 50 Mbps + 1 cross-connect, and a full rack from mid-October;
  * - the agency at KIN (two full racks) and at BZV, which it fills to about 90 % of its usable power;
+ * - the agency's small contract at LDC, terminated by an operator in mid-November (its port's meter
+ *   then moves to Kossi Digital's full rack: see demo-usage.ts);
  * - one request pending in the queue and one rejected.
  * Written once: skipped when the demo organisations already have contracts or requests.
  */
@@ -30,6 +32,8 @@ interface DemoContract {
   lines: Partial<Record<RequestableKind, number>>;
   allocations: DemoAllocation[];
   ports: string[];
+  /** Last day of service of a contract an operator terminated (an applied termination). */
+  endOn?: string;
 }
 
 const KOSSI = "Kossi Digital SARL";
@@ -45,6 +49,17 @@ const CONTRACTS: DemoContract[] = [
     lines: { rack_unit: 10, power_commit_kw: 2, bandwidth_commit_mbps: 50, cross_connect: 1 },
     allocations: [{ rack: "A01", room: "Salle A", kind: "units", first: 1, last: 10, kw: 2 }],
     ports: ["MMR-01"],
+  },
+  {
+    org: ANSI,
+    site: "LDC",
+    startOn: "2026-09-15",
+    termMonths: 12,
+    requestedBy: "technical@ansi.demo.test",
+    lines: { rack_unit: 6, power_commit_kw: 1, bandwidth_commit_mbps: 20 },
+    allocations: [{ rack: "A03", room: "Salle A", kind: "units", first: 1, last: 6, kw: 1 }],
+    ports: [],
+    endOn: "2026-11-15",
   },
   {
     org: KOSSI,
@@ -151,7 +166,7 @@ export async function seedDemoContracts(trx: Trx, result: SeedResult) {
         site_id: site.id,
         request_id: request.id,
         start_on: c.startOn,
-        end_on: null,
+        end_on: c.endOn ?? null,
         term_months: c.termMonths,
         bandwidth_commit_mbps: c.lines.bandwidth_commit_mbps ?? 0,
         approved_by: operator,
@@ -181,14 +196,34 @@ export async function seedDemoContracts(trx: Trx, result: SeedResult) {
           first_u: a.kind === "full_rack" ? 1 : a.first!,
           last_u: a.kind === "full_rack" ? rack.height_u : a.last!,
           start_on: c.startOn,
-          end_on: null,
+          end_on: c.endOn ?? null,
           power_w: a.kw * 1000,
         })
         .execute();
     }
     for (const name of c.ports) {
       const port = await trx.selectFrom("cross_connect_ports").select("id").where("site_id", "=", site.id).where("name", "=", name).executeTakeFirstOrThrow();
-      await trx.insertInto("port_allocations").values({ contract_id: contract.id, org_id: org, port_id: port.id, start_on: c.startOn, end_on: null }).execute();
+      await trx.insertInto("port_allocations").values({ contract_id: contract.id, org_id: org, port_id: port.id, start_on: c.startOn, end_on: c.endOn ?? null }).execute();
+    }
+    if (c.endOn) {
+      // The tenant asked, an operator applied it (what applyTermination leaves behind).
+      const askedAt = new Date(`${c.endOn}T09:00:00Z`);
+      askedAt.setUTCDate(askedAt.getUTCDate() - 20);
+      await trx
+        .insertInto("contract_changes")
+        .values({
+          contract_id: contract.id,
+          org_id: org,
+          kind: "termination",
+          requested_end_on: c.endOn,
+          details: "Migration de nos serveurs de Lomé vers Kinshasa.",
+          status: "applied",
+          requested_by: userId(c.requestedBy),
+          requested_at: askedAt,
+          decided_by: operator,
+          decided_at: new Date(askedAt.getTime() + 86_400_000),
+        })
+        .execute();
     }
   }
 

@@ -10,6 +10,9 @@ import type { SeedResult } from "./index.server";
  * Daily and weekly patterns, a little noise, one energy counter reset (the agency in Kinshasa)
  * and one bandwidth burst (Kossi Digital in Lomé, last month) long enough to push its 95th
  * percentile above the commit, so the usage pages and invoices show something true.
+ * A terminated contract (the agency's at Lomé) has samples over its last month, its meters detached
+ * on its last day; its port's meter then moves to Kossi Digital's full rack (a second attachment
+ * from the next day), so each contract's page shows only its own days of that meter.
  * Deterministic: a seeded generator, the same data for the same "now".
  */
 
@@ -125,7 +128,7 @@ export async function seedDemoUsage(trx: Trx, result: SeedResult, now = new Date
     .innerJoin("sites as s", "s.id", "c.site_id")
     .innerJoin("organisations as o", "o.id", "c.org_id")
     .leftJoin("contract_lines as l", (j) => j.onRef("l.contract_id", "=", "c.id").on("l.kind", "=", "power_commit_kw"))
-    .select(["c.id", "c.start_on", "c.bandwidth_commit_mbps", "s.id as site_id", "s.code", "s.time_zone", "o.name as org_name", "l.quantity as power_kw"])
+    .select(["c.id", "c.start_on", "c.end_on", "c.bandwidth_commit_mbps", "s.id as site_id", "s.code", "s.time_zone", "o.name as org_name", "l.quantity as power_kw"])
     .where("o.name", "in", ["Kossi Digital SARL", "Agence nationale des systèmes d'information (ANSI)"])
     .orderBy("s.code")
     .orderBy("c.start_on")
@@ -134,14 +137,28 @@ export async function seedDemoUsage(trx: Trx, result: SeedResult, now = new Date
   const existing = await trx.selectFrom("meters").select("id").where("external_id", "like", "%-DEMO-%").limit(1).executeTakeFirst();
   if (existing) return;
 
+  const localMidnight = async (day: string, timeZone: string) =>
+    (await sql<{ at: Date }>`SELECT (${day}::date)::timestamp AT TIME ZONE ${timeZone} AS at`.execute(trx)).rows[0].at;
+  const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  // Align on the 5-minute grid, up to the last full 5 minutes.
+  const lastSlot = new Date(Math.floor(now.getTime() / FIVE_MINUTES) * FIVE_MINUTES);
+  /** A meter moved from a terminated contract, to attach to the site's next contract once the loop reaches it. */
+  const moved: { meterId: string; siteId: string; fromOn: string; seed: number }[] = [];
+
   let n = 0;
   for (const c of demoContracts) {
     n++;
-    const monthStart = await previousMonthStart(trx, now, c.time_zone);
-    const contractStart = (await sql<{ at: Date }>`SELECT (${c.start_on}::date)::timestamp AT TIME ZONE ${c.time_zone} AS at`.execute(trx)).rows[0].at;
-    const from = new Date(Math.max(monthStart.getTime(), contractStart.getTime()));
-    // Align on the 5-minute grid, up to the last full 5 minutes.
-    const to = new Date(Math.floor(now.getTime() / FIVE_MINUTES) * FIVE_MINUTES);
+    const contractStart = await localMidnight(c.start_on, c.time_zone);
+    let from: Date;
+    let to: Date;
+    if (c.end_on) {
+      // A terminated contract: its last month (site time), up to its last day.
+      from = new Date(Math.max(contractStart.getTime(), (await localMidnight(`${c.end_on.slice(0, 7)}-01`, c.time_zone)).getTime()));
+      to = new Date(Math.min(lastSlot.getTime(), (await localMidnight(nextDay(c.end_on), c.time_zone)).getTime()));
+    } else {
+      from = new Date(Math.max((await previousMonthStart(trx, now, c.time_zone)).getTime(), contractStart.getTime()));
+      to = lastSlot;
+    }
     if (from >= to) continue;
     const isKossiLdc = c.code === "LDC" && c.bandwidth_commit_mbps === 50;
     const profile: SyntheticProfile = {
@@ -158,12 +175,13 @@ export async function seedDemoUsage(trx: Trx, result: SeedResult, now = new Date
     };
     const { power, bandwidth } = synthesize(profile);
     const attachOn = c.start_on;
+    const detachOn = c.end_on;
     const powerMeter = await trx
       .insertInto("meters")
       .values({ site_id: c.site_id, external_id: `${c.code}-DEMO-PDU-${n}`, kind: "power", description: `PDU — ${c.org_name}` })
       .returning("id")
       .executeTakeFirstOrThrow();
-    await trx.insertInto("meter_attachments").values({ meter_id: powerMeter.id, contract_id: c.id, attached_on: attachOn, detached_on: null }).execute();
+    await trx.insertInto("meter_attachments").values({ meter_id: powerMeter.id, contract_id: c.id, attached_on: attachOn, detached_on: detachOn }).execute();
     await insertSamples(trx, powerMeter.id, power);
     result.samples += power.length;
     if (c.bandwidth_commit_mbps > 0) {
@@ -172,9 +190,21 @@ export async function seedDemoUsage(trx: Trx, result: SeedResult, now = new Date
         .values({ site_id: c.site_id, external_id: `${c.code}-DEMO-SW-${n}`, kind: "bandwidth", description: `Port — ${c.org_name}` })
         .returning("id")
         .executeTakeFirstOrThrow();
-      await trx.insertInto("meter_attachments").values({ meter_id: bwMeter.id, contract_id: c.id, attached_on: attachOn, detached_on: null }).execute();
+      await trx.insertInto("meter_attachments").values({ meter_id: bwMeter.id, contract_id: c.id, attached_on: attachOn, detached_on: detachOn }).execute();
       await insertSamples(trx, bwMeter.id, bandwidth);
       result.samples += bandwidth.length;
+      if (detachOn) moved.push({ meterId: bwMeter.id, siteId: c.site_id, fromOn: nextDay(detachOn), seed: 2000 + n });
+    }
+    // The port of a terminated contract at this site goes to this contract (the first open one
+    // started before the move), from the day after the termination; its samples from then are this contract's.
+    for (const m of moved.filter((x) => x.siteId === c.site_id && !c.end_on && c.start_on <= x.fromOn && c.bandwidth_commit_mbps > 0)) {
+      moved.splice(moved.indexOf(m), 1);
+      await trx.insertInto("meter_attachments").values({ meter_id: m.meterId, contract_id: c.id, attached_on: m.fromOn, detached_on: null }).execute();
+      const since = new Date(Math.max(from.getTime(), (await localMidnight(m.fromOn, c.time_zone)).getTime()));
+      if (since >= to) continue;
+      const later = synthesize({ ...profile, seed: m.seed, from: since, burst: undefined, counterResetAt: undefined, bandwidthCommitMbps: 20 }).bandwidth;
+      await insertSamples(trx, m.meterId, later);
+      result.samples += later.length;
     }
   }
 }

@@ -55,7 +55,7 @@ describe("seed with demo data", () => {
       sites: 0, rooms: 0, racks: 0, products: 0, organisations: 0, users: 0, memberships: 0, ports: 0, contracts: 0, requests: 0, samples: 0, demo: true,
     });
     expect(first.sites).toBe(3);
-    expect(first.contracts).toBe(6);
+    expect(first.contracts).toBe(7);
     expect(first.cross_connect_ports).toBe(48);
     expect(first.users).toBe(DEMO_ACCOUNTS.length);
   });
@@ -244,6 +244,73 @@ describe("demo contracts", () => {
     const committed = bzv.reduce((s, r) => s + (r.power_w ?? 0), 0);
     expect(committed / total).toBeGreaterThan(0.85);
     expect(committed).toBeLessThanOrEqual(total);
+  });
+});
+
+describe("demo termination and moved meter", () => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await createTestDb();
+    await seed(t.db, { demo: true, nodeEnv: "test", now: new Date("2026-12-01T12:00:00Z") });
+  });
+  afterAll(() => t.cleanup());
+
+  it("the agency's Lomé contract ended on 15 November by an applied termination; its port's meter measures Kossi Digital's rack from the 16th", async () => {
+    const { contractMeters } = await import("~/modules/metering/meters.server");
+    const { monthPeriod } = await import("~/modules/metering/usage.server");
+    const ended = await t.db
+      .selectFrom("contracts as c")
+      .innerJoin("organisations as o", "o.id", "c.org_id")
+      .innerJoin("sites as s", "s.id", "c.site_id")
+      .select(["c.id", "c.end_on", "o.name"])
+      .where("c.end_on", "is not", null)
+      .execute();
+    expect(ended).toHaveLength(1);
+    expect(ended[0]).toMatchObject({ end_on: "2026-11-15", name: "Agence nationale des systèmes d'information (ANSI)" });
+    const change = await t.db.selectFrom("contract_changes").select(["status", "requested_end_on"]).where("contract_id", "=", ended[0].id).execute();
+    expect(change).toEqual([{ status: "applied", requested_end_on: "2026-11-15" }]);
+    expect(await t.db.selectFrom("allocations").select("end_on").where("contract_id", "=", ended[0].id).execute()).toEqual([{ end_on: "2026-11-15" }]);
+
+    // One meter with two attachments: the agency's contract until the 15th, Kossi Digital's from the 16th.
+    const attachments = await t.db
+      .selectFrom("meter_attachments as a")
+      .innerJoin("meters as m", "m.id", "a.meter_id")
+      .innerJoin("contracts as c", "c.id", "a.contract_id")
+      .innerJoin("organisations as o", "o.id", "c.org_id")
+      .select(["m.external_id", "a.contract_id", "a.attached_on", "a.detached_on", "o.name"])
+      .where("a.meter_id", "in", (eb) => eb.selectFrom("meter_attachments").select("meter_id").groupBy("meter_id").having((eb) => eb.fn.countAll(), ">", 1))
+      .orderBy("a.attached_on")
+      .execute();
+    expect(attachments.map((a) => [a.name.slice(0, 5), a.attached_on, a.detached_on])).toEqual([
+      ["Agenc", "2026-09-15", "2026-11-15"],
+      ["Kossi", "2026-11-16", null],
+    ]);
+    const [before, after] = attachments;
+    expect(before.external_id).toMatch(/^LDC-DEMO-SW-/);
+    // Each contract reads the moved meter over its own days of November only, with samples on both sides.
+    const november = await monthPeriod(t.db, "2026-11", "Africa/Lome");
+    const windowOf = async (contractId: string) => (await contractMeters(t.db, contractId, november, "Africa/Lome")).find((m) => m.external_id === before.external_id)!;
+    const a = await windowOf(before.contract_id);
+    const b = await windowOf(after.contract_id);
+    expect([a.from.toISOString(), a.to.toISOString()]).toEqual(["2026-11-01T00:00:00.000Z", "2026-11-16T00:00:00.000Z"]);
+    expect([b.from.toISOString(), b.to.toISOString()]).toEqual(["2026-11-16T00:00:00.000Z", "2026-12-01T00:00:00.000Z"]);
+    const samplesIn = async (w: { from: Date; to: Date }) =>
+      Number((await t.db.selectFrom("samples as s").innerJoin("meters as m", "m.id", "s.meter_id").select((eb) => eb.fn.countAll().as("n")).where("m.external_id", "=", before.external_id).where("s.at", ">=", w.from).where("s.at", "<", w.to).executeTakeFirstOrThrow()).n);
+    expect(await samplesIn(a)).toBe(15 * 288 * 2); // 1–15 November, in and out every 5 minutes
+    expect(await samplesIn(b)).toBe(15 * 288 * 2); // 16–30 November
+  });
+
+  it("creates the meter the README's collector example pushes to (LDC-DEMO-PDU-5, Kossi Digital at Lomé)", async () => {
+    const row = await t.db
+      .selectFrom("meters as m")
+      .innerJoin("sites as s", "s.id", "m.site_id")
+      .innerJoin("meter_attachments as a", "a.meter_id", "m.id")
+      .innerJoin("contracts as c", "c.id", "a.contract_id")
+      .innerJoin("organisations as o", "o.id", "c.org_id")
+      .select(["s.code", "m.kind", "o.name", "a.detached_on"])
+      .where("m.external_id", "=", "LDC-DEMO-PDU-5")
+      .execute();
+    expect(row).toEqual([{ code: "LDC", kind: "power", name: "Kossi Digital SARL", detached_on: null }]);
   });
 });
 
