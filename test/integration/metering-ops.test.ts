@@ -10,6 +10,7 @@ import { action as importAction, loader as importLoader } from "~/routes/ops.met
 import { action as ingest } from "~/routes/api.v1.usage";
 import { createMeter as createMeterUseCase } from "~/modules/metering/meters.server";
 import { inTransactionOrRollback } from "~/utils/db.server";
+import { dayIn } from "~/utils/dates";
 import { sql } from "kysely";
 
 let t: TestDb;
@@ -188,6 +189,17 @@ describe("meters", () => {
       attachments,
     );
     expect(await db().selectFrom("audit_log").select("action").where("action", "=", "meter.attached").execute()).toHaveLength(2);
+  });
+
+  test("a meter attached from a date still to come at the site is listed as upcoming (from …), not as current", async () => {
+    const meterId = await createMeter("LDC-PDU-A02-1");
+    const c = await contract("LDC", "Kossi Digital SARL");
+    // Ten days after today at Lomé (computed, never a fixed year).
+    const later = dayIn("Africa/Lome", new Date(Date.now() + 10 * 86_400_000));
+    expect((await meters({ intent: "attach", site: "LDC", meterId, contractId: c.id, fromOn: later })).status).toBe(200);
+    const listed = (await body(await call(metersLoader, getRequest("/ops/metering?site=LDC", { cookie: noc.cookie })))).meters[0];
+    expect(listed).toMatchObject({ contractId: null, attachedOn: null, upcoming: { on: later, contractId: c.id, orgName: "Kossi Digital SARL" } });
+    expect(translate("fr", "meteringOps.meters.upcomingFrom", { date: "25/10/2026", org: "X" })).toBe("à partir du 25/10/2026 : X");
   });
 
   test("attach: a missing choice or a bad date is a 400; an unknown meter or contract is a 404", async () => {
