@@ -38,3 +38,14 @@ test("decimal quantities are priced exactly", async () => {
   expect(priceTimesDecimal(22, "0.25")).toBe(6);
   expect(() => decimalToMicros("-1")).toThrow(RangeError);
 });
+
+test("micro-units back to the shortest exact decimal, and exact sums", async () => {
+  const { microsToDecimal, decimalToMicros, sumMinor } = await import("./money");
+  expect(microsToDecimal(87_500_000n)).toBe("87.5");
+  expect(microsToDecimal(0n)).toBe("0");
+  expect(microsToDecimal(1n)).toBe("0.000001");
+  expect(microsToDecimal(-28_900_000n)).toBe("-28.9");
+  expect(microsToDecimal(decimalToMicros("15234.250000"))).toBe("15234.25");
+  expect(sumMinor([1, 2, 3])).toBe(6);
+  expect(() => sumMinor([Number.MAX_SAFE_INTEGER, 1])).toThrow(RangeError);
+});

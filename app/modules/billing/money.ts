@@ -44,3 +44,17 @@ export function decimalToMicros(value: string): bigint {
 export function priceTimesDecimal(unitPriceMinor: number, quantity: string): number {
   return toSafeNumber(roundHalfUp(BigInt(unitPriceMinor) * decimalToMicros(quantity), SCALE));
 }
+
+/** An integer count of millionths as the shortest exact decimal string (87_500_000n → "87.5", 0n → "0"). */
+export function microsToDecimal(micros: bigint): string {
+  const negative = micros < 0n;
+  const n = negative ? -micros : micros;
+  const whole = (n / SCALE).toString();
+  const fraction = (n % SCALE).toString().padStart(6, "0").replace(/0+$/, "");
+  return `${negative ? "-" : ""}${whole}${fraction ? `.${fraction}` : ""}`;
+}
+
+/** Σ of integer minor amounts, exact (BigInt), refused beyond the safe integer range. */
+export function sumMinor(amounts: readonly number[]): number {
+  return toSafeNumber(amounts.reduce((s, a) => s + BigInt(a), 0n));
+}
