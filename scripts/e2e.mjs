@@ -68,6 +68,8 @@ const baseUrl = `http://127.0.0.1:${port}`;
 // A development-mode server on its own fresh PGlite database, e-mails kept in the outbox.
 const serverEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, SHOW_DEMO_ACCOUNTS: "0" };
 for (const name of ["NODE_ENV", "DATABASE_URL", "APP_URL", "SMTP_URL", "SESSION_SECURE"]) delete serverEnv[name];
+// E-mail links come from configuration only: point them at the address the browser uses.
+serverEnv.APP_URL = baseUrl;
 
 log(`Starting the portal on ${baseUrl} (data in ${dataDir})…`);
 const output = [];
