@@ -6,6 +6,8 @@ import { SITES } from "./reference";
 import { DEMO_OPERATORS, DEMO_ORGS, DEMO_PASSWORD } from "./demo";
 import { seedDemoContracts } from "./demo-contracts";
 import { seedDemoUsage } from "./demo-usage";
+import { seedIssuers } from "./issuers";
+import { seedDemoBilling } from "./demo-billing";
 
 export interface SeedOptions {
   /** Also write the demo organisations and users (never in production). */
@@ -73,10 +75,12 @@ export async function seed(db: Kysely<Database>, opts: SeedOptions): Promise<See
       demo: opts.demo,
     };
     await seedReference(trx, result);
+    await seedIssuers(trx);
     if (opts.demo) {
       await seedDemo(trx, result);
       await seedDemoContracts(trx, result);
       await seedDemoUsage(trx, result, opts.now);
+      await seedDemoBilling(trx);
     }
     return result;
   });
