@@ -7,3 +7,9 @@ export function dayIn(timeZone: string, instant = new Date()): string {
 
 /** `YYYY-MM` of an instant in a time zone. */
 export const monthIn = (timeZone: string, instant = new Date()) => dayIn(timeZone, instant).slice(0, 7);
+
+/**
+ * Today at a site: its local calendar date. The one "today" of the portal — modules that depend on
+ * it take it as an argument computed here (tests pass a fixed instant); SQL uses `site_today(site_id)`.
+ */
+export const siteToday = (timeZone: string, now = new Date()) => dayIn(timeZone, now);

@@ -156,7 +156,9 @@ describe("approving a request", () => {
     const b = await createRequestRow(t.db, { orgId: org.id, siteId: ldc.site.id, lines: [{ kind: "rack_unit", quantity: 10 }] });
     expect((await approve(a, { placements: [{ rackId: rack.id, kind: "units", firstU: 1, lastU: 10, powerW: 0 }] })).ok).toBe(true);
     const lost = await approve(b, { placements: [{ rackId: rack.id, kind: "units", firstU: 5, lastU: 14, powerW: 0 }] });
-    expect(lost).toEqual({ ok: false, error: "units_taken" });
+    // The refusal names the contract that holds the units (here the same tenant's, approved first).
+    const holder = await t.db.selectFrom("contracts").select("id").where("request_id", "=", a).executeTakeFirstOrThrow();
+    expect(lost).toMatchObject({ ok: false, error: "units_taken", held: { contractId: holder.id } });
     expect(await t.db.selectFrom("contracts").select("id").where("request_id", "=", b).execute()).toEqual([]);
     expect((await t.db.selectFrom("requests").select("status").where("id", "=", b).executeTakeFirstOrThrow()).status).toBe("pending");
     expect(await t.db.selectFrom("audit_log").select("id").where("entity_id", "=", b).execute()).toEqual([]);

@@ -8,13 +8,13 @@ import { DataDirLockedError, LOCK_FILE, lockDataDir } from "#db/lock.server";
 
 /**
  * The embedded database is opened by one process at a time (ADR 011). Real second processes are
- * started (`npx tsx app/cli.ts …`, `seeds/run.ts`, `db/migrate.ts`) against a directory this test
+ * started (`npx tsx app/cli.ts …`, `seeds/run.ts`, `db/migrate.ts`, `server.ts`) against a directory this test
  * process holds: each must stop at once with the message, and the data must be byte-for-byte as it was.
  */
 let dataDir: string;
 
 function run(args: string[], dir = dataDir): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dir, NODE_ENV: "test" };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dir, NODE_ENV: "test", PORT: "3409" };
   delete env.DATABASE_URL;
   delete env.TEST_DATABASE_URL;
   const started = Date.now();
@@ -57,7 +57,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-test("while a process holds DATA_DIR, the CLI, the seeder and the migrator stop at once with the message and change nothing", async () => {
+test("while a process holds DATA_DIR, the CLI, the seeder, the migrator and a second server stop at once with the message and change nothing", async () => {
   const client = await openPglite(dataDir);
   try {
     expect(existsSync(join(dataDir, LOCK_FILE))).toBe(true);
@@ -68,6 +68,7 @@ test("while a process holds DATA_DIR, the CLI, the seeder and the migrator stop 
       ["app/cli.ts", "token", "create", "--site", "LDC", "--scope", "usage:write", "--name", "collector"],
       ["seeds/run.ts", "--no-demo"],
       ["db/migrate.ts"],
+      ["server.ts"], // a second server
     ]) {
       const result = await run(args);
       expect(result.code, args.join(" ")).not.toBe(0);

@@ -185,7 +185,7 @@ describe("one notion of today: the site's local date", () => {
   test.each(["Pacific/Kiritimati", "Pacific/Pago_Pago"])("capacity edits count allocations from the site's today on (%s)", async (timeZone) => {
     const site = await t.db
       .insertInto("sites")
-      .values({ code: timeZone.startsWith("Pacific/K") ? "KIR" : "PPG", name: timeZone, country: "KI", time_zone: timeZone, currency: "USD", vat_rate_bp: 0, uplink_capacity_mbps: 2000 })
+      .values({ code: timeZone.startsWith("Pacific/K") ? "KIR" : "PPG", name: timeZone, country: "KI", time_zone: timeZone, currency: "USD", vat_rate_bp: 0, uplink_capacity_mbps: 2000, oversubscription_ratio: "1" })
       .returning("id")
       .executeTakeFirstOrThrow();
     const room = await t.db.insertInto("rooms").values({ site_id: site.id, name: "Hall", kind: "data_hall" }).returning("id").executeTakeFirstOrThrow();

@@ -1,6 +1,6 @@
 import { PRODUCT_KINDS } from "./products";
 import { isUuid } from "~/utils/ids";
-import { dayIn } from "~/utils/dates";
+import { siteToday } from "~/utils/dates";
 /**
  * The operator's inventory: capacity dashboards (read) and the edits of rooms, racks, ports, the
  * site uplink and the price list (write). Capacity numbers come from `capacity.server.ts`; the
@@ -20,7 +20,7 @@ const SITE_CODE = /^[A-Za-z]{3}$/;
 
 
 /** Today at the site (capacity views are "as of today" in the site's time zone). */
-export const siteToday = (timeZone: string, now = new Date()) => dayIn(timeZone, now);
+export { siteToday };
 
 const todayPeriod = (timeZone: string, now?: Date): Period => {
   const today = siteToday(timeZone, now);
