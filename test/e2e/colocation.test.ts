@@ -267,7 +267,10 @@ describe(REQUEST_JOURNEY, () => {
     const status = await submit(page, form, form.getByRole("button", { name: "Approuver et créer le contrat" }));
     expect(status).toBe(409);
     expect(path(page)).toBe(`/ops/requests/${second.id}`);
-    await expect.poll(() => page.getByRole("alert").first().textContent()).toBe("Ces unités viennent d'être attribuées à une autre demande : choisissez à nouveau.");
+    // The refusal names the contract now holding the units (this organisation's own, approved a moment ago).
+    await expect
+      .poll(() => page.getByRole("alert").first().textContent())
+      .toMatch(/^U1–U10 de la baie A02 sont tenues par le contrat [0-9A-F]{8} de cette organisation à partir du .+ : choisissez d'autres unités/);
     // The chosen values are kept, and nothing was written: the request is still pending.
     expect(await form.locator('[name="placements.0.firstU"]').inputValue()).toBe("1");
     expect(await form.locator('[name="placements.0.lastU"]').inputValue()).toBe("10");
@@ -303,7 +306,8 @@ describe(REQUEST_JOURNEY, () => {
     const row = owner.getByRole("row").filter({ has: owner.locator(`a[href="/app/services/${contractId}"]`) });
     await expect.poll(() => row.count()).toBe(1);
     expect(await row.textContent()).toContain("LDC");
-    expect(await row.textContent()).toContain("Actif");
+    // It starts on the requested day, two weeks ahead: upcoming, not yet active.
+    expect(await row.textContent()).toContain("À venir");
     // Three contracts at LDC now: the two seeded ones and this one.
     expect(await owner.getByRole("row").filter({ hasText: "LDC" }).count()).toBe(3);
     await shot(owner, "colo-07-services");

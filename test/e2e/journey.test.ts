@@ -194,7 +194,8 @@ describe("tenant journey", () => {
     await hydrated(operator);
     orgPath = path(operator);
     await expect.poll(() => operator.getByRole("heading", { level: 1 }).textContent()).toBe(org.orgName);
-    expect(await operator.getByText(org.taxId, { exact: true }).count()).toBe(1);
+    // In the organisation's facts (the history below shows it again, field by field, in the sign-up entry).
+    expect(await operator.locator("dl.facts").getByText(org.taxId, { exact: true }).count()).toBe(1);
     expect(await operator.getByRole("main").getByText(owner.email, { exact: true }).count()).toBeGreaterThan(0);
 
     const verify = operator.locator('button[name="transition"][value="verify"]');
