@@ -296,9 +296,9 @@ export default function NewRequest() {
               <>
                 <QuoteSummary quote={priced} currency={site.currency} vatRateBp={site.vatRateBp} exempt={isVatExempt} />
                 <p className="hint">{tr("requests.quote.note")}</p>
+                {priced.caseByCase.length > 0 ? <p className="hint">{tr("requests.quote.cages")}</p> : null}
               </>
             ) : (
-                {priced.caseByCase.length > 0 ? <p className="hint">{tr("requests.quote.cages")}</p> : null}
               <p className="muted">{tr("requests.quote.empty")}</p>
             )}
             {priced && priced.missingPrices.length > 0 ? <Alert kind="warning">{tr("requests.error.missing_price")}</Alert> : null}
@@ -376,10 +376,10 @@ function AvailabilityNotice({
     <p className="hint">{tr("requests.avail.bandwidthFree", { mbps: n(availability.bandwidthFreeMbps) })}</p>
   );
   if (availability.ok) {
-    return (
-      <>
     // Cages are arranged case by case: never "available" (see availableLine).
     const line = availableLine(kinds);
+    return (
+      <>
         {line ? <p className="avail avail--ok">{tr(`requests.avail.${line}`, { site: siteCode })}</p> : null}
         {free}
       </>
