@@ -1,6 +1,6 @@
-import { createTestDb, type TestDb } from "../support/db";
+import { orgAtLdcEachTest } from "../support/org-at-site";
 import { body, call, formRequest, getRequest } from "../support/http";
-import { count, createOrg, createRequestRow, signedIn, siteWithRacks } from "../support/factories";
+import { count, createContract, createOrg, createRequestRow, signedIn } from "../support/factories";
 import { t as translate } from "~/i18n";
 import { loader as availabilityLoader } from "~/routes/app.requests.availability";
 import { action as newRequestAction } from "~/routes/app.requests.new";
@@ -10,31 +10,20 @@ import { action as opsRequestAction } from "~/routes/ops.requests.$requestId";
  * Issue 7 §6: cages are arranged case by case (never "available ✓"), and an approval refused
  * because the units are held names the contract that holds them.
  */
-let t: TestDb;
-let org: { id: string; name: string };
-let ldc: Awaited<ReturnType<typeof siteWithRacks>>;
-
-beforeEach(async () => {
-  t = await createTestDb({ reference: true });
-  org = await createOrg(t.db, { name: "Kara Hosting" });
-  ldc = await siteWithRacks(t.db, "LDC");
-});
-afterEach(async () => {
-  await t.cleanup();
-});
+const w = orgAtLdcEachTest();
 
 const inWeeks = (weeks: number) => new Date(Date.now() + weeks * 7 * 86_400_000).toISOString().slice(0, 10);
 
 describe("cages are arranged case by case", () => {
   const ask = async (cookie: string, quantities: Record<string, string>) => {
-    const params = new URLSearchParams({ siteId: ldc.site.id, desiredStartOn: inWeeks(4), termMonths: "12", ...quantities });
+    const params = new URLSearchParams({ siteId: w.ldc.site.id, desiredStartOn: inWeeks(4), termMonths: "12", ...quantities });
     const res = await call(availabilityLoader, getRequest(`/app/requests/availability?${params}`, { cookie }));
     expect(res.status).toBe(200);
     return body(res);
   };
 
   test("the availability answer puts cages apart, and power with a cage is not 'power without space'", async () => {
-    const tech = await signedIn(t.db, { orgId: org.id, role: "technical" });
+    const tech = await signedIn(w.db, { orgId: w.org.id, role: "technical" });
     expect(await ask(tech.cookie, { qty_cage: "1", qty_power_commit_kw: "4" })).toEqual({ ok: true, shortages: [], bandwidthFreeMbps: expect.any(Number), caseByCase: ["cage"] });
     expect((await ask(tech.cookie, { qty_cage: "1", qty_rack_unit: "2" })).caseByCase).toEqual(["cage"]);
     const plain = await ask(tech.cookie, { qty_rack_unit: "2" });
@@ -45,7 +34,7 @@ describe("cages are arranged case by case", () => {
     // The page without JavaScript answers the same.
     const preview = await call(
       newRequestAction,
-      formRequest("/app/requests/new", { intent: "preview", siteId: ldc.site.id, desiredStartOn: inWeeks(4), termMonths: "12", qty_cage: "1" }, { cookie: tech.cookie }),
+      formRequest("/app/requests/new", { intent: "preview", siteId: w.ldc.site.id, desiredStartOn: inWeeks(4), termMonths: "12", qty_cage: "1" }, { cookie: tech.cookie }),
     );
     expect((await body(preview)).availability).toMatchObject({ ok: true, caseByCase: ["cage"] });
   });
@@ -60,27 +49,23 @@ describe("cages are arranged case by case", () => {
 
 describe("an approval refused for held units names the contract that holds them", () => {
   async function holder(orgId: string, rackId: string) {
-    const contract = await t.db
-      .insertInto("contracts")
-      .values({ org_id: orgId, site_id: ldc.site.id, request_id: null, start_on: "2026-01-01", end_on: null, term_months: 12 })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    await t.db.insertInto("allocations").values({ contract_id: contract.id, org_id: orgId, rack_id: rackId, kind: "units", first_u: 10, last_u: 14, start_on: "2026-01-01", end_on: null, power_w: 0 }).execute();
-    return contract.id;
+    const contractId = await createContract(w.db, { orgId, siteId: w.ldc.site.id, startOn: "2026-01-01" });
+    await w.db.insertInto("allocations").values({ contract_id: contractId, org_id: orgId, rack_id: rackId, kind: "units", first_u: 10, last_u: 14, start_on: "2026-01-01", end_on: null, power_w: 0 }).execute();
+    return contractId;
   }
 
   async function approveOver(rackId: string) {
-    const noc = await signedIn(t.db, { operatorRole: "ops_noc" });
-    const requestId = await createRequestRow(t.db, {
-      orgId: org.id,
-      siteId: ldc.site.id,
+    const noc = await signedIn(w.db, { operatorRole: "ops_noc" });
+    const requestId = await createRequestRow(w.db, {
+      orgId: w.org.id,
+      siteId: w.ldc.site.id,
       lines: [
         { kind: "rack_unit", quantity: 5 },
         { kind: "power_commit_kw", quantity: 1 },
       ],
       startOn: inWeeks(4),
     });
-    const before = { contracts: await count(t.db, "contracts"), allocations: await count(t.db, "allocations") };
+    const before = { contracts: await count(w.db, "contracts"), allocations: await count(w.db, "allocations") };
     const res = await call(
       opsRequestAction,
       formRequest(
@@ -100,13 +85,13 @@ describe("an approval refused for held units names the contract that holds them"
     );
     expect(res.status).toBe(409);
     // Nothing written.
-    expect({ contracts: await count(t.db, "contracts"), allocations: await count(t.db, "allocations") }).toEqual(before);
+    expect({ contracts: await count(w.db, "contracts"), allocations: await count(w.db, "allocations") }).toEqual(before);
     return body(res);
   }
 
   test("the tenant's own earlier contract", async () => {
-    const rack = ldc.racks.find((r) => r.status === "active")!;
-    const contractId = await holder(org.id, rack.id);
+    const rack = w.ldc.racks.find((r) => r.status === "active")!;
+    const contractId = await holder(w.org.id, rack.id);
     const data = await approveOver(rack.id);
     expect(data.formError).toBe("approvals.error.units_taken");
     const ref = contractId.slice(0, 8).toUpperCase();
@@ -119,8 +104,8 @@ describe("an approval refused for held units names the contract that holds them"
   });
 
   test("another organisation's contract", async () => {
-    const rack = ldc.racks.find((r) => r.status === "active")!;
-    const other = await createOrg(t.db, { name: "Voisin SARL" });
+    const rack = w.ldc.racks.find((r) => r.status === "active")!;
+    const other = await createOrg(w.db, { name: "Voisin SARL" });
     const contractId = await holder(other.id, rack.id);
     const data = await approveOver(rack.id);
     expect(data.held).toMatchObject({ contractId, sameOrg: false, orgName: "Voisin SARL", firstU: 12, lastU: 14 });

@@ -1,6 +1,6 @@
-import { createTestDb, type TestDb } from "../support/db";
+import { orgAtLdcEachTest } from "../support/org-at-site";
 import { body, call, getRequest } from "../support/http";
-import { createOrg, signedIn, siteWithRacks } from "../support/factories";
+import { createContract, signedIn } from "../support/factories";
 import { t as translate } from "~/i18n";
 import { loader as servicesLoader } from "~/routes/app.services._index";
 import { loader as serviceLoader } from "~/routes/app.services.$contractId";
@@ -12,37 +12,20 @@ import { loader as opsContractLoader } from "~/routes/ops.contracts.$contractId"
  * Issue 7 §6: a contract that starts in the future is "À venir / Upcoming", not "Actif", on the
  * tenant's and the operators' pages — the status derived in one place from the dates at the site.
  */
-let t: TestDb;
-let org: { id: string; name: string };
-let ldc: Awaited<ReturnType<typeof siteWithRacks>>;
-
-beforeEach(async () => {
-  t = await createTestDb({ reference: true });
-  org = await createOrg(t.db, { name: "Kara Hosting" });
-  ldc = await siteWithRacks(t.db, "LDC");
-});
-afterEach(async () => {
-  await t.cleanup();
-});
+const w = orgAtLdcEachTest();
 
 /** Days from the clock's today (UTC): far enough from the site's own today for any time zone. */
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
-async function contract(startOn: string, endOn: string | null = null) {
-  const row = await t.db
-    .insertInto("contracts")
-    .values({ org_id: org.id, site_id: ldc.site.id, request_id: null, start_on: startOn, end_on: endOn, term_months: 12 })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
+const contract = (startOn: string, endOn: string | null = null) =>
+  createContract(w.db, { orgId: w.org.id, siteId: w.ldc.site.id, startOn, endOn });
 
 test("a contract starting later is upcoming on every page; started ones are active; ended ones terminated", async () => {
   const upcoming = await contract(inDays(30));
   const active = await contract("2025-01-01");
   const ended = await contract("2025-01-01", "2025-06-30");
-  const owner = await signedIn(t.db, { orgId: org.id, role: "owner" });
-  const noc = await signedIn(t.db, { operatorRole: "ops_noc" });
+  const owner = await signedIn(w.db, { orgId: w.org.id, role: "owner" });
+  const noc = await signedIn(w.db, { operatorRole: "ops_noc" });
 
   // Tenant: listed with the current contracts, labelled upcoming, and may still be terminated.
   const services = await body(await call(servicesLoader, getRequest("/app/services", { cookie: owner.cookie })));

@@ -1,10 +1,9 @@
-import { createTestDb, type TestDb } from "../support/db";
+import { orgAtLdcEachTest } from "../support/org-at-site";
 import { body, call, formRequest, getRequest } from "../support/http";
 import {
   count,
-  createOrg,
+  createContract,
   signedIn,
-  siteWithRacks,
 } from "../support/factories";
 import {
   action as contractAction,
@@ -21,44 +20,20 @@ import { loader as availabilityLoader } from "~/routes/app.requests.availability
  * The rights of issue 7 §6, through the real loaders and actions: a role without the right gets
  * 403 and nothing is written; a role with it gets the page or the change.
  */
-let t: TestDb;
-let org: { id: string; name: string };
-let ldc: Awaited<ReturnType<typeof siteWithRacks>>;
-
-beforeEach(async () => {
-  t = await createTestDb({ reference: true });
-  org = await createOrg(t.db, { name: "Kara Hosting" });
-  ldc = await siteWithRacks(t.db, "LDC");
-});
-afterEach(async () => {
-  await t.cleanup();
-});
+const w = orgAtLdcEachTest();
 
 /** A date some weeks after the site's today, computed from the clock, so the test never ages. */
 const inWeeks = (weeks: number) =>
   new Date(Date.now() + weeks * 7 * 86_400_000).toISOString().slice(0, 10);
 
-async function contract() {
-  const row = await t.db
-    .insertInto("contracts")
-    .values({
-      org_id: org.id,
-      site_id: ldc.site.id,
-      request_id: null,
-      start_on: "2026-01-01",
-      end_on: null,
-      term_months: 12,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
+const contract = () =>
+  createContract(w.db, { orgId: w.org.id, siteId: w.ldc.site.id, startOn: "2026-01-01" });
 
 describe("asking for a termination is its own right (owner and admin)", () => {
   test("a technical member, billing or viewer gets 403 and no change is written", async () => {
     const contractId = await contract();
     for (const role of ["technical", "billing", "viewer"] as const) {
-      const user = await signedIn(t.db, { orgId: org.id, role });
+      const user = await signedIn(w.db, { orgId: w.org.id, role });
       const page = await call(
         contractLoader,
         getRequest(`/app/services/${contractId}`, { cookie: user.cookie }),
@@ -76,14 +51,14 @@ describe("asking for a termination is its own right (owner and admin)", () => {
         { contractId },
       );
       expect(res.status).toBe(403);
-      expect(await count(t.db, "contract_changes")).toBe(0);
+      expect(await count(w.db, "contract_changes")).toBe(0);
     }
   });
 
   test("an owner or an admin may ask", async () => {
     for (const role of ["owner", "admin"] as const) {
       const contractId = await contract();
-      const user = await signedIn(t.db, { orgId: org.id, role });
+      const user = await signedIn(w.db, { orgId: w.org.id, role });
       const page = await call(
         contractLoader,
         getRequest(`/app/services/${contractId}`, { cookie: user.cookie }),
@@ -102,7 +77,7 @@ describe("asking for a termination is its own right (owner and admin)", () => {
       expect(res.status).toBe(200);
       expect(await body(res)).toMatchObject({ sent: true });
       expect(
-        await t.db
+        await w.db
           .selectFrom("contract_changes")
           .select("id")
           .where("contract_id", "=", contractId)
@@ -116,7 +91,7 @@ describe("the price list is commercial (ops_admin, ops_finance)", () => {
   const path = "/ops/sites/LDC/prices";
 
   test("ops_noc gets 403 on the page and on a change, and no Prices tab", async () => {
-    const noc = await signedIn(t.db, { operatorRole: "ops_noc" });
+    const noc = await signedIn(w.db, { operatorRole: "ops_noc" });
     expect(
       (
         await call(pricesLoader, getRequest(path, { cookie: noc.cookie }), {
@@ -124,10 +99,10 @@ describe("the price list is commercial (ops_admin, ops_finance)", () => {
         })
       ).status,
     ).toBe(403);
-    const product = await t.db
+    const product = await w.db
       .selectFrom("products")
       .select(["id", "unit_price_minor"])
-      .where("site_id", "=", ldc.site.id)
+      .where("site_id", "=", w.ldc.site.id)
       .where("kind", "=", "rack_unit")
       .executeTakeFirstOrThrow();
     const res = await call(
@@ -147,7 +122,7 @@ describe("the price list is commercial (ops_admin, ops_finance)", () => {
       { siteCode: "LDC" },
     );
     expect(res.status).toBe(403);
-    const after = await t.db
+    const after = await w.db
       .selectFrom("products")
       .select("unit_price_minor")
       .where("id", "=", product.id)
@@ -165,7 +140,7 @@ describe("the price list is commercial (ops_admin, ops_finance)", () => {
 
   test("ops_admin and ops_finance see and may change the prices", async () => {
     for (const operatorRole of ["ops_admin", "ops_finance"] as const) {
-      const op = await signedIn(t.db, { operatorRole });
+      const op = await signedIn(w.db, { operatorRole });
       const res = await call(
         pricesLoader,
         getRequest(path, { cookie: op.cookie }),
@@ -189,11 +164,11 @@ describe("the price list is commercial (ops_admin, ops_finance)", () => {
 
 describe("the availability preview needs the right of the request form", () => {
   const query = () =>
-    `/app/requests/availability?siteId=${ldc.site.id}&desiredStartOn=${inWeeks(4)}&termMonths=12&qty_rack_unit=2`;
+    `/app/requests/availability?siteId=${w.ldc.site.id}&desiredStartOn=${inWeeks(4)}&termMonths=12&qty_rack_unit=2`;
 
   test("a viewer or billing member gets 403, a technical member the answer", async () => {
     for (const role of ["viewer", "billing"] as const) {
-      const other = await signedIn(t.db, { orgId: org.id, role });
+      const other = await signedIn(w.db, { orgId: w.org.id, role });
       expect(
         (
           await call(
@@ -203,7 +178,7 @@ describe("the availability preview needs the right of the request form", () => {
         ).status,
       ).toBe(403);
     }
-    const user = await signedIn(t.db, { orgId: org.id, role: "technical" });
+    const user = await signedIn(w.db, { orgId: w.org.id, role: "technical" });
     const res = await call(
       availabilityLoader,
       getRequest(query(), { cookie: user.cookie }),

@@ -98,3 +98,16 @@ export async function createRequestRow(
   await db.insertInto("request_lines").values(opts.lines.map((l) => ({ request_id: request.id, ...l }))).execute();
   return request.id;
 }
+
+/** A contract row written directly (no request behind it), 12 months from `startOn`; returns its id. */
+export async function createContract(
+  db: Kysely<Database>,
+  opts: { orgId: string; siteId: string; startOn?: string; endOn?: string | null },
+) {
+  const row = await db
+    .insertInto("contracts")
+    .values({ org_id: opts.orgId, site_id: opts.siteId, request_id: null, start_on: opts.startOn ?? "2026-01-01", end_on: opts.endOn ?? null, term_months: 12 })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
