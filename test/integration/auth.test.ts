@@ -1,6 +1,6 @@
 import { createTestDb, type TestDb } from "../support/db";
 import { body, call, cookieFrom, formRequest, getRequest } from "../support/http";
-import { PASSWORD, count, createUser, linkIn, outbox, signedIn } from "../support/factories";
+import { PASSWORD, count, createUser, linkIn, outbox, signUpFields, signedIn } from "../support/factories";
 import { action as signUpAction } from "~/routes/signup";
 import { action as signInAction } from "~/routes/signin";
 import { loader as verifyLoader } from "~/routes/verify-email";
@@ -19,20 +19,6 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await t.cleanup();
-});
-
-const signUpFields = (email: string) => ({
-  orgName: "Awoudi Services SARL",
-  orgKind: "sme",
-  taxId: "1000123456",
-  rccm: "TG-LOM-01-2024-B12-00042",
-  billingEmail: "compta@awoudi.example.test",
-  address: "12 rue des Cocotiers, Lomé",
-  country: "TG",
-  name: "Ama Awoudi",
-  email,
-  password: "Bien-Long-Mot-2026",
-  passwordConfirm: "Bien-Long-Mot-2026",
 });
 
 const signIn = (email: string, password: string, ip?: string) =>

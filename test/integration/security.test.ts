@@ -1,6 +1,6 @@
 import { createTestDb, type TestDb } from "../support/db";
 import { BASE, body, call, formRequest, getRequest } from "../support/http";
-import { PASSWORD, count, createOrg, createUser, outbox, signedIn } from "../support/factories";
+import { PASSWORD, count, createOrg, createUser, outbox, signUpFields, signedIn } from "../support/factories";
 import { env, resetEnvCache } from "#db/env.server";
 import { action as signInAction } from "~/routes/signin";
 import { action as signUpAction } from "~/routes/signup";
@@ -50,20 +50,6 @@ async function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Pr
 const inProduction = <T>(fn: () => Promise<T>) => withEnv({ NODE_ENV: "production", APP_URL: PROD_URL }, fn);
 
 const signIn = (email: string, password: string, ip: string) => call(signInAction, formRequest("/signin", { email, password }), {}, ip);
-
-const signUpFields = (email: string) => ({
-  orgName: "Awoudi Services SARL",
-  orgKind: "sme",
-  taxId: "1000123456",
-  rccm: "",
-  billingEmail: "compta@awoudi.example.test",
-  address: "12 rue des Cocotiers, Lomé",
-  country: "TG",
-  name: "Ama Awoudi",
-  email,
-  password: "Bien-Long-Mot-2026",
-  passwordConfirm: "Bien-Long-Mot-2026",
-});
 
 /** Every link token (43 base64url characters) in a text. */
 const tokensIn = (text: string) => [...text.matchAll(/(?:token=|\/invite\/)([A-Za-z0-9_-]{43})/g)].map((m) => m[1]);

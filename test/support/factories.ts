@@ -111,3 +111,18 @@ export async function createContract(
     .executeTakeFirstOrThrow();
   return row.id;
 }
+
+/** A valid sign-up form (organisation and owner) for this e-mail address; spread it to change a field. */
+export const signUpFields = (email: string) => ({
+  orgName: "Awoudi Services SARL",
+  orgKind: "sme",
+  taxId: "1000123456",
+  rccm: "TG-LOM-01-2024-B12-00042",
+  billingEmail: "compta@awoudi.example.test",
+  address: "12 rue des Cocotiers, Lomé",
+  country: "TG",
+  name: "Ama Awoudi",
+  email,
+  password: "Bien-Long-Mot-2026",
+  passwordConfirm: "Bien-Long-Mot-2026",
+});
