@@ -4,6 +4,7 @@ import { notFound, requireOperator } from "~/modules/auth/session.server";
 import { extractLinks, getOutboxMessage, outboxShowsSecrets } from "~/modules/email/outbox.server";
 import { getDb } from "~/utils/db.server";
 import { StatusBadge } from "~/components/shell";
+import { SecretsBanner } from "~/components/outbox-secrets-banner";
 import { useFormat, useT } from "~/components/i18n";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -58,19 +59,5 @@ export default function OutboxMessage() {
         </section>
       </div>
     </>
-  );
-}
-
-/** Says whether secret links are readable here (development) or hidden (production). */
-function SecretsBanner({ showsSecrets }: { showsSecrets: boolean }) {
-  const tr = useT();
-  return showsSecrets ? (
-    <p className="alert alert--warning" role="status" data-testid="outbox-dev-banner">
-      {tr("security.outbox.devBanner")}
-    </p>
-  ) : (
-    <p className="muted" data-testid="outbox-redacted-note">
-      {tr("security.outbox.redacted")}
-    </p>
   );
 }

@@ -7,6 +7,7 @@ import { pageParam } from "~/utils/forms";
 import { getDb } from "~/utils/db.server";
 import { Alert } from "~/components/forms";
 import { StatusBadge } from "~/components/shell";
+import { SecretsBanner } from "~/components/outbox-secrets-banner";
 import { Pager } from "~/components/pager";
 import { useFormat, useT } from "~/components/i18n";
 
@@ -71,19 +72,5 @@ export default function Outbox() {
         <Pager page={page} total={total} pageSize={PAGE_SIZE} />
       </section>
     </>
-  );
-}
-
-/** Says whether secret links are readable here (development) or hidden (production). */
-function SecretsBanner({ showsSecrets }: { showsSecrets: boolean }) {
-  const tr = useT();
-  return showsSecrets ? (
-    <p className="alert alert--warning" role="status" data-testid="outbox-dev-banner">
-      {tr("security.outbox.devBanner")}
-    </p>
-  ) : (
-    <p className="muted" data-testid="outbox-redacted-note">
-      {tr("security.outbox.redacted")}
-    </p>
   );
 }
