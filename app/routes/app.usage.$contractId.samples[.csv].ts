@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { notFound, requireTenant } from "~/modules/auth/session.server";
 import { contractSamplesExport } from "~/modules/metering/contract-usage.server";
 import { getDb } from "~/utils/db.server";
+import { csvResponse } from "~/utils/csv.server";
 
 /**
  * GET /app/usage/:contractId/samples.csv?month=YYYY-MM — the raw samples of a month, streamed page by
@@ -13,27 +14,5 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const asked = new URL(request.url).searchParams.get("month");
   const csv = await contractSamplesExport(await getDb(), { orgId: user.orgId }, params.contractId ?? "", asked);
   if (!csv) notFound();
-  const lines = csv.lines;
-  const encoder = new TextEncoder();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const next = await lines.next();
-        if (next.done) controller.close();
-        else controller.enqueue(encoder.encode(next.value));
-      } catch (error) {
-        controller.error(error);
-      }
-    },
-    async cancel() {
-      await lines.return(undefined);
-    },
-  });
-  return new Response(body, {
-    headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${csv.filename}"`,
-      "Cache-Control": "private, no-store",
-    },
-  });
+  return csvResponse(csv.filename, csv.lines);
 }

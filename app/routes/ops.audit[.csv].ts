@@ -3,6 +3,7 @@ import { requireOperator } from "~/modules/auth/session.server";
 import { auditCsv } from "~/modules/audit/audit.server";
 import { t } from "~/i18n";
 import { getDb } from "~/utils/db.server";
+import { csvResponse } from "~/utils/csv.server";
 
 /**
  * GET /ops/audit.csv?actor=&action=&org=&from=&to= — the filtered audit log as CSV, newest first,
@@ -20,27 +21,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
       headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "private, no-store" },
     });
   }
-  const lines = csv.lines;
-  const encoder = new TextEncoder();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const next = await lines.next();
-        if (next.done) controller.close();
-        else controller.enqueue(encoder.encode(next.value));
-      } catch (error) {
-        controller.error(error);
-      }
-    },
-    async cancel() {
-      await lines.return(undefined);
-    },
-  });
-  return new Response(body, {
-    headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${csv.filename}"`,
-      "Cache-Control": "private, no-store",
-    },
-  });
+  return csvResponse(csv.filename, csv.lines);
 }
