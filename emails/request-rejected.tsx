@@ -1,7 +1,6 @@
-import { Fragment } from "react";
-import { Text } from "@react-email/components";
 import type { Locale } from "~/i18n";
-import { detailStyles, EmailLayout } from "./layout";
+import { EmailLayout } from "./layout";
+import { QuotedText } from "./quoted-text";
 import { copyFor } from "./messages";
 
 /** Sent to the tenant when an operator rejects a request; shows the operator's reason verbatim. */
@@ -21,17 +20,9 @@ export const requestRejectedVars = (_locale: Locale, props: RequestRejectedProps
 });
 
 export function RequestRejected({ locale, ...props }: RequestRejectedProps & { locale: Locale }) {
-  const lines = props.reason.trim().split(/\r\n|\r|\n/);
   return (
     <EmailLayout locale={locale} url={props.url} copy={copyFor("request_rejected", locale, requestRejectedVars(locale, props))}>
-      <Text style={detailStyles.quote}>
-        {lines.map((line, i) => (
-          <Fragment key={i}>
-            {i > 0 && <br />}
-            {line}
-          </Fragment>
-        ))}
-      </Text>
+      <QuotedText text={props.reason} />
     </EmailLayout>
   );
 }
