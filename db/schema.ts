@@ -355,6 +355,7 @@ export interface Database {
   credit_note_lines: CreditNoteLinesTable;
   document_counters: DocumentCountersTable;
   exchange_rates: ExchangeRatesTable;
+  jobs: JobsTable;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -519,4 +520,32 @@ export interface ExchangeRatesTable {
   source: Generated<"manual" | "csv">;
   created_by: string | null;
   created_at: CreatedAt;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Jobs (2026_12_01_1100_jobs): the one background job runner.
+
+export type JobStatus = "queued" | "running" | "done" | "failed";
+
+export interface JobsTable {
+  id: Generated<string>;
+  kind: string;
+  /** At most one queued or running job per key; a done or failed key may be enqueued again. */
+  key: string;
+  payload: ColumnType<unknown, string | undefined, string>;
+  status: Generated<JobStatus>;
+  run_after: Timestamp;
+  lease_owner: string | null;
+  lease_until: Date | null;
+  attempts: Generated<number>;
+  max_attempts: Generated<number>;
+  progress_done: Generated<number>;
+  progress_total: number | null;
+  progress_label: string | null;
+  result: ColumnType<unknown, string | null | undefined, string | null>;
+  error: string | null;
+  created_at: CreatedAt;
+  started_at: Date | null;
+  finished_at: Date | null;
+  updated_at: Timestamp;
 }
