@@ -17,6 +17,8 @@ import { deliverDueEmails, smtpSender } from "~/modules/email/outbox.server";
 import { listSites } from "~/modules/inventory/sites.server";
 import { TOKEN_SCOPES, createApiToken } from "~/modules/metering/tokens.server";
 import { env } from "#db/env.server";
+import { enqueue, runJobToCompletion } from "~/modules/jobs/jobs.server";
+import { BILLING_RUN_KIND, billingRunKey, parseBillingPeriod } from "~/modules/billing/run.server";
 
 type Command = { summary: string; usage: string; run(args: string[]): Promise<void> };
 
@@ -92,6 +94,26 @@ const commands: Record<string, Command> = {
       const { SMTP_URL, MAIL_FROM } = env();
       if (!SMTP_URL) throw new UsageError("SMTP_URL is not set: e-mails stay in the outbox.");
       console.log(JSON.stringify(await deliverDueEmails(await getDb(), smtpSender(SMTP_URL, MAIL_FROM))));
+    },
+  },
+  "billing run": {
+    summary: "Create or recompute the draft invoices of a site and month (a job, run here to the end)",
+    usage: "billing run --site CODE --period YYYY-MM",
+    async run(args) {
+      const { values } = parseArgs({ args, options: { site: { type: "string" }, period: { type: "string" } } });
+      const code = values.site?.trim().toUpperCase();
+      if (!code || !/^[A-Z]{3}$/.test(code)) throw new UsageError("--site: is required, a site code such as LDC");
+      const period = parseBillingPeriod(values.period);
+      if (!period) throw new UsageError("--period: must be a month YYYY-MM between 2000-01 and 2100-12");
+      const db = await getDb();
+      const sites = await listSites(db);
+      if (!sites.some((s) => s.code === code)) throw new UsageError(`Unknown site ${code} (sites: ${sites.map((s) => s.code).join(", ") || "none, seed the database first"}).`);
+      const { job } = await enqueue(db, { kind: BILLING_RUN_KIND, key: billingRunKey(code, period), payload: { siteCode: code, period } });
+      const ended = await runJobToCompletion(db, job.id);
+      if (ended.status !== "done") throw new Error(`billing run failed: ${ended.error ?? "unknown error"}`);
+      // Keys in the order of the contract (jsonb does not keep it).
+      const r = ended.result as { invoices: number; issued: number };
+      console.log(JSON.stringify({ site: code, period, invoices: r.invoices, issued: r.issued }));
     },
   },
   "auth purge": {
