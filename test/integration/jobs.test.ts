@@ -1,5 +1,5 @@
 import { createTestDb, usingPostgres, type TestDb } from "../support/db";
-import { claimNext, complete, enqueue, fail, getJob, registerJobHandler, reportProgress, runJobToCompletion } from "~/modules/jobs/jobs.server";
+import { claimNext, complete, enqueue, fail, getJob, registerJobHandler, reportProgress, runJobToCompletion, startJobWorker } from "~/modules/jobs/jobs.server";
 
 /** The one job runner: unique keys, leases that survive a killed process, retries, one claimer per job. */
 
@@ -70,6 +70,20 @@ test("runJobToCompletion runs the registered handler with progress and returns t
   const done = await runJobToCompletion(t.db, job.id, { pollMs: 50 });
   expect(done).toMatchObject({ status: "done", attempts: 2, result: { payload: { x: 1 } }, progress_done: 3, progress_total: 3 });
 }, 20_000);
+
+test("the worker loop runs due jobs of registered kinds and leaves unknown kinds queued", async () => {
+  registerJobHandler("test.worker", async ({ job }) => ({ echoed: job.key }));
+  const known = await enqueue(t.db, { kind: "test.worker", key: "w-1" });
+  const unknown = await enqueue(t.db, { kind: "test.nobody", key: "w-2" });
+  const stop = startJobWorker(t.db, { intervalMs: 20 });
+  try {
+    for (let i = 0; i < 100 && (await getJob(t.db, known.job.id))?.status !== "done"; i++) await new Promise((r) => setTimeout(r, 50));
+  } finally {
+    await stop();
+  }
+  expect(await getJob(t.db, known.job.id)).toMatchObject({ status: "done", result: { echoed: "w-1" } });
+  expect(await getJob(t.db, unknown.job.id)).toMatchObject({ status: "queued", attempts: 0 });
+});
 
 test.runIf(usingPostgres())("two concurrent claimers never run the same job (PostgreSQL)", async () => {
   for (let i = 0; i < 20; i++) await enqueue(t.db, { kind: "test.echo", key: `c${i}`, runAfter: T0 });

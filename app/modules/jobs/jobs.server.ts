@@ -193,3 +193,44 @@ export async function runJobToCompletion(db: Executor, jobId: string, opts: { ow
     await sleep(Math.min(Math.max(wait, 50), opts.pollMs ?? 5_000));
   }
 }
+
+/**
+ * The one loop for all background work (for `server.ts`): every `intervalMs`, claims due jobs one
+ * by one and runs them until none is due. Returns a stop function that waits for the current job.
+ * The handlers' modules must have been imported (they register their kinds when loaded).
+ */
+export function startJobWorker(db: Executor, opts: { intervalMs: number; owner?: string; leaseMs?: number }): () => Promise<void> {
+  const owner = opts.owner ?? `worker:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Promise<void> | undefined;
+
+  const run = async () => {
+    try {
+      while (!stopped) {
+        const job = await claimNext(db, owner, opts.leaseMs, { kinds: [...handlers.keys()] });
+        if (!job) break;
+        const outcome = await runClaimed(db, job, owner, opts.leaseMs);
+        if (outcome !== "done") console.error(`[jobs] ${job.kind} ${job.key}: ${outcome}`);
+      }
+    } catch (error) {
+      console.error("[jobs] worker run failed", error);
+    }
+  };
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = run().finally(() => {
+        running = undefined;
+        schedule();
+      });
+    }, opts.intervalMs);
+    timer.unref?.();
+  };
+  schedule();
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    await running;
+  };
+}
