@@ -114,4 +114,12 @@ describe.runIf(usingPostgres())("billing run killed half-way", () => {
     const perOrg = await t.db.selectFrom("invoices").select("org_id").groupBy("org_id").having((eb) => eb.fn.countAll(), ">", 1).execute();
     expect(perOrg).toEqual([]);
   }, 240_000);
+
+  test("two runs of the same site and month at the same moment (outside the job runner) still give one invoice per organisation", async () => {
+    const clean = await contents();
+    await t.db.deleteFrom("invoices").execute();
+    const [a, b] = await Promise.all([runBilling(t.db, { siteCode: "LDC", period: "2026-10" }), runBilling(t.db, { siteCode: "LDC", period: "2026-10" })]);
+    expect([a.invoices, b.invoices]).toEqual([ORGS, ORGS]);
+    expect(await contents()).toEqual(clean);
+  }, 120_000);
 });
