@@ -20,6 +20,9 @@ import { isEmpty, seed } from "./seeds/index.server";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./seeds/demo";
 import { smtpSender, startOutboxWorker } from "./app/modules/email/outbox.server";
 import { startAuthHousekeeping } from "./app/modules/auth/housekeeping.server";
+import { startJobWorker } from "./app/modules/jobs/jobs.server";
+// Registers the handlers the job worker runs (billing runs).
+import "./app/modules/billing/run.server";
 import { hostHeadersParse, isAllowedOrigin, securityHeaders } from "./app/utils/http.server";
 
 const config = (() => {
@@ -129,6 +132,9 @@ const stopWorker = config.SMTP_URL
 // Expired sessions, ended sign-in limit counters and old one-time tokens: purged hourly.
 const stopHousekeeping = startAuthHousekeeping();
 
+// Background jobs (billing runs): claimed with a lease, so several servers share the work.
+const stopJobs = startJobWorker(await getDb(), { intervalMs: 2000 });
+
 const server = app.listen(config.PORT, () => {
   const url = config.APP_URL ?? `http://localhost:${config.PORT}`;
   console.log(`\nColocation portal ready: ${url}`);
@@ -148,6 +154,7 @@ async function shutdown(signal: string) {
   server.close();
   await stopWorker?.();
   await stopHousekeeping();
+  await stopJobs();
   await closeDb();
   process.exit(0);
 }
