@@ -356,6 +356,8 @@ export interface Database {
   document_counters: DocumentCountersTable;
   exchange_rates: ExchangeRatesTable;
   jobs: JobsTable;
+  one_off_charges: OneOffChargesTable;
+  early_termination_waivers: EarlyTerminationWaiversTable;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -548,4 +550,32 @@ export interface JobsTable {
   started_at: Date | null;
   finished_at: Date | null;
   updated_at: Timestamp;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One-off charges and early-termination waivers (2026_12_01_1200_one_off_charges).
+
+export type OneOffKind = "remote_hands" | "other";
+
+export interface OneOffChargesTable {
+  id: Generated<string>;
+  contract_id: string;
+  org_id: string;
+  kind: OneOffKind;
+  charged_on: DateOnly;
+  /** numeric(12,2) as a string (hours for remote hands). */
+  quantity: ColumnType<string, string, string>;
+  unit_price_minor: number;
+  amount_minor: number;
+  description: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface EarlyTerminationWaiversTable {
+  contract_id: string;
+  org_id: string;
+  reason: string;
+  waived_by: string | null;
+  waived_at: CreatedAt;
 }

@@ -6,6 +6,7 @@ import { sql, type Kysely } from "kysely";
 import { openPglite, pgliteKysely } from "#db/client.server";
 import type { Database, Metric, ProductKind } from "#db/schema";
 import { runBilling } from "~/modules/billing/run.server";
+import { ChargeError, recordOneOff, waiveEarlyTermination } from "~/modules/billing/charges.server";
 import { createTestDb, type TestDb } from "../support/db";
 import { createOrg } from "../support/factories";
 
@@ -283,4 +284,99 @@ describe("billing run on the command line", () => {
       expect(await db.selectFrom("jobs").select("key").where("key", "not like", "%:LDC:2026-10").execute()).toEqual([]);
     });
   }, 240_000);
+});
+
+// ---------------------------------------------------------------------------------------------
+// One-off charges and early-termination waivers (November and December 2026 at LDC).
+
+describe("one-off charges and early-termination waivers", () => {
+  const linesIn = (orgId: string, period: string) =>
+    t.db
+      .selectFrom("invoice_lines as l")
+      .innerJoin("invoices as i", "i.id", "l.invoice_id")
+      .select(["l.contract_id", "l.kind", "l.quantity", "l.unit_price_minor", "l.amount_minor", "l.description_fr", "l.description_en"])
+      .where("i.org_id", "=", orgId)
+      .where("i.period", "=", period)
+      .orderBy("l.position")
+      .execute();
+
+  test("remote hands, 1.5 h on 10 November at the contract's frozen price, land on November's invoice and not on December's", async () => {
+    org.Golf = (await createOrg(t.db, { name: "Golf" })).id;
+    // Frozen remote-hands price 15 333 per hour (the site's product price differs: the frozen one counts).
+    contract.CG = await addContract(t.db, { orgId: org.Golf, siteId: ldc, startOn: "2026-01-01" }, { full_rack: [1, 100_000], remote_hands_hour: [0, 15_333] });
+    const charge = await t.db.transaction().execute((trx) =>
+      recordOneOff(trx, { actor: null, contractId: contract.CG, kind: "remote_hands", chargedOn: "2026-11-10", quantity: "1.5", description: "Remplacement d'un disque" }),
+    );
+    // 1.5 × 15 333 = 22 999.5 → 23 000 (half-up).
+    expect(charge.amountMinor).toBe(23_000);
+    expect(await t.db.selectFrom("one_off_charges").select(["org_id", "quantity", "unit_price_minor", "amount_minor"]).where("id", "=", charge.id).executeTakeFirst()).toEqual({
+      org_id: org.Golf,
+      quantity: "1.50",
+      unit_price_minor: 15_333,
+      amount_minor: 23_000,
+    });
+    expect(await t.db.selectFrom("audit_log").select("entity_id").where("action", "=", "billing.one_off_recorded").execute()).toEqual([{ entity_id: contract.CG }]);
+
+    await runBilling(t.db, { siteCode: "LDC", period: "2026-11" });
+    const november = await linesIn(org.Golf, "2026-11");
+    expect(november).toEqual([
+      expect.objectContaining({ contract_id: contract.CG, kind: "recurring", amount_minor: 100_000 }),
+      expect.objectContaining({ contract_id: contract.CG, kind: "one_off", quantity: "1.500000", unit_price_minor: 15_333, amount_minor: 23_000 }),
+    ]);
+    expect(november[1].description_fr).toContain("Remplacement d'un disque (10 novembre 2026)");
+    const inv = await t.db.selectFrom("invoices").select(["subtotal_minor", "vat_minor", "total_minor"]).where("org_id", "=", org.Golf).where("period", "=", "2026-11").executeTakeFirstOrThrow();
+    // 123 000 + 18 % (22 140) = 145 140.
+    expect(inv).toEqual({ subtotal_minor: 123_000, vat_minor: 22_140, total_minor: 145_140 });
+
+    await runBilling(t.db, { siteCode: "LDC", period: "2026-12" });
+    expect(await linesIn(org.Golf, "2026-12")).toEqual([expect.objectContaining({ contract_id: contract.CG, kind: "recurring", amount_minor: 100_000 })]);
+  });
+
+  test("a charge in a month whose invoice is issued, or outside the contract's dates, is refused and writes nothing", async () => {
+    const count = async () => Number((await t.db.selectFrom("one_off_charges").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    // Charlie's October invoice was issued above.
+    await expect(
+      t.db.transaction().execute((trx) => recordOneOff(trx, { actor: null, contractId: contract.CC, kind: "other", chargedOn: "2026-10-05", amountMinor: 10_000, description: "Badge perdu" })),
+    ).rejects.toMatchObject({ code: "invoice_issued" });
+    await expect(
+      t.db.transaction().execute((trx) => recordOneOff(trx, { actor: null, contractId: contract.CE, kind: "other", chargedOn: "2026-10-05", amountMinor: 10_000, description: "Badge perdu" })),
+    ).rejects.toBeInstanceOf(ChargeError);
+    expect(await count()).toBe(before);
+  });
+
+  test("a waived early termination gives no early_termination line (and the waiver is audited)", async () => {
+    org.Hotel = (await createOrg(t.db, { name: "Hotel" })).id;
+    // 12 months from 2026-01-01, ended 2026-11-20: commitment until 2026-12-31.
+    contract.CH = await addContract(t.db, { orgId: org.Hotel, siteId: ldc, startOn: "2026-01-01", endOn: "2026-11-20" }, { full_rack: [1, 90_000] });
+    await runBilling(t.db, { siteCode: "LDC", period: "2026-11" });
+    // Before the waiver: 21 Nov → 31 Dec = 10/30 of November (30 000) + December (90 000) = 120 000.
+    expect((await linesIn(org.Hotel, "2026-11")).map((l) => [l.kind, l.amount_minor])).toEqual([
+      ["recurring", 60_000],
+      ["early_termination", 120_000],
+    ]);
+
+    await expect(t.db.transaction().execute((trx) => waiveEarlyTermination(trx, { actor: null, contractId: contract.CH, reason: "  " }))).rejects.toMatchObject({ code: "bad_reason" });
+    await t.db.transaction().execute((trx) => waiveEarlyTermination(trx, { actor: null, contractId: contract.CH, reason: "Geste commercial : migration vers BZV" }));
+    await expect(
+      t.db.transaction().execute((trx) => waiveEarlyTermination(trx, { actor: null, contractId: contract.CH, reason: "encore" })),
+    ).rejects.toMatchObject({ code: "already_waived" });
+    expect(await t.db.selectFrom("audit_log").select(["entity_id", "org_id"]).where("action", "=", "billing.early_termination_waived").execute()).toEqual([
+      { entity_id: contract.CH, org_id: org.Hotel },
+    ]);
+
+    await runBilling(t.db, { siteCode: "LDC", period: "2026-11" });
+    expect((await linesIn(org.Hotel, "2026-11")).map((l) => [l.kind, l.amount_minor])).toEqual([["recurring", 60_000]]);
+    expect(await t.db.selectFrom("invoices").select("subtotal_minor").where("org_id", "=", org.Hotel).where("period", "=", "2026-11").executeTakeFirstOrThrow()).toEqual({ subtotal_minor: 60_000 });
+  });
+
+  test("the composite foreign key refuses a charge or a waiver whose organisation is not the contract's", async () => {
+    await expect(
+      t.db
+        .insertInto("one_off_charges")
+        .values({ contract_id: contract.CG, org_id: org.Alpha, kind: "other", charged_on: "2026-11-12", quantity: "1", unit_price_minor: 5_000, amount_minor: 5_000, description: "x", created_by: null })
+        .execute(),
+    ).rejects.toThrow(/foreign key/i);
+    await expect(t.db.insertInto("early_termination_waivers").values({ contract_id: contract.CG, org_id: org.Alpha, reason: "x", waived_by: null }).execute()).rejects.toThrow(/foreign key/i);
+  });
 });

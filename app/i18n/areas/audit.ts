@@ -73,6 +73,8 @@ export const auditFr = {
   "audit.action.contract.termination_requested": "Résiliation demandée",
   "audit.action.contract.terminated": "Résiliation appliquée",
   "audit.action.contract.change_rejected": "Demande de résiliation refusée",
+  "audit.action.billing.one_off_recorded": "Frais ponctuel enregistré",
+  "audit.action.billing.early_termination_waived": "Frais de résiliation anticipée annulés",
 
   "audit.entity.organisation": "Organisation",
   "audit.entity.request": "Demande",
@@ -163,6 +165,8 @@ export const auditEn: Record<keyof typeof auditFr, string> = {
   "audit.action.contract.termination_requested": "Termination requested",
   "audit.action.contract.terminated": "Termination applied",
   "audit.action.contract.change_rejected": "Termination request declined",
+  "audit.action.billing.one_off_recorded": "One-off charge recorded",
+  "audit.action.billing.early_termination_waived": "Early-termination charge waived",
 
   "audit.entity.organisation": "Organisation",
   "audit.entity.request": "Request",

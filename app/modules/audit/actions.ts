@@ -37,6 +37,8 @@ export const AUDIT_ACTIONS = {
   "contract.termination_requested": "audit.action.contract.termination_requested",
   "contract.terminated": "audit.action.contract.terminated",
   "contract.change_rejected": "audit.action.contract.change_rejected",
+  "billing.one_off_recorded": "audit.action.billing.one_off_recorded",
+  "billing.early_termination_waived": "audit.action.billing.early_termination_waived",
 } as const satisfies Record<string, MessageKey>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

@@ -8,6 +8,7 @@ import { registerJobHandler } from "~/modules/jobs/jobs.server";
 import { activeDaysInPeriod, daysInMonth, invoiceLinesFor, totals, type ComputedLine, type ContractBillingInput } from "./compute";
 import { decimalToMicros } from "./money";
 import { exemptionStatus } from "./exemptions.server";
+import { oneOffsFor, waivedContracts } from "./charges.server";
 
 /**
  * The billing run of a site and a month (`YYYY-MM`, the site's calendar): one draft invoice per
@@ -26,8 +27,8 @@ import { exemptionStatus } from "./exemptions.server";
  * - Flags: `first_invoice` (no earlier invoice at this site), `overage`, `energy_jump` (kWh > 130 %
  *   of the previous month's invoice), `exemption_expired` / `exemption_missing`.
  * - A draft of an organisation that has no contract in the month any more is deleted.
- * - Not yet billed (no table exists yet): one-off charges (remote hands…) and waivers of the
- *   early-termination charge (every early termination is charged).
+ * - One-off charges (remote hands, other charges) dated inside the month land on its invoice; an
+ *   early termination is charged unless an operator waived it (charges.server.ts).
  */
 
 export const BILLING_RUN_KIND = "billing.run";
@@ -139,6 +140,8 @@ async function billOrganisation(
     .orderBy("id")
     .execute();
 
+  const oneOffs = await oneOffsFor(trx, contracts.map((c) => c.id), period);
+  const waived = await waivedContracts(trx, contracts.map((c) => c.id));
   const lines: (ComputedLine & { details: Record<string, unknown> })[] = [];
   let energyMicros = 0n;
   for (const c of contracts) {
@@ -162,6 +165,8 @@ async function billOrganisation(
       lines: frozen,
       commitMbps: c.bandwidth_commit_mbps,
       usage: { energyKwh: kwh, p95Mbps: bw.p95, samples: bw.samples },
+      oneOffs: oneOffs.get(c.id) ?? [],
+      earlyTerminationWaived: waived.has(c.id),
     };
     const active = activeDaysInPeriod(period, c.start_on, c.end_on);
     for (const l of invoiceLinesFor(period, input)) {
