@@ -1,13 +1,12 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql, type Kysely } from "kysely";
-import { openPglite, pgliteKysely } from "#db/client.server";
 import type { Database, Metric, ProductKind } from "#db/schema";
 import { runBilling } from "~/modules/billing/run.server";
 import { ChargeError, recordOneOff, waiveEarlyTermination } from "~/modules/billing/charges.server";
 import { createTestDb, type TestDb } from "../support/db";
+import { runTsx, withDatabaseAt } from "../support/cli";
 import { createOrg } from "../support/factories";
 
 /**
@@ -217,24 +216,8 @@ test("a draft of an organisation without a contract that month any more is remov
 
 describe("billing run on the command line", () => {
   let dataDir: string;
-  const run = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, NODE_ENV: "test" };
-    delete env.DATABASE_URL;
-    delete env.TEST_DATABASE_URL;
-    return new Promise((resolve) => {
-      execFile("npx", ["tsx", ...args], { cwd: process.cwd(), env, timeout: 120_000 }, (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
-      });
-    });
-  };
-  const withDatabase = async <T,>(fn: (db: Kysely<Database>) => Promise<T>) => {
-    const db = pgliteKysely(await openPglite(dataDir));
-    try {
-      return await fn(db);
-    } finally {
-      await db.destroy();
-    }
-  };
+  const run = (args: string[]) => runTsx(dataDir, args);
+  const withDatabase = <T,>(fn: (db: Kysely<Database>) => Promise<T>) => withDatabaseAt(dataDir, fn);
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "portal-billing-cli-"));

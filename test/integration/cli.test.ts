@@ -1,8 +1,9 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openPglite, pgliteKysely } from "#db/client.server";
+import type { Kysely } from "kysely";
+import type { Database } from "#db/schema";
+import { runTsx, withDatabaseAt } from "../support/cli";
 import { authenticateBearer } from "~/modules/metering/tokens.server";
 
 /**
@@ -12,27 +13,8 @@ import { authenticateBearer } from "~/modules/metering/tokens.server";
  */
 let dataDir: string;
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, NODE_ENV: "test" };
-  delete env.DATABASE_URL;
-  delete env.TEST_DATABASE_URL;
-  return new Promise((resolve) => {
-    execFile("npx", ["tsx", ...args], { cwd: process.cwd(), env, timeout: 120_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** Open the CLI's database in this process, use it, close it. */
-async function withDatabase<T>(fn: (db: ReturnType<typeof pgliteKysely>) => Promise<T>): Promise<T> {
-  const db = pgliteKysely(await openPglite(dataDir));
-  try {
-    return await fn(db);
-  } finally {
-    await db.destroy();
-  }
-}
+const run = (args: string[]) => runTsx(dataDir, args);
+const withDatabase = <T,>(fn: (db: Kysely<Database>) => Promise<T>) => withDatabaseAt(dataDir, fn);
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "portal-cli-"));

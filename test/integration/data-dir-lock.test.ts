@@ -1,9 +1,10 @@
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { openPglite, pgliteKysely } from "#db/client.server";
+import { runTsx } from "../support/cli";
 import { DataDirLockedError, LOCK_FILE, lockDataDir } from "#db/lock.server";
 
 /**
@@ -13,18 +14,7 @@ import { DataDirLockedError, LOCK_FILE, lockDataDir } from "#db/lock.server";
  */
 let dataDir: string;
 
-function run(args: string[], dir = dataDir): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dir, NODE_ENV: "test", PORT: "3409" };
-  delete env.DATABASE_URL;
-  delete env.TEST_DATABASE_URL;
-  const started = Date.now();
-  return new Promise((resolve) => {
-    execFile("npx", ["tsx", ...args], { cwd: process.cwd(), env, timeout: 120_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr, ms: Date.now() - started });
-    });
-  });
-}
+const run = (args: string[], dir = dataDir) => runTsx(dir, args, { PORT: "3409" });
 
 /** Every file of the directory (but the lock) with its size and modification time. */
 function snapshot(dir: string): Record<string, string> {
