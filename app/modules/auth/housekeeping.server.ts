@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { getDb } from "#db/client.server";
 import type { Database } from "#db/schema";
 import type { Executor } from "#db/types";
+import { startLoop } from "~/utils/loop.server";
 import { purgeRateLimits } from "./rate-limits.server";
 
 /** Used or expired one-time tokens are kept this long (to answer "link already used" meanwhile), then deleted. */
@@ -29,27 +30,15 @@ export async function purgeExpiredAuthData(db: Executor, now = new Date()) {
  */
 export function startAuthHousekeeping(opts: { intervalMs?: number; db?: () => Promise<Kysely<Database>> } = {}) {
   const intervalMs = opts.intervalMs ?? 3600_000;
-  const run = async () => {
-    try {
+  return startLoop(
+    "housekeeping",
+    intervalMs,
+    async () => {
       const purged = await purgeExpiredAuthData(await (opts.db ?? getDb)());
       if (purged.sessions || purged.rateLimits || purged.tokens) {
         console.info(`[housekeeping] purged ${purged.sessions} expired sessions, ${purged.rateLimits} rate-limit counters, ${purged.tokens} old tokens`);
       }
-    } catch (error) {
-      console.error("[housekeeping] purge failed", error);
-    }
-  };
-  let running: Promise<void> | undefined;
-  const tick = () => {
-    running ??= run().finally(() => (running = undefined));
-  };
-  const first = setTimeout(tick, Math.min(60_000, intervalMs));
-  const every = setInterval(tick, intervalMs);
-  first.unref?.();
-  every.unref?.();
-  return async () => {
-    clearTimeout(first);
-    clearInterval(every);
-    await running;
-  };
+    },
+    { firstAfterMs: Math.min(60_000, intervalMs) },
+  );
 }

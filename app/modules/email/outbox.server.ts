@@ -7,6 +7,7 @@ import type { Database, EmailOutboxTable } from "#db/schema";
 import type { Executor } from "#db/types";
 import { renderEmail, type EmailMessage } from "#emails/index";
 import { isUuid } from "~/utils/ids";
+import { startLoop } from "~/utils/loop.server";
 
 /**
  * The durable e-mail queue (transactional outbox).
@@ -258,42 +259,16 @@ export function startOutboxWorker(opts: {
   from?: string;
 }): () => Promise<void> {
   const limit = opts.limit ?? DEFAULT_BATCH;
-  let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let running: Promise<void> | undefined;
-
-  const run = async () => {
-    try {
-      const db = await getDb();
-      while (!stopped) {
-        const report = await deliverDueEmails(db, opts.send, { limit, from: opts.from });
-        if (report.sent || report.failed) {
-          console.info(`[outbox] sent ${report.sent}, retrying ${report.retried}, failed ${report.failed}`);
-        }
-        if (report.sent + report.retried + report.failed < limit) break;
+  return startLoop("outbox", opts.intervalMs, async (stopped) => {
+    const db = await getDb();
+    while (!stopped()) {
+      const report = await deliverDueEmails(db, opts.send, { limit, from: opts.from });
+      if (report.sent || report.failed) {
+        console.info(`[outbox] sent ${report.sent}, retrying ${report.retried}, failed ${report.failed}`);
       }
-    } catch (error) {
-      console.error("[outbox] delivery run failed", error);
+      if (report.sent + report.retried + report.failed < limit) break;
     }
-  };
-
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = run().finally(() => {
-        running = undefined;
-        schedule();
-      });
-    }, opts.intervalMs);
-    timer.unref?.();
-  };
-  schedule();
-
-  return async () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-    await running;
-  };
+  });
 }
 
 export interface OutboxListItem {

@@ -1,6 +1,7 @@
 import { sql, type Selectable } from "kysely";
 import type { Executor } from "#db/types";
 import type { JobsTable } from "#db/schema";
+import { startLoop } from "~/utils/loop.server";
 
 /**
  * The one job runner (CONVENTIONS "One job runner for all background work"; migration
@@ -201,36 +202,12 @@ export async function runJobToCompletion(db: Executor, jobId: string, opts: { ow
  */
 export function startJobWorker(db: Executor, opts: { intervalMs: number; owner?: string; leaseMs?: number }): () => Promise<void> {
   const owner = opts.owner ?? `worker:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
-  let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let running: Promise<void> | undefined;
-
-  const run = async () => {
-    try {
-      while (!stopped) {
-        const job = await claimNext(db, owner, opts.leaseMs, { kinds: [...handlers.keys()] });
-        if (!job) break;
-        const outcome = await runClaimed(db, job, owner, opts.leaseMs);
-        if (outcome !== "done") console.error(`[jobs] ${job.kind} ${job.key}: ${outcome}`);
-      }
-    } catch (error) {
-      console.error("[jobs] worker run failed", error);
+  return startLoop("jobs", opts.intervalMs, async (stopped) => {
+    while (!stopped()) {
+      const job = await claimNext(db, owner, opts.leaseMs, { kinds: [...handlers.keys()] });
+      if (!job) break;
+      const outcome = await runClaimed(db, job, owner, opts.leaseMs);
+      if (outcome !== "done") console.error(`[jobs] ${job.kind} ${job.key}: ${outcome}`);
     }
-  };
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = run().finally(() => {
-        running = undefined;
-        schedule();
-      });
-    }, opts.intervalMs);
-    timer.unref?.();
-  };
-  schedule();
-  return async () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-    await running;
-  };
+  });
 }
