@@ -39,6 +39,13 @@ export const AUDIT_ACTIONS = {
   "contract.change_rejected": "audit.action.contract.change_rejected",
   "billing.one_off_recorded": "audit.action.billing.one_off_recorded",
   "billing.early_termination_waived": "audit.action.billing.early_termination_waived",
+  "billing.rate_set": "audit.action.billing.rate_set",
+  "billing.issuer_updated": "audit.action.billing.issuer_updated",
+  "billing.run_started": "audit.action.billing.run_started",
+  "billing.draft_recomputed": "audit.action.billing.draft_recomputed",
+  "billing.draft_deleted": "audit.action.billing.draft_deleted",
+  "billing.invoice_issued": "audit.action.billing.invoice_issued",
+  "billing.credit_note_issued": "audit.action.billing.credit_note_issued",
 } as const satisfies Record<string, MessageKey>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
