@@ -113,6 +113,8 @@ export interface EmailOutboxTable {
   /** The bodies sent over SMTP when `html`/`text` (what the pages show) are redacted; cleared once sent. */
   secret_html: string | null;
   secret_text: string | null;
+  /** A stored document sent as the attachment, read at send time (2026_12_01_1300_issuing). */
+  attachment_document_id: string | null;
 }
 
 export type Currency = "XOF" | "XAF" | "USD" | "EUR" | "CDF";
@@ -446,6 +448,8 @@ export interface InvoicesTable {
   fx_rate_on: DateOnly | null;
   document_id: string | null;
   pdf_sha256: string | null;
+  /** The usage annex (CSV) frozen at issue (2026_12_01_1300_issuing). */
+  annex_document_id: string | null;
   issued_by: string | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
