@@ -23,6 +23,7 @@ import { startAuthHousekeeping } from "./app/modules/auth/housekeeping.server";
 import { startJobWorker } from "./app/modules/jobs/jobs.server";
 // Registers the handlers the job worker runs (billing runs).
 import "./app/modules/billing/run.server";
+import "./app/modules/billing/issue.server";
 import { hostHeadersParse, isAllowedOrigin, securityHeaders } from "./app/utils/http.server";
 
 const config = (() => {

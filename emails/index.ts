@@ -13,6 +13,7 @@ import { OrgVerified, orgVerifiedVars, type OrgVerifiedProps } from "./org-verif
 import { OrgSuspended, orgSuspendedVars, type OrgSuspendedProps } from "./org-suspended";
 import { TerminationRequested, terminationRequestedVars, type TerminationRequestedProps } from "./termination-requested";
 import { TerminationApplied, terminationAppliedVars, type TerminationAppliedProps } from "./termination-applied";
+import { InvoiceIssued, invoiceIssuedVars, type InvoiceIssuedProps } from "./invoice-issued";
 
 /**
  * Every e-mail the portal sends. To add one: write `emails/<name>.tsx` (component + vars),
@@ -29,7 +30,8 @@ export type EmailMessage =
   | { template: "org_verified"; props: OrgVerifiedProps }
   | { template: "org_suspended"; props: OrgSuspendedProps }
   | { template: "termination_requested"; props: TerminationRequestedProps }
-  | { template: "termination_applied"; props: TerminationAppliedProps };
+  | { template: "termination_applied"; props: TerminationAppliedProps }
+  | { template: "invoice_issued"; props: InvoiceIssuedProps };
 
 export type EmailTemplate = EmailMessage["template"];
 export type EmailProps<T extends EmailTemplate> = Extract<EmailMessage, { template: T }>["props"];
@@ -52,6 +54,7 @@ const templates: { [T in EmailTemplate]: TemplateEntry<EmailProps<T>> } = {
   org_suspended: { Component: OrgSuspended, vars: orgSuspendedVars },
   termination_requested: { Component: TerminationRequested, vars: terminationRequestedVars },
   termination_applied: { Component: TerminationApplied, vars: terminationAppliedVars },
+  invoice_issued: { Component: InvoiceIssued, vars: invoiceIssuedVars },
 };
 
 export interface RenderedEmail {

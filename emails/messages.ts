@@ -389,6 +389,32 @@ export const messages = {
       footer: "You are receiving this email because you follow the requests of the {orgName} organisation on the {appName}.",
     },
   },
+  invoice_issued: {
+    fr: {
+      subject: "Facture {number} – {orgName} – {period}",
+      preview: "Montant {total}, à régler avant le {dueOn} avec la référence {paymentReference}.",
+      heading: "Votre facture {number} est disponible",
+      body: [
+        "Bonjour,",
+        "Le centre de données {siteName} a émis la facture {number} de {orgName} pour {period}${NBSP}: {total}, à régler au plus tard le {dueOn}.",
+        "Indiquez la référence de paiement {paymentReference} dans le libellé de votre virement ou de votre paiement mobile${NBSP}: il sera rapproché automatiquement. La facture est jointe en PDF.",
+      ],
+      button: "Voir la facture",
+      footer: "Vous recevez cet e-mail parce que votre adresse est l’adresse de facturation de {orgName}, ou celle d’un de ses membres facturation ou propriétaires, sur le {appName}.",
+    },
+    en: {
+      subject: "Invoice {number} – {orgName} – {period}",
+      preview: "Amount {total}, due by {dueOn}, payment reference {paymentReference}.",
+      heading: "Your invoice {number} is ready",
+      body: [
+        "Hello,",
+        "The {siteName} data centre has issued invoice {number} of {orgName} for {period}: {total}, due by {dueOn}.",
+        "Please quote the payment reference {paymentReference} in your bank transfer or mobile-money payment: it will be matched automatically. The invoice is attached as a PDF.",
+      ],
+      button: "View the invoice",
+      footer: "You are receiving this email because your address is the billing address of {orgName}, or that of one of its billing members or owners, on the {appName}.",
+    },
+  },
 } satisfies Record<EmailTemplate, Record<Locale, EmailCopy>>;
 
 export type EmailVars = Record<string, string | number>;

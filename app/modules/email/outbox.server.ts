@@ -30,6 +30,8 @@ export interface OutgoingMail {
   subject: string;
   html: string;
   text: string;
+  /** Stored documents attached to the message (an invoice's PDF), read at send time. */
+  attachments?: { filename: string; contentType: string; content: Buffer }[];
 }
 
 export type SendMail = (mail: OutgoingMail) => Promise<void>;
@@ -97,7 +99,7 @@ export function redactTokens(body: string): string {
  */
 export async function enqueueEmail(
   db: Executor,
-  input: { to: string; locale: Locale; message: EmailMessage },
+  input: { to: string; locale: Locale; message: EmailMessage; attachmentDocumentId?: string | null },
 ): Promise<string> {
   const to = input.to.trim();
   if (!to || /[\r\n]/.test(to)) throw new Error("enqueueEmail: invalid recipient address");
@@ -119,6 +121,7 @@ export async function enqueueEmail(
       subject: real.subject,
       html: shown.html,
       text: shown.text,
+      attachment_document_id: input.attachmentDocumentId ?? null,
       ...secret,
     })
     .returning("id")
@@ -190,7 +193,8 @@ export async function deliverDueEmails(
   for (const row of claimed) {
     if (Date.now() - started > LEASE_MS - LEASE_MARGIN_MS) break; // left for the next claim
     try {
-      await send({ from, to: row.to_address, subject: row.subject, html: row.secret_html ?? row.html, text: row.secret_text ?? row.text });
+      const attachments = row.attachment_document_id ? await attachmentsOf(db, row.attachment_document_id) : undefined;
+      await send({ from, to: row.to_address, subject: row.subject, html: row.secret_html ?? row.html, text: row.secret_text ?? row.text, attachments });
     } catch (error) {
       const attempts = row.attempts + 1;
       const giveUp = attempts >= MAX_ATTEMPTS;
@@ -221,6 +225,12 @@ export async function deliverDueEmails(
   return report;
 }
 
+/** The stored document a message carries (the row is never changed once stored: read it when sending). */
+async function attachmentsOf(db: Executor, documentId: string) {
+  const doc = await db.selectFrom("documents").select(["filename", "content_type", "content"]).where("id", "=", documentId).executeTakeFirstOrThrow();
+  return [{ filename: doc.filename, contentType: doc.content_type, content: Buffer.from(doc.content) }];
+}
+
 function describeError(error: unknown): string {
   const message =
     error instanceof Error ? `${error.name}: ${error.message}` : typeof error === "string" ? error : JSON.stringify(error);
@@ -243,6 +253,7 @@ export function smtpSender(smtpUrl: string, from: string): SendMail {
       subject: mail.subject,
       html: mail.html,
       text: mail.text,
+      attachments: mail.attachments,
     });
   };
 }
@@ -330,7 +341,7 @@ export async function getOutboxMessage(db: Executor, id: string): Promise<Outbox
   if (!isUuid(id)) return undefined;
   const row = await db
     .selectFrom("email_outbox")
-    .select(["id", "template", "locale", "to_address", "subject", "html", "text", "status", "attempts", "next_attempt_at", "last_error", "created_at", "sent_at"])
+    .select(["id", "template", "locale", "to_address", "subject", "html", "text", "status", "attempts", "next_attempt_at", "last_error", "created_at", "sent_at", "attachment_document_id"])
     .where("id", "=", id)
     .executeTakeFirst();
   if (!row || outboxShowsSecrets()) return row;
