@@ -9,6 +9,7 @@ import { activeDaysInPeriod, daysInMonth, invoiceLinesFor, totals, type Computed
 import { decimalToMicros } from "./money";
 import { exemptionStatus } from "./exemptions.server";
 import { oneOffsFor, waivedContracts } from "./charges.server";
+import { siteUsage, type ContractUsage } from "./site-usage.server";
 
 /**
  * The billing run of a site and a month (`YYYY-MM`, the site's calendar): one draft invoice per
@@ -20,8 +21,10 @@ import { oneOffsFor, waivedContracts } from "./charges.server";
  *   A run killed half-way leaves every organisation either billed or not: running again finishes
  *   the job and yields the same invoices as a clean run.
  * - Lines come from compute.ts, for each contract (ordered by start date, then id) from its frozen
- *   lines, dates, term and the month's usage (`energyKwh` / `percentile95` over the contract's meters
- *   in their own windows — the usage SQL of the usage pages).
+ *   lines, dates, term and the month's usage: energy and 95th percentile over the contract's meters in
+ *   their own windows, read for the whole site at once before the first organisation (`siteUsage`,
+ *   two set-based statements, not three queries per contract; same figures as `energyKwh` /
+ *   `percentile95`, the usage pages' SQL, which a contract missing from that read still goes through).
  * - VAT: the site's rate; exempt when an exemption certificate covers the LAST DAY OF THE PERIOD
  *   (the day the month's service is complete; issuing should check the issue date again).
  * - Flags: `first_invoice` (no earlier invoice at this site), `overage`, `energy_jump` (kWh > 130 %
@@ -87,10 +90,11 @@ export async function runBilling(
     .execute();
 
   const instants = await monthPeriod(db, period, site.time_zone);
+  const usage = await siteUsage(db, { siteId: site.id, period: instants, timeZone: site.time_zone });
   let issued = 0;
   await input.onProgress?.(0, orgs.length, null);
   for (const [i, org] of orgs.entries()) {
-    const outcome = await db.transaction().execute((trx) => billOrganisation(trx, { site, org, period, first, last, instants }));
+    const outcome = await db.transaction().execute((trx) => billOrganisation(trx, { site, org, period, first, last, instants, usage }));
     if (outcome === "issued") issued++;
     await input.onProgress?.(i + 1, orgs.length, org.name);
   }
@@ -116,7 +120,15 @@ type SiteRow = { id: string; code: string; currency: Database["sites"]["currency
 
 async function billOrganisation(
   trx: Executor,
-  ctx: { site: SiteRow; org: { id: string; name: string }; period: string; first: string; last: string; instants: { from: Date; to: Date } },
+  ctx: {
+    site: SiteRow;
+    org: { id: string; name: string };
+    period: string;
+    first: string;
+    last: string;
+    instants: { from: Date; to: Date };
+    usage: Map<string, ContractUsage>;
+  },
 ): Promise<"issued" | "draft"> {
   const { site, org, period, first, last, instants } = ctx;
   const existing = await trx
@@ -152,10 +164,9 @@ async function billOrganisation(
       .orderBy("kind")
       .orderBy("id")
       .execute();
-    const meters = await contractMeters(trx, c.id, instants, site.time_zone);
-    const windows = (kind: "power" | "bandwidth"): MeterWindow[] => meters.filter((m) => m.kind === kind).map((m) => ({ id: m.id, from: m.from, to: m.to }));
-    const kwh = await energyKwh(trx, windows("power"), instants);
-    const bw = await percentile95(trx, windows("bandwidth"), instants, c.bandwidth_commit_mbps);
+    const u = ctx.usage.get(c.id) ?? (await contractUsage(trx, c.id, c.bandwidth_commit_mbps, instants, site.time_zone));
+    const kwh = u.energyKwh;
+    const bw = { p95: u.p95, samples: u.samples };
     energyMicros += decimalToMicros(kwh);
     const input: ContractBillingInput = {
       contractId: c.id,
@@ -174,7 +185,7 @@ async function billOrganisation(
         l.kind === "recurring"
           ? { active_days: active, days_in_month: daysInMonth(period) }
           : l.kind === "energy"
-            ? { kwh, meters: windows("power").length }
+            ? { kwh, meters: u.powerMeters }
             : l.kind === "bandwidth_overage"
               ? { p95_mbps: bw.p95, commit_mbps: c.bandwidth_commit_mbps, samples: bw.samples }
               : l.kind === "early_termination"
@@ -235,6 +246,15 @@ async function billOrganisation(
   }
   await trx.deleteFrom("invoice_lines").where("invoice_id", "=", invoiceId).where("position", ">=", lines.length).execute();
   return "draft";
+}
+
+/** One contract's usage through the reference functions (a contract that was not active when the site's usage was read). */
+async function contractUsage(trx: Executor, contractId: string, commitMbps: number, instants: { from: Date; to: Date }, timeZone: string): Promise<ContractUsage> {
+  const meters = await contractMeters(trx, contractId, instants, timeZone);
+  const windows = (kind: "power" | "bandwidth"): MeterWindow[] => meters.filter((m) => m.kind === kind).map((m) => ({ id: m.id, from: m.from, to: m.to }));
+  const energyKwhValue = await energyKwh(trx, windows("power"), instants);
+  const bw = await percentile95(trx, windows("bandwidth"), instants, commitMbps);
+  return { energyKwh: energyKwhValue, powerMeters: windows("power").length, p95: bw.p95, samples: bw.samples, aboveCommit: bw.aboveCommit };
 }
 
 async function flagsFor(
