@@ -10,7 +10,7 @@ import type { MessageKey } from "~/i18n";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireOperator(request, "orgs:read");
-  return json({ name: user.name, role: user.operatorRole, canReadAudit: operatorCan(user.operatorRole, "audit:read") });
+  return json({ name: user.name, role: user.operatorRole, canReadAudit: operatorCan(user.operatorRole, "audit:read"), canBill: operatorCan(user.operatorRole, "billing:manage") });
 }
 
 export default function OperatorArea() {
@@ -29,7 +29,7 @@ export function ErrorBoundary() {
   const error = useRouteError();
   // An action's error skips the area's own loader (Remix renders this boundary without its data):
   // the shell is kept with its navigation, without the user's name.
-  const data = useRouteLoaderData<typeof loader>("routes/ops") ?? { name: "", role: "ops_noc" as const, canReadAudit: false };
+  const data = useRouteLoaderData<typeof loader>("routes/ops") ?? { name: "", role: "ops_noc" as const, canReadAudit: false, canBill: false };
   return (
     <OperatorShell data={data}>
       <ErrorContent error={error} home="/ops" />
@@ -45,6 +45,7 @@ function OperatorShell({ data, children }: { data: SerializeFrom<typeof loader>;
     { to: "/ops/contracts", label: "nav.contracts" },
     { to: "/ops/metering", label: "nav.metering" },
     { to: "/ops/organisations", label: "nav.organisations" },
+    ...(data.canBill ? [{ to: "/ops/billing", label: "billingOps.nav.operator" as const }] : []),
     ...(data.canReadAudit ? [{ to: "/ops/audit", label: "nav.audit" as const }] : []),
     { to: "/ops/outbox", label: "nav.outbox" },
   ];
