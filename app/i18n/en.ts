@@ -8,6 +8,7 @@ import { databaseEn } from "./areas/database";
 import { auditEn } from "./areas/audit";
 import { errorsEn } from "./areas/errors";
 import { securityEn } from "./areas/security";
+import { billingAnnexEn } from "./areas/billing-annex";
 
 export const en: Record<MessageKey, string> = {
   ...inventoryEn,
@@ -19,6 +20,7 @@ export const en: Record<MessageKey, string> = {
   ...auditEn,
   ...errorsEn,
   ...securityEn,
+  ...billingAnnexEn,
   "app.name": "Colocation portal",
   "app.tagline": "Rack space, power and bandwidth, billed to the last franc.",
   "nav.dashboard": "Dashboard",

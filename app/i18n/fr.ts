@@ -7,6 +7,7 @@ import { databaseFr } from "./areas/database";
 import { auditFr } from "./areas/audit";
 import { errorsFr } from "./areas/errors";
 import { securityFr } from "./areas/security";
+import { billingAnnexFr } from "./areas/billing-annex";
 
 /** French (default) messages. Every key here must exist in en.ts (the type checks it). */
 export const fr = {
@@ -19,6 +20,7 @@ export const fr = {
   ...auditFr,
   ...errorsFr,
   ...securityFr,
+  ...billingAnnexFr,
   "app.name": "Portail colocation",
   "app.tagline": "Espace baies, énergie et bande passante, facturés au franc près.",
   "nav.dashboard": "Tableau de bord",

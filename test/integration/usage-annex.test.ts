@@ -243,4 +243,8 @@ test("routes: a tenant gets its own issued invoice's annex (the frozen copy once
   await sql`UPDATE invoices SET annex_document_id = ${doc.id} WHERE id = ${invoice.kara}`.execute(t.db);
   expect(await (await tenantGet(invoice.kara, kara.cookie)).text()).toBe(frozen);
   expect(await (await opsGet(invoice.kara, finance.cookie)).text()).toBe(frozen);
+  // Operators can still ask for the annex as of now (late samples included); tenants cannot.
+  const live = await call(opsAnnex, getRequest(`/ops/billing/invoices/${invoice.kara}/annex.csv?live=1`, { cookie: finance.cookie }), { invoiceId: invoice.kara });
+  expect(await live.text()).toBe(await usageAnnexCsv(t.db, invoice.kara));
+  expect(await (await call(tenantAnnex, getRequest(`/app/invoices/${invoice.kara}/annex.csv?live=1`, { cookie: kara.cookie }), { invoiceId: invoice.kara })).text()).toBe(frozen);
 });

@@ -275,10 +275,16 @@ export type AnnexScope = { orgId: string } | { operator: true };
 
 /**
  * The annex to download: for a tenant only its own organisation's invoice, and never a draft; for
- * operators any invoice. The copy frozen at issue when there is one, otherwise computed live.
+ * operators any invoice. The copy frozen at issue when there is one, otherwise computed live (an
+ * operator may ask for the live one with `live`).
  * Null = not found (answer 404).
  */
-export async function invoiceAnnex(db: Executor, scope: AnnexScope, invoiceId: string): Promise<{ filename: string; content: string | Uint8Array<ArrayBuffer> } | null> {
+export async function invoiceAnnex(
+  db: Executor,
+  scope: AnnexScope,
+  invoiceId: string,
+  opts: { live?: boolean } = {},
+): Promise<{ filename: string; content: string | Uint8Array<ArrayBuffer> } | null> {
   if (!isUuid(invoiceId)) return null;
   let q = db.selectFrom("invoices").selectAll().where("id", "=", invoiceId);
   if ("orgId" in scope) q = q.where("org_id", "=", scope.orgId).where("status", "<>", "draft");
@@ -286,7 +292,9 @@ export async function invoiceAnnex(db: Executor, scope: AnnexScope, invoiceId: s
   if (!inv) return null;
   const filename = `annex-${inv.number ?? `draft-${inv.id}`}.csv`;
   const frozenId = (inv as { annex_document_id?: string | null }).annex_document_id;
-  if (frozenId) {
+  // Operators may ask for the annex as of now (late samples included) instead of the frozen copy.
+  const live = opts.live === true && "operator" in scope;
+  if (frozenId && !live) {
     const doc = await db.selectFrom("documents").select(["content"]).where("id", "=", frozenId).executeTakeFirst();
     if (doc) return { filename, content: new Uint8Array(doc.content) };
   }
