@@ -1,12 +1,14 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useState } from "react";
 import { notFound, requireTenant } from "~/modules/auth/session.server";
 import { tenantCan } from "~/modules/auth/permissions";
 import { getContract, rackNeighbours, requestTermination, type ChangeError } from "~/modules/requests/contracts.server";
-import { shortRef, termPeriod } from "~/modules/requests/requests.server";
+import { shortRef } from "~/modules/requests/requests.server";
 import { TerminationForm } from "~/modules/requests/schemas.server";
 import { quote, REQUESTABLE_KINDS, type PriceItem } from "~/modules/requests/quote";
 import { lineAmount } from "~/modules/billing/money";
+import { commitmentEndOn, earlyTermination } from "~/modules/billing/compute";
 import type { RequestableKind } from "#db/schema";
 import { parseForm, readForm } from "~/utils/forms.server";
 import type { FieldErrors } from "~/utils/forms";
@@ -66,7 +68,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       isVatExempt: c.is_vat_exempt,
       startOn: c.start_on,
       endOn: c.end_on,
-      commitmentEndOn: termPeriod(c.start_on, c.term_months).endOn,
+      // The billing run's rule (compute.ts): the early-termination charge is counted up to this day.
+      commitmentEndOn: commitmentEndOn(c.start_on, c.term_months),
       termMonths: c.term_months,
       bandwidthMbps: c.bandwidth_commit_mbps,
       lines: c.lines
@@ -139,6 +142,16 @@ export default function ContractPage() {
   const locale = useLocale();
   const format = useFormat();
   const money = (minor: number) => format.money(minor, c.currency);
+  // The early-termination charge for the end date being typed, by the billing run's own rule.
+  const [endOn, setEndOn] = useState<string>(data?.values?.endOn ?? c.commitmentEndOn);
+  const early = (end: string) => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(end) || end < c.startOn || end > "2100-12-31") return null;
+    try {
+      return earlyTermination({ startOn: c.startOn, endOn: end, termMonths: c.termMonths, lines: c.lines });
+    } catch {
+      return null; // not a calendar day (the form refuses it)
+    }
+  };
   const kw = (w: number) => tr("requests.contract.powerValue", { kw: format.number(w / 1000, { maximumFractionDigits: 1 }) });
   const period = (start: string, end: string | null) =>
     end ? tr("requests.contract.period", { start: format.date(start), end: format.date(end) }) : tr("requests.contract.since", { start: format.date(start) });
@@ -330,12 +343,15 @@ export default function ContractPage() {
               ) : (
                 <>
                   <p className="hint">{tr("requests.terminate.intro")}</p>
+                  <p>{tr("billingOpsForms.terminate.commitment", { date: format.date(c.commitmentEndOn) })}</p>
                   <FormErrors formError={data?.formError} errors={data?.errors} />
                   <Form
                     method="post"
                     noValidate
                     onSubmit={(e) => {
-                      if (!confirm(tr("requests.terminate.confirm"))) e.preventDefault();
+                      const due = early(endOn);
+                      const question = due ? tr("billingOpsForms.terminate.confirmDue", { end: format.date(endOn), amount: money(due.amountMinor) }) : tr("requests.terminate.confirm");
+                      if (!confirm(question)) e.preventDefault();
                     }}
                   >
                     <Field
@@ -344,9 +360,11 @@ export default function ContractPage() {
                       label={tr("requests.terminate.endOn")}
                       errors={data?.errors}
                       defaultValue={data?.values?.endOn ?? c.commitmentEndOn}
+                      onChange={(e) => setEndOn(e.currentTarget.value)}
                       min={c.startOn}
                       required
                     />
+                    <EarlyTerminationNotice endOn={endOn} due={early(endOn)} money={money} />
                     <div className={`field${data?.errors?.details ? " field--error" : ""}`}>
                       <label htmlFor="f-details">
                         {tr("requests.terminate.details")} <span className="muted">({tr("field.optional")})</span>
@@ -369,5 +387,21 @@ export default function ContractPage() {
         </aside>
       </div>
     </>
+  );
+}
+
+/** What ending on `endOn` costs before the commitment's end, shown before the tenant confirms. */
+function EarlyTerminationNotice({ endOn, due, money }: { endOn: string; due: ReturnType<typeof earlyTermination>; money: (minor: number) => string }) {
+  const tr = useT();
+  const format = useFormat();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(endOn)) return null;
+  return due ? (
+    <p className="alert alert--warning early-termination-notice" role="status">
+      {tr("billingOpsForms.terminate.earlyDue", { end: format.date(endOn), to: format.date(due.toOn), amount: money(due.amountMinor) })}
+    </p>
+  ) : (
+    <p className="hint early-termination-notice" role="status">
+      {tr("billingOpsForms.terminate.noneDue", { end: format.date(endOn) })}
+    </p>
   );
 }

@@ -1,23 +1,27 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type SerializeFrom } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import type { ProductKind } from "#db/schema";
-import { notFound, requireOperator } from "~/modules/auth/session.server";
+import { forbidden, notFound, requireOperator } from "~/modules/auth/session.server";
 import { operatorCan } from "~/modules/auth/permissions";
 import { applyTermination, getContract, rejectChange } from "~/modules/requests/contracts.server";
 import { shortRef } from "~/modules/requests/requests.server";
 import { RejectForm, TerminationForm } from "~/modules/requests/schemas.server";
 import { siteRacks } from "~/modules/inventory/capacity.server";
 import { lineAmount, vatMinor } from "~/modules/billing/money";
+import { ChargeError, recordOneOff, waiveEarlyTermination } from "~/modules/billing/charges.server";
+import { earlyTermination } from "~/modules/billing/compute";
+import { CHARGE_ERRORS, contractChargesView, otherChargeForm, RemoteHandsForm, WaiveForm } from "~/modules/billing/ops-forms.server";
+import { siteToday } from "~/utils/dates";
 import { parseForm, readForm } from "~/utils/forms.server";
 import type { FieldErrors } from "~/utils/forms";
 import { baseUrl, clientIp } from "~/utils/request.server";
-import { getDb, inTransactionOrRollback } from "~/utils/db.server";
-import { Alert } from "~/components/forms";
+import { getDb, inTransaction, inTransactionOrRollback } from "~/utils/db.server";
+import { Alert, Field, FormErrors } from "~/components/forms";
 import { StatusBadge } from "~/components/shell";
 import { QuoteSummary } from "~/components/quote-summary";
 import { RackElevation } from "~/components/rack-elevation";
 import { useFormat, useLocale, useT } from "~/components/i18n";
-import type { MessageKey } from "~/i18n";
+import { currencyDecimals, minorToDecimalString, type MessageKey } from "~/i18n/format";
 
 const LINE_ORDER: ProductKind[] = [
   "rack_unit",
@@ -42,8 +46,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const setupMinor = contract.lines.reduce((s, l) => s + lineAmount(l.setup_fee_minor, l.quantity), 0);
   const monthlyVat = vatMinor(contract.monthlyMinor, contract.vat_rate_bp, contract.is_vat_exempt);
   const firstMonthVat = vatMinor(contract.monthlyMinor + setupMinor, contract.vat_rate_bp, contract.is_vat_exempt);
+  const charges = await contractChargesView(db, contract);
+  const today = siteToday(contract.time_zone);
   return json({
     canDecide: operatorCan(user.operatorRole, "requests:approve"),
+    canRemoteHands: operatorCan(user.operatorRole, "charges:remote_hands"),
+    canOtherCharge: operatorCan(user.operatorRole, "charges:other"),
+    charges: {
+      list: charges.charges,
+      earlyTermination: charges.earlyTermination ? { fromOn: charges.earlyTermination.fromOn, toOn: charges.earlyTermination.toOn, amountMinor: charges.earlyTermination.amountMinor } : null,
+      waiver: charges.waiver,
+      // The form's default day: the site's today, inside the contract's dates.
+      defaultOn: contract.end_on && contract.end_on < today ? contract.end_on : today < contract.start_on ? contract.start_on : today,
+    },
     contract: {
       id: contract.id,
       ref: shortRef(contract.id),
@@ -106,13 +121,30 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 type ActionData = { changeId: string; intent: "apply" | "decline"; formError?: MessageKey; errors?: FieldErrors; values?: Record<string, string> };
+type ChargeIntent = "remote_hands" | "other_charge" | "waive";
+type ChargeActionData = { intent: ChargeIntent; formError?: MessageKey; errors?: FieldErrors; values?: Record<string, string> };
+
+/** Each charge form: the permission it needs and the form field a ChargeError's field is shown beside. */
+const CHARGE_FORMS: Record<ChargeIntent, { permission: "charges:remote_hands" | "charges:other"; fields: Partial<Record<string, string>> }> = {
+  remote_hands: { permission: "charges:remote_hands", fields: { on: "rhOn", quantity: "rhHours", description: "rhNote" } },
+  other_charge: { permission: "charges:other", fields: { on: "otherOn", amount: "otherAmount", description: "otherDescription" } },
+  waive: { permission: "charges:other", fields: { reason: "waiveReason" } },
+};
+const isChargeIntent = (v: unknown): v is ChargeIntent => typeof v === "string" && Object.hasOwn(CHARGE_FORMS, v);
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const user = await requireOperator(request, "requests:approve");
+  // Every operator may open the page; each form checks its own permission below (403 otherwise).
+  const user = await requireOperator(request, "orgs:read");
   const db = await getDb();
   const contract = await getContract(db, { operator: true }, params.contractId ?? "");
   if (!contract) notFound();
   const formData = await readForm(request);
+  const chargeIntent = formData.get("intent");
+  if (isChargeIntent(chargeIntent)) {
+    if (!operatorCan(user.operatorRole, CHARGE_FORMS[chargeIntent].permission)) forbidden();
+    return chargeAction(chargeIntent, formData, contract, { id: user.id, email: user.email, ip: clientIp(context) });
+  }
+  if (!operatorCan(user.operatorRole, "requests:approve")) forbidden();
   const changeId = String(formData.get("changeId") ?? "");
   // Only a change of this contract can be decided from its page.
   const change = contract.changes.find((c) => c.id === changeId);
@@ -144,11 +176,55 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return json<ActionData>({ changeId, intent: "decline", formError: "approvals.error.intent" }, { status: 400 });
 }
 
+/** A one-off charge or a waiver: parse, one call into the billing module, ChargeError → a localized 4xx (nothing written). */
+async function chargeAction(
+  intent: ChargeIntent,
+  formData: FormData,
+  contract: NonNullable<Awaited<ReturnType<typeof getContract>>>,
+  actor: { id: string; email: string; ip: string | null },
+) {
+  const values: Record<string, string> = {};
+  for (const name of Object.values(CHARGE_FORMS[intent].fields)) values[name!] = String(formData.get(name!) ?? "").slice(0, 2000);
+  const refuse = (body: Omit<ChargeActionData, "intent" | "values">, status: number) => json<ChargeActionData>({ intent, values, ...body }, { status });
+  try {
+    if (intent === "remote_hands") {
+      const parsed = parseForm(RemoteHandsForm, formData);
+      if (!parsed.ok) return refuse({ errors: parsed.errors }, 400);
+      await inTransaction((trx) =>
+        recordOneOff(trx, { actor, contractId: contract.id, kind: "remote_hands", chargedOn: parsed.data.rhOn, quantity: parsed.data.rhHours, description: parsed.data.rhNote }),
+      );
+    } else if (intent === "other_charge") {
+      const parsed = parseForm(otherChargeForm(contract.currency), formData);
+      if (!parsed.ok) return refuse({ errors: parsed.errors }, 400);
+      await inTransaction((trx) =>
+        recordOneOff(trx, { actor, contractId: contract.id, kind: "other", chargedOn: parsed.data.otherOn, amountMinor: parsed.data.otherAmount, description: parsed.data.otherDescription }),
+      );
+    } else {
+      const parsed = parseForm(WaiveForm, formData);
+      if (!parsed.ok) return refuse({ errors: parsed.errors }, 400);
+      // Only a contract that ended before its commitment carries a charge to waive.
+      if (!earlyTermination({ startOn: contract.start_on, endOn: contract.end_on, termMonths: contract.term_months, lines: contract.lines })) {
+        return refuse({ formError: "billingOpsForms.waive.nothingDue" }, 409);
+      }
+      await inTransaction((trx) => waiveEarlyTermination(trx, { actor, contractId: contract.id, reason: parsed.data.waiveReason }));
+    }
+  } catch (error) {
+    if (!(error instanceof ChargeError)) throw error;
+    const failure = CHARGE_ERRORS[error.code];
+    if (failure.status === 404) notFound();
+    const field = failure.field ? CHARGE_FORMS[intent].fields[failure.field] : undefined;
+    return refuse(field ? { errors: { [field]: failure.key } } : { formError: failure.key }, failure.status);
+  }
+  return redirect(`/ops/contracts/${contract.id}?done=${intent === "waive" ? "waived" : "charged"}#charges`);
+}
+
 type Data = SerializeFrom<typeof loader>;
 
 export default function OperatorContract() {
-  const { contract: c, totals, racks, canDecide } = useLoaderData<typeof loader>();
-  const action = useActionData<typeof action>() as ActionData | undefined;
+  const { contract: c, totals, racks, canDecide, canRemoteHands, canOtherCharge, charges } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as ActionData | ChargeActionData | undefined;
+  const action = actionData && "changeId" in actionData ? actionData : undefined;
+  const chargeAction = actionData && !("changeId" in actionData) ? actionData : undefined;
   const [params] = useSearchParams();
   const tr = useT();
   const format = useFormat();
@@ -175,6 +251,8 @@ export default function OperatorContract() {
       {params.get("approved") ? <Alert kind="success">{tr("approvals.contract.approved")}</Alert> : null}
       {done === "applied" ? <Alert kind="success">{tr("approvals.contract.applied")}</Alert> : null}
       {done === "declined" ? <Alert kind="success">{tr("approvals.contract.declined")}</Alert> : null}
+      {done === "charged" ? <Alert kind="success">{tr("billingOpsForms.charges.recorded")}</Alert> : null}
+      {done === "waived" ? <Alert kind="success">{tr("billingOpsForms.waive.done")}</Alert> : null}
 
       <div className="review-grid review-grid--contract">
         <section className="card">
@@ -242,6 +320,8 @@ export default function OperatorContract() {
           </table>
         </div>
       </section>
+
+      <ChargesSection currency={c.currency} charges={charges} canRemoteHands={canRemoteHands} canOtherCharge={canOtherCharge} action={chargeAction} />
 
       <section className="card">
         <h2>{tr("requests.contract.racks")}</h2>
@@ -404,5 +484,156 @@ function ChangeItem({ change, canDecide, action }: { change: Data["contract"]["c
         </div>
       ) : null}
     </li>
+  );
+}
+
+function ChargesSection({
+  currency,
+  charges,
+  canRemoteHands,
+  canOtherCharge,
+  action,
+}: {
+  currency: string;
+  charges: Data["charges"];
+  canRemoteHands: boolean;
+  canOtherCharge: boolean;
+  action?: ChargeActionData;
+}) {
+  const tr = useT();
+  const format = useFormat();
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting";
+  const mine = (intent: ChargeIntent) => (action?.intent === intent ? action : undefined);
+  const value = (intent: ChargeIntent, name: string, fallback = "") => mine(intent)?.values?.[name] ?? fallback;
+  const et = charges.earlyTermination;
+  const money = (minor: number) => format.money(minor, currency);
+  return (
+    <section className="card" id="charges" aria-labelledby="charges-title">
+      <h2 id="charges-title">{tr("billingOpsForms.charges.title")}</h2>
+      <p className="hint">{tr("billingOpsForms.charges.intro")}</p>
+      {charges.list.length === 0 ? (
+        <p className="muted">{tr("billingOpsForms.charges.empty")}</p>
+      ) : (
+        <div className="table-scroll">
+          <table className="table table--compact">
+            <thead>
+              <tr>
+                <th>{tr("billingOpsForms.col.date")}</th>
+                <th>{tr("billingOpsForms.col.kind")}</th>
+                <th>{tr("billingOpsForms.col.description")}</th>
+                <th className="num">{tr("billingOpsForms.col.quantity")}</th>
+                <th className="num hide-sm">{tr("billingOpsForms.col.unitPrice")}</th>
+                <th className="num">{tr("billingOpsForms.col.amount")}</th>
+                <th className="hide-sm">{tr("billingOpsForms.col.by")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {charges.list.map((ch) => (
+                <tr key={ch.id}>
+                  <td className="nowrap">{format.date(ch.chargedOn)}</td>
+                  <td>{tr(`billingOpsForms.kind.${ch.kind}`)}</td>
+                  <td className="pre-line">{ch.description}</td>
+                  <td className="num nowrap">{ch.kind === "remote_hands" ? tr("billingOpsForms.hoursValue", { hours: ch.quantity }) : ch.quantity}</td>
+                  <td className="num nowrap hide-sm">{money(ch.unitPriceMinor)}</td>
+                  <td className="num nowrap">
+                    <strong>{money(ch.amountMinor)}</strong>
+                  </td>
+                  <td className="hide-sm small muted">{ch.by ?? tr("common.none")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      {et ? (
+        <div className="early-termination">
+          <h3 className="subhead">{tr("billingOpsForms.waive.title")}</h3>
+          <p>{tr("billingOpsForms.waive.due", { amount: money(et.amountMinor), from: format.date(et.fromOn), to: format.date(et.toOn) })}</p>
+          {charges.waiver ? (
+            <Alert kind="info">
+              {tr("billingOpsForms.waive.waived", { by: charges.waiver.by ?? tr("common.none"), date: format.date(charges.waiver.at) })} — <span className="pre-line">{charges.waiver.reason}</span>
+            </Alert>
+          ) : canOtherCharge ? (
+            <Form method="post" className="change-form" noValidate>
+              <input type="hidden" name="intent" value="waive" />
+              <FormErrors formError={mine("waive")?.formError} />
+              <div className={`field${mine("waive")?.errors?.waiveReason ? " field--error" : ""}`}>
+                <label htmlFor="f-waiveReason">{tr("billingOpsForms.waive.reason")}</label>
+                <textarea
+                  id="f-waiveReason"
+                  name="waiveReason"
+                  rows={2}
+                  maxLength={1000}
+                  defaultValue={value("waive", "waiveReason")}
+                  aria-invalid={mine("waive")?.errors?.waiveReason ? true : undefined}
+                  aria-describedby={mine("waive")?.errors?.waiveReason ? "f-waiveReason-error" : undefined}
+                />
+                {mine("waive")?.errors?.waiveReason ? (
+                  <p className="field-error" id="f-waiveReason-error" role="alert">
+                    {tr(mine("waive")!.errors!.waiveReason!)}
+                  </p>
+                ) : null}
+              </div>
+              <button className="btn btn--danger-ghost" disabled={busy}>
+                {tr("billingOpsForms.waive.submit", { amount: money(et.amountMinor) })}
+              </button>
+            </Form>
+          ) : null}
+        </div>
+      ) : null}
+
+      {canRemoteHands || canOtherCharge ? (
+        <div className="change-forms">
+          {canRemoteHands ? (
+            <Form method="post" className="change-form" noValidate>
+              <input type="hidden" name="intent" value="remote_hands" />
+              <h3>{tr("billingOpsForms.remoteHands.title")}</h3>
+              <FormErrors formError={mine("remote_hands")?.formError} />
+              <Field name="rhOn" type="date" label={tr("billingOpsForms.field.on")} errors={mine("remote_hands")?.errors} defaultValue={value("remote_hands", "rhOn", charges.defaultOn)} />
+              <Field
+                name="rhHours"
+                inputMode="decimal"
+                label={tr("billingOpsForms.field.hours")}
+                hint={tr("billingOpsForms.field.hoursHint")}
+                errors={mine("remote_hands")?.errors}
+                defaultValue={value("remote_hands", "rhHours")}
+              />
+              <Field name="rhNote" label={tr("billingOpsForms.field.note")} maxLength={500} errors={mine("remote_hands")?.errors} defaultValue={value("remote_hands", "rhNote")} />
+              <button className="btn" disabled={busy}>
+                {tr("billingOpsForms.remoteHands.submit")}
+              </button>
+            </Form>
+          ) : null}
+          {canOtherCharge ? (
+            <Form method="post" className="change-form" noValidate>
+              <input type="hidden" name="intent" value="other_charge" />
+              <h3>{tr("billingOpsForms.other.title")}</h3>
+              <FormErrors formError={mine("other_charge")?.formError} />
+              <Field name="otherOn" type="date" label={tr("billingOpsForms.field.on")} errors={mine("other_charge")?.errors} defaultValue={value("other_charge", "otherOn", charges.defaultOn)} />
+              <Field
+                name="otherDescription"
+                label={tr("billingOpsForms.field.description")}
+                maxLength={500}
+                errors={mine("other_charge")?.errors}
+                defaultValue={value("other_charge", "otherDescription")}
+              />
+              <Field
+                name="otherAmount"
+                inputMode="decimal"
+                label={tr("billingOpsForms.field.amount", { currency })}
+                hint={tr("billingOpsForms.field.amountHint", { example: currencyDecimals(currency) ? minorToDecimalString(123456, currencyDecimals(currency)) : "150000" })}
+                errors={mine("other_charge")?.errors}
+                defaultValue={value("other_charge", "otherAmount")}
+              />
+              <button className="btn" disabled={busy}>
+                {tr("billingOpsForms.other.submit")}
+              </button>
+            </Form>
+          ) : null}
+        </div>
+      ) : null}
+    </section>
   );
 }
