@@ -1,3 +1,4 @@
+import { parse as parseCsv } from "csv-parse/sync";
 import { sql } from "kysely";
 import type { Currency } from "#db/schema";
 import type { Executor } from "#db/types";
@@ -139,4 +140,94 @@ export async function recentRates(db: Executor, limit = 60): Promise<(StoredRate
     .limit(limit)
     .execute();
   return rows.map((r) => ({ from: r.from_currency, to: r.to_currency, on: r.rate_on, rate: normaliseRate(r.rate), source: r.source }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV import (the operators' rates page)
+
+/** At most this many rates per file (a year of daily rates for a dozen pairs), and this many bytes. */
+export const RATE_CSV_MAX_ROWS = 5_000;
+export const RATE_CSV_MAX_BYTES = 1_000_000;
+/** How many problems a refused import reports at most. */
+export const RATE_CSV_MAX_ISSUES = 100;
+
+/** A problem on a line of the file (1 = the header), as a code the page translates. */
+export interface RateCsvIssue {
+  line: number | null;
+  problem: "header" | "malformed" | "columns" | "duplicate" | RateErrorCode;
+}
+
+export type RateCsvResult =
+  | { ok: true; imported: number; replaced: number; pairs: string[]; firstOn: string; lastOn: string }
+  | { ok: false; error: "empty" | "too_many" | "no_pair" }
+  | { ok: false; error: "invalid"; issues: RateCsvIssue[]; truncated: boolean };
+
+/**
+ * Imports a CSV of rates, all or nothing, in the caller's transaction (each rate through `setRate`,
+ * so each is validated and audited as typed by hand, with source `csv`). Two layouts:
+ * `date,rate` for the `pair` chosen on the form, or `from,to,date,rate` (the pair on each line).
+ * The header is case-insensitive; blank lines are skipped; a spreadsheet's byte-order mark is
+ * ignored. Every problem is reported with the file's line number and nothing is written when
+ * there is one; the same pair and day twice in one file is a problem too (which one wins?).
+ */
+export async function importRatesCsv(
+  db: Executor,
+  input: { text: string; pair: { from: string; to: string } | null; actor: Actor | null },
+): Promise<RateCsvResult> {
+  const text = input.text.replace(/^\uFEFF/, "");
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parseCsv(text, { skip_empty_lines: true, trim: true, relax_column_count: true, info: true, max_record_size: 10_000 }) as unknown as typeof records;
+  } catch (error) {
+    const line = /\bline (\d+)/i.exec(error instanceof Error ? error.message : "");
+    return { ok: false, error: "invalid", issues: [{ line: line ? Number(line[1]) : null, problem: "malformed" }], truncated: false };
+  }
+  if (records.length === 0) return { ok: false, error: "empty" };
+  const header = records[0].record.map((h) => h.toLowerCase());
+  const withPair = header.join(",") === "from,to,date,rate";
+  if (!withPair && header.join(",") !== "date,rate") return { ok: false, error: "invalid", issues: [{ line: records[0].info.lines, problem: "header" }], truncated: false };
+  if (!withPair && !input.pair) return { ok: false, error: "no_pair" };
+  const rows = records.slice(1);
+  if (rows.length === 0) return { ok: false, error: "empty" };
+  if (rows.length > RATE_CSV_MAX_ROWS) return { ok: false, error: "too_many" };
+
+  const issues: RateCsvIssue[] = [];
+  const rates: StoredRate[] = [];
+  const seen = new Set<string>();
+  for (const { record, info } of rows) {
+    if (record.length !== header.length) {
+      issues.push({ line: info.lines, problem: "columns" });
+      continue;
+    }
+    const [from, to, on, rate] = withPair ? record : [input.pair!.from, input.pair!.to, record[0], record[1]];
+    try {
+      const valid = validateRate({ from, to, on, rate });
+      const key = `${valid.from}-${valid.to}-${valid.on}`;
+      if (seen.has(key)) issues.push({ line: info.lines, problem: "duplicate" });
+      seen.add(key);
+      rates.push(valid);
+    } catch (error) {
+      if (!(error instanceof RateError)) throw error;
+      issues.push({ line: info.lines, problem: error.code });
+    }
+  }
+  if (issues.length) return { ok: false, error: "invalid", issues: issues.slice(0, RATE_CSV_MAX_ISSUES), truncated: issues.length > RATE_CSV_MAX_ISSUES };
+
+  const existing = await db
+    .selectFrom("exchange_rates")
+    .select(["from_currency", "to_currency", "rate_on"])
+    .where("rate_on", ">=", rates.reduce((m, r) => (r.on < m ? r.on : m), rates[0].on))
+    .where("rate_on", "<=", rates.reduce((m, r) => (r.on > m ? r.on : m), rates[0].on))
+    .execute();
+  const before = new Set(existing.map((r) => `${r.from_currency}-${r.to_currency}-${r.rate_on}`));
+  for (const rate of rates) await setRate(db, { ...rate, source: "csv", actor: input.actor });
+  const days = rates.map((r) => r.on).sort();
+  return {
+    ok: true,
+    imported: rates.length,
+    replaced: rates.filter((r) => before.has(`${r.from}-${r.to}-${r.on}`)).length,
+    pairs: [...new Set(rates.map((r) => `${r.from}→${r.to}`))].sort(),
+    firstOn: days[0],
+    lastOn: days[days.length - 1],
+  };
 }
