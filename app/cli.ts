@@ -19,6 +19,11 @@ import { TOKEN_SCOPES, createApiToken } from "~/modules/metering/tokens.server";
 import { env } from "#db/env.server";
 import { enqueue, runJobToCompletion } from "~/modules/jobs/jobs.server";
 import { BILLING_RUN_KIND, billingRunKey, parseBillingPeriod } from "~/modules/billing/run.server";
+import { BILLING_ISSUE_KIND, billingIssueKey, completeIssuedDocuments, type IssueAllResult } from "~/modules/billing/issue.server";
+import { attachCreditNoteDocument } from "~/modules/billing/credit-notes.server";
+import { parseNumber } from "~/modules/billing/numbering.server";
+import { RateError, setRate } from "~/modules/billing/rates.server";
+import { writeFile } from "node:fs/promises";
 
 type Command = { summary: string; usage: string; run(args: string[]): Promise<void> };
 
@@ -100,20 +105,78 @@ const commands: Record<string, Command> = {
     summary: "Create or recompute the draft invoices of a site and month (a job, run here to the end)",
     usage: "billing run --site CODE --period YYYY-MM",
     async run(args) {
-      const { values } = parseArgs({ args, options: { site: { type: "string" }, period: { type: "string" } } });
-      const code = values.site?.trim().toUpperCase();
-      if (!code || !/^[A-Z]{3}$/.test(code)) throw new UsageError("--site: is required, a site code such as LDC");
-      const period = parseBillingPeriod(values.period);
-      if (!period) throw new UsageError("--period: must be a month YYYY-MM between 2000-01 and 2100-12");
+      const { code, period } = await siteAndPeriod(args);
       const db = await getDb();
-      const sites = await listSites(db);
-      if (!sites.some((s) => s.code === code)) throw new UsageError(`Unknown site ${code} (sites: ${sites.map((s) => s.code).join(", ") || "none, seed the database first"}).`);
       const { job } = await enqueue(db, { kind: BILLING_RUN_KIND, key: billingRunKey(code, period), payload: { siteCode: code, period } });
       const ended = await runJobToCompletion(db, job.id);
       if (ended.status !== "done") throw new Error(`billing run failed: ${ended.error ?? "unknown error"}`);
       // Keys in the order of the contract (jsonb does not keep it).
       const r = ended.result as { invoices: number; issued: number };
       console.log(JSON.stringify({ site: code, period, invoices: r.invoices, issued: r.issued }));
+    },
+  },
+  "billing issue": {
+    summary: "Issue every draft invoice of a site and month (numbers, PDFs, e-mails; a job, run here to the end)",
+    usage: "billing issue --site CODE --period YYYY-MM",
+    async run(args) {
+      const { code, period } = await siteAndPeriod(args);
+      const db = await getDb();
+      const { job } = await enqueue(db, { kind: BILLING_ISSUE_KIND, key: billingIssueKey(code, period), payload: { siteCode: code, period, actor: null } });
+      const ended = await runJobToCompletion(db, job.id);
+      if (ended.status !== "done") throw new Error(`billing issue failed: ${ended.error ?? "unknown error"}`);
+      const r = ended.result as IssueAllResult;
+      for (const f of r.failed) console.error(`Not issued: ${f.orgName} (${f.code})`);
+      console.log(JSON.stringify({ issued: r.issued.length, numbers: r.issued.map((i) => i.number) }));
+      if (r.failed.length) process.exitCode = 1;
+    },
+  },
+  "invoice pdf": {
+    summary: "Write the stored PDF of an issued invoice or credit note",
+    usage: "invoice pdf NUMBER --out FILE",
+    async run(args) {
+      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: "string" } } });
+      const number = positionals[0]?.trim().toUpperCase() ?? "";
+      const parsed = parseNumber(number);
+      if (!parsed || positionals.length !== 1) throw new UsageError("NUMBER: an invoice or credit note number such as LDC-2026-000001 or LDC-AV-2026-000001");
+      if (!values.out?.trim()) throw new UsageError("--out: the file to write is required");
+      const db = await getDb();
+      const lookup = async () =>
+        parsed.series === "invoice"
+          ? db.selectFrom("invoices").select(["id", "document_id"]).where("number", "=", number).executeTakeFirst()
+          : db.selectFrom("credit_notes").select(["id", "document_id"]).where("number", "=", number).executeTakeFirst();
+      let row = await lookup();
+      if (!row) throw new UsageError(`No ${parsed.series === "invoice" ? "invoice" : "credit note"} numbered ${number}.`);
+      if (!row.document_id) {
+        if (parsed.series === "invoice") await completeIssuedDocuments(db);
+        else await attachCreditNoteDocument(db, row.id);
+        row = await lookup();
+      }
+      const doc = await db.selectFrom("documents").select(["content", "sha256", "byte_size"]).where("id", "=", row!.document_id!).executeTakeFirstOrThrow();
+      await writeFile(values.out, doc.content);
+      console.log(JSON.stringify({ number, sha256: doc.sha256, bytes: doc.byte_size }));
+    },
+  },
+  "rate set": {
+    summary: "Record the exchange rate of a day (e.g. the central bank's USD→CDF rate)",
+    usage: "rate set --from USD --to CDF --on YYYY-MM-DD --rate DECIMAL",
+    async run(args) {
+      const { values } = parseArgs({ args, options: { from: { type: "string" }, to: { type: "string" }, on: { type: "string" }, rate: { type: "string" } } });
+      const db = await getDb();
+      try {
+        const rate = await db.transaction().execute((trx) =>
+          setRate(trx, { from: values.from ?? "", to: values.to ?? "", on: values.on ?? "", rate: values.rate ?? "", actor: null }),
+        );
+        console.log(JSON.stringify({ from: rate.from, to: rate.to, on: rate.on, rate: rate.rate }));
+      } catch (error) {
+        if (!(error instanceof RateError)) throw error;
+        const why = {
+          bad_currency: "--from/--to: currencies among XOF, XAF, USD, EUR, CDF",
+          same_currency: "--from and --to must differ",
+          bad_date: "--on: a real day YYYY-MM-DD between 2000-01-01 and 2100-12-31",
+          bad_rate: "--rate: a positive decimal with a dot, at most 12 digits and 6 decimals (e.g. 2841.5)",
+        }[error.code];
+        throw new UsageError(why);
+      }
     },
   },
   "auth purge": {
@@ -126,6 +189,18 @@ const commands: Record<string, Command> = {
 };
 
 class UsageError extends Error {}
+
+/** `--site CODE --period YYYY-MM`, checked against the sites of the database. */
+async function siteAndPeriod(args: string[]) {
+  const { values } = parseArgs({ args, options: { site: { type: "string" }, period: { type: "string" } } });
+  const code = values.site?.trim().toUpperCase();
+  if (!code || !/^[A-Z]{3}$/.test(code)) throw new UsageError("--site: is required, a site code such as LDC");
+  const period = parseBillingPeriod(values.period);
+  if (!period) throw new UsageError("--period: must be a month YYYY-MM between 2000-01 and 2100-12");
+  const sites = await listSites(await getDb());
+  if (!sites.some((s) => s.code === code)) throw new UsageError(`Unknown site ${code} (sites: ${sites.map((s) => s.code).join(", ") || "none, seed the database first"}).`);
+  return { code, period };
+}
 
 function help() {
   console.log("Usage: npm run -s cli -- <command> [options]\n\nCommands:");
@@ -140,7 +215,8 @@ async function main(argv: string[]) {
   }
   try {
     await commands[name].run(argv.slice(name.split(" ").length));
-    return 0;
+    // A command that finished with a partial failure (e.g. drafts left unissued) has set it.
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       console.error(`${(error as Error).message}\nUsage: npm run -s cli -- ${commands[name].usage}`);

@@ -8,6 +8,7 @@ import { databaseEn } from "./areas/database";
 import { auditEn } from "./areas/audit";
 import { errorsEn } from "./areas/errors";
 import { securityEn } from "./areas/security";
+import { verifyEn } from "./areas/verify";
 import { billingAnnexEn } from "./areas/billing-annex";
 
 export const en: Record<MessageKey, string> = {
@@ -20,6 +21,7 @@ export const en: Record<MessageKey, string> = {
   ...auditEn,
   ...errorsEn,
   ...securityEn,
+  ...verifyEn,
   ...billingAnnexEn,
   "app.name": "Colocation portal",
   "app.tagline": "Rack space, power and bandwidth, billed to the last franc.",

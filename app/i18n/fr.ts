@@ -7,6 +7,7 @@ import { databaseFr } from "./areas/database";
 import { auditFr } from "./areas/audit";
 import { errorsFr } from "./areas/errors";
 import { securityFr } from "./areas/security";
+import { verifyFr } from "./areas/verify";
 import { billingAnnexFr } from "./areas/billing-annex";
 
 /** French (default) messages. Every key here must exist in en.ts (the type checks it). */
@@ -20,6 +21,7 @@ export const fr = {
   ...auditFr,
   ...errorsFr,
   ...securityFr,
+  ...verifyFr,
   ...billingAnnexFr,
   "app.name": "Portail colocation",
   "app.tagline": "Espace baies, énergie et bande passante, facturés au franc près.",

@@ -35,6 +35,8 @@ export const LIMITS = {
   forgotAccount: { max: 3, windowMs: 60 * MINUTE },
   /** Sign-ups from one address. */
   signUpAddress: { max: 10, windowMs: 60 * MINUTE },
+  /** Public invoice verifications from one address: generous for a person, useless for enumeration. */
+  verifyAddress: { max: 60, windowMs: 15 * MINUTE },
 } as const satisfies Record<string, Limit>;
 
 export type LimitName = keyof typeof LIMITS;
@@ -47,6 +49,7 @@ export const limitKey = {
   forgotAddress: (ip: string) => `forgot:address:${ip}`,
   forgotAccount: (email: string) => `forgot:account:${email}`,
   signUpAddress: (ip: string) => `signup:address:${ip}`,
+  verifyAddress: (ip: string) => `verify:address:${ip}`,
 };
 
 /**

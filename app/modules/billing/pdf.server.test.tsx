@@ -1,22 +1,9 @@
 import { writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
-import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
+import { pdfText } from "../../../test/support/pdf";
 import { invoiceLinesFor, totals, type FrozenLine } from "./compute";
 import { amountInWords } from "./words";
 import { renderInvoicePdf, type InvoicePdfModel } from "./pdf.server";
-
-/** Every text item of every page, joined, with no-break spaces read as spaces. */
-async function pdfText(bytes: Buffer) {
-  const doc = await getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
-  const pages: string[] = [];
-  for (let n = 1; n <= doc.numPages; n++) {
-    const content = await (await doc.getPage(n)).getTextContent();
-    pages.push(content.items.map((i) => ("str" in i ? i.str + (i.hasEOL ? "\n" : "") : "")).join(""));
-  }
-  await doc.destroy();
-  // Lines that wrap are read as one: "… 78,9 Mbps,\nengagement 50 Mbps" → "… 78,9 Mbps, engagement 50 Mbps".
-  return { numPages: pages.length, text: pages.join("\n").replace(/[\u00a0\u202f\s]+/g, " ") };
-}
 
 const fl = (kind: FrozenLine["kind"], name_fr: string, name_en: string, quantity: number, unit: number, setup = 0): FrozenLine => ({ kind, name_fr, name_en, quantity, unit_price_minor: unit, setup_fee_minor: setup });
 

@@ -122,7 +122,7 @@ export async function rateForIssue(
     .where("from_currency", "=", input.from)
     .where("to_currency", "=", input.to)
     .where("rate_on", "<=", input.on)
-    .where("rate_on", ">=", sql<string>`(${input.on}::date - ${maxAge}::int)::text`)
+    .where("rate_on", ">=", sql<string>`${input.on}::date - ${maxAge}::int`)
     .orderBy("rate_on", "desc")
     .limit(1)
     .executeTakeFirst();
