@@ -37,11 +37,6 @@ import { createOrg } from "../support/factories";
  * Not billed: Echo (LDC contract ended 2026-09-30), Delta (a contract at BZV).
  */
 
-let t: TestDb;
-let ldc: string;
-const org: Record<string, string> = {};
-const contract: Record<string, string> = {};
-
 async function addContract(db: Kysely<Database>, o: { orgId: string; siteId: string; startOn: string; endOn?: string; commitMbps?: number }, lines: Partial<Record<ProductKind, [number, number, number?]>>) {
   const row = await db
     .insertInto("contracts")
@@ -85,15 +80,18 @@ const invoiceOf = (db: Kysely<Database>, orgId: string) =>
     .where("period", "=", "2026-10")
     .executeTakeFirst();
 
-beforeAll(async () => {
-  t = await createTestDb({ reference: true });
-  const sites = await t.db.selectFrom("sites").select(["id", "code"]).execute();
-  ldc = sites.find((s) => s.code === "LDC")!.id;
+
+/** The October world above (Alpha … Foxtrot, their contracts, meters and samples), written into `db`. */
+async function buildOctober(db: Kysely<Database>) {
+  const org: Record<string, string> = {};
+  const contract: Record<string, string> = {};
+  const sites = await db.selectFrom("sites").select(["id", "code"]).execute();
+  const ldc = sites.find((s) => s.code === "LDC")!.id;
   const bzv = sites.find((s) => s.code === "BZV")!.id;
-  for (const name of ["Alpha", "Bravo", "Charlie Agency", "Delta", "Echo", "Foxtrot"]) org[name] = (await createOrg(t.db, { name })).id;
-  await t.db.updateTable("organisations").set({ kind: "agency", is_vat_exempt: true }).where("id", "=", org["Charlie Agency"]).execute();
-  await t.db.updateTable("organisations").set({ is_vat_exempt: true }).where("id", "=", org.Foxtrot).execute();
-  await t.db
+  for (const name of ["Alpha", "Bravo", "Charlie Agency", "Delta", "Echo", "Foxtrot"]) org[name] = (await createOrg(db, { name })).id;
+  await db.updateTable("organisations").set({ kind: "agency", is_vat_exempt: true }).where("id", "=", org["Charlie Agency"]).execute();
+  await db.updateTable("organisations").set({ is_vat_exempt: true }).where("id", "=", org.Foxtrot).execute();
+  await db
     .insertInto("vat_exemption_certificates")
     .values([
       { org_id: org["Charlie Agency"], reference: "CERT-2026-001", valid_from: "2026-01-01", valid_to: "2026-12-31", created_by: null },
@@ -101,21 +99,21 @@ beforeAll(async () => {
     ])
     .execute();
 
-  contract.CA = await addContract(t.db, { orgId: org.Alpha, siteId: ldc, startOn: "2026-10-17" }, { full_rack: [1, 250_000, 100_000], power_commit_kw: [2, 90_000] });
-  contract.CB1 = await addContract(t.db, { orgId: org.Bravo, siteId: ldc, startOn: "2026-01-01", endOn: "2026-10-10" }, { full_rack: [1, 200_000] });
+  contract.CA = await addContract(db, { orgId: org.Alpha, siteId: ldc, startOn: "2026-10-17" }, { full_rack: [1, 250_000, 100_000], power_commit_kw: [2, 90_000] });
+  contract.CB1 = await addContract(db, { orgId: org.Bravo, siteId: ldc, startOn: "2026-01-01", endOn: "2026-10-10" }, { full_rack: [1, 200_000] });
   contract.CB2 = await addContract(
-    t.db,
+    db,
     { orgId: org.Bravo, siteId: ldc, startOn: "2026-02-01", commitMbps: 50 },
     { bandwidth_commit_mbps: [50, 10_000], energy_kwh: [0, 150], bandwidth_overage_mbps: [0, 5_000] },
   );
-  contract.CC = await addContract(t.db, { orgId: org["Charlie Agency"], siteId: ldc, startOn: "2026-03-01" }, { full_rack: [2, 150_000] });
-  contract.CD = await addContract(t.db, { orgId: org.Delta, siteId: bzv, startOn: "2026-01-01" }, { full_rack: [1, 150_000] });
-  contract.CE = await addContract(t.db, { orgId: org.Echo, siteId: ldc, startOn: "2026-01-01", endOn: "2026-09-30" }, { full_rack: [1, 150_000] });
-  contract.CF = await addContract(t.db, { orgId: org.Foxtrot, siteId: ldc, startOn: "2026-01-01" }, { full_rack: [1, 100_000] });
+  contract.CC = await addContract(db, { orgId: org["Charlie Agency"], siteId: ldc, startOn: "2026-03-01" }, { full_rack: [2, 150_000] });
+  contract.CD = await addContract(db, { orgId: org.Delta, siteId: bzv, startOn: "2026-01-01" }, { full_rack: [1, 150_000] });
+  contract.CE = await addContract(db, { orgId: org.Echo, siteId: ldc, startOn: "2026-01-01", endOn: "2026-09-30" }, { full_rack: [1, 150_000] });
+  contract.CF = await addContract(db, { orgId: org.Foxtrot, siteId: ldc, startOn: "2026-01-01" }, { full_rack: [1, 100_000] });
 
   const meter = async (externalId: string, kind: "power" | "bandwidth") => {
-    const m = await t.db.insertInto("meters").values({ site_id: ldc, external_id: externalId, kind, description: null }).returning("id").executeTakeFirstOrThrow();
-    await t.db.insertInto("meter_attachments").values({ meter_id: m.id, contract_id: contract.CB2, attached_on: "2026-02-01", detached_on: null }).execute();
+    const m = await db.insertInto("meters").values({ site_id: ldc, external_id: externalId, kind, description: null }).returning("id").executeTakeFirstOrThrow();
+    await db.insertInto("meter_attachments").values({ meter_id: m.id, contract_id: contract.CB2, attached_on: "2026-02-01", detached_on: null }).execute();
     return m.id;
   };
   const pdu = await meter("B-PDU", "power");
@@ -134,81 +132,117 @@ beforeAll(async () => {
     samples.push({ meter_id: sw, metric: "bw_in_mbps", at, value: String(40 + 2 * k) });
     samples.push({ meter_id: sw, metric: "bw_out_mbps", at: new Date(at.getTime() + 2000), value: "10" });
   }
-  await t.db.insertInto("samples").values(samples).execute();
-}, 120_000);
+  await db.insertInto("samples").values(samples).execute();
+  return { ldc, org, contract };
+}
 
-afterAll(async () => {
-  await t?.cleanup();
-});
+/** A fresh database holding the October world, billed once: for the tests that change it. */
+async function billedOctober() {
+  const t = await createTestDb({ reference: true });
+  const world = await buildOctober(t.db);
+  await runBilling(t.db, { siteCode: "LDC", period: "2026-10" });
+  return { t, ...world };
+}
 
-test("a month's run: one draft per organisation with a contract that month, every line and total as computed by hand", async () => {
+describe("October 2026 at LDC, computed by hand", () => {
+  // One world billed once, shared by the tests that only read it (a correct re-run leaves it as it is).
+  let t: TestDb;
+  let world: Awaited<ReturnType<typeof buildOctober>>;
+  let result: Awaited<ReturnType<typeof runBilling>>;
   const progress: [number, number, string | null][] = [];
-  const result = await runBilling(t.db, { siteCode: "LDC", period: "2026-10", onProgress: (d, n, label) => progress.push([d, n, label]) });
-  expect(result).toEqual({ site: "LDC", period: "2026-10", invoices: 4, issued: 0 });
-  expect(progress).toEqual([
-    [0, 4, null],
-    [1, 4, "Alpha"],
-    [2, 4, "Bravo"],
-    [3, 4, "Charlie Agency"],
-    [4, 4, "Foxtrot"],
-  ]);
 
-  expect(await linesOf(t.db, org.Alpha)).toEqual([
-    expect.objectContaining({ contract_id: contract.CA, kind: "recurring", quantity: "1.000000", unit_price_minor: 250_000, amount_minor: 120_968 }),
-    expect.objectContaining({ contract_id: contract.CA, kind: "recurring", quantity: "2.000000", unit_price_minor: 90_000, amount_minor: 87_097 }),
-    expect.objectContaining({ contract_id: contract.CA, kind: "setup", quantity: "1.000000", unit_price_minor: 100_000, amount_minor: 100_000 }),
-  ]);
-  expect(await invoiceOf(t.db, org.Alpha)).toMatchObject({ status: "draft", currency: "XOF", subtotal_minor: 308_065, vat_rate_bp: 1800, vat_minor: 55_452, total_minor: 363_517, is_vat_exempt: false, flags: ["first_invoice"] });
+  beforeAll(async () => {
+    t = await createTestDb({ reference: true });
+    world = await buildOctober(t.db);
+    result = await runBilling(t.db, { siteCode: "LDC", period: "2026-10", onProgress: (d, n, label) => progress.push([d, n, label]) });
+  }, 120_000);
 
-  const bravo = await linesOf(t.db, org.Bravo);
-  expect(bravo).toEqual([
-    expect.objectContaining({ contract_id: contract.CB1, kind: "recurring", amount_minor: 64_516 }),
-    expect.objectContaining({ contract_id: contract.CB1, kind: "early_termination", quantity: "1.000000", amount_minor: 535_484 }),
-    expect.objectContaining({ contract_id: contract.CB2, kind: "recurring", quantity: "50.000000", unit_price_minor: 10_000, amount_minor: 500_000 }),
-    expect.objectContaining({ contract_id: contract.CB2, kind: "energy", quantity: "450.750000", unit_price_minor: 150, amount_minor: 67_613 }),
-    expect.objectContaining({ contract_id: contract.CB2, kind: "bandwidth_overage", quantity: "26.000000", unit_price_minor: 5_000, amount_minor: 130_000 }),
-  ]);
-  expect(bravo[4].description_fr).toContain("p95 = 76 Mbps, engagement 50 Mbps, 20 mesures");
-  expect(bravo[4].description_en).toContain("p95 = 76 Mbps, commit 50 Mbps, 20 samples");
-  expect(bravo[1].description_fr).toContain("du 11 octobre 2026 au 31 décembre 2026");
-  expect(await invoiceOf(t.db, org.Bravo)).toMatchObject({ subtotal_minor: 1_297_613, vat_minor: 233_570, total_minor: 1_531_183, flags: ["first_invoice", "overage"] });
+  afterAll(async () => {
+    await t?.cleanup();
+  });
 
-  expect(await invoiceOf(t.db, org["Charlie Agency"])).toMatchObject({ subtotal_minor: 300_000, vat_minor: 0, total_minor: 300_000, is_vat_exempt: true, vat_exemption_reference: "CERT-2026-001", flags: ["first_invoice"] });
-  expect(await invoiceOf(t.db, org.Foxtrot)).toMatchObject({ subtotal_minor: 100_000, vat_minor: 18_000, total_minor: 118_000, is_vat_exempt: false, vat_exemption_reference: null, flags: ["first_invoice", "exemption_expired"] });
+  test("a month's run: one draft per organisation with a contract that month, every line and total as computed by hand", async () => {
+    const { org, contract } = world;
+    expect(result).toEqual({ site: "LDC", period: "2026-10", invoices: 4, issued: 0 });
+    expect(progress).toEqual([
+      [0, 4, null],
+      [1, 4, "Alpha"],
+      [2, 4, "Bravo"],
+      [3, 4, "Charlie Agency"],
+      [4, 4, "Foxtrot"],
+    ]);
 
-  expect(await invoiceOf(t.db, org.Echo)).toBeUndefined();
-  expect(await t.db.selectFrom("invoices").select("id").where("org_id", "=", org.Delta).execute()).toEqual([]);
+    expect(await linesOf(t.db, org.Alpha)).toEqual([
+      expect.objectContaining({ contract_id: contract.CA, kind: "recurring", quantity: "1.000000", unit_price_minor: 250_000, amount_minor: 120_968 }),
+      expect.objectContaining({ contract_id: contract.CA, kind: "recurring", quantity: "2.000000", unit_price_minor: 90_000, amount_minor: 87_097 }),
+      expect.objectContaining({ contract_id: contract.CA, kind: "setup", quantity: "1.000000", unit_price_minor: 100_000, amount_minor: 100_000 }),
+    ]);
+    expect(await invoiceOf(t.db, org.Alpha)).toMatchObject({ status: "draft", currency: "XOF", subtotal_minor: 308_065, vat_rate_bp: 1800, vat_minor: 55_452, total_minor: 363_517, is_vat_exempt: false, flags: ["first_invoice"] });
+
+    const bravo = await linesOf(t.db, org.Bravo);
+    expect(bravo).toEqual([
+      expect.objectContaining({ contract_id: contract.CB1, kind: "recurring", amount_minor: 64_516 }),
+      expect.objectContaining({ contract_id: contract.CB1, kind: "early_termination", quantity: "1.000000", amount_minor: 535_484 }),
+      expect.objectContaining({ contract_id: contract.CB2, kind: "recurring", quantity: "50.000000", unit_price_minor: 10_000, amount_minor: 500_000 }),
+      expect.objectContaining({ contract_id: contract.CB2, kind: "energy", quantity: "450.750000", unit_price_minor: 150, amount_minor: 67_613 }),
+      expect.objectContaining({ contract_id: contract.CB2, kind: "bandwidth_overage", quantity: "26.000000", unit_price_minor: 5_000, amount_minor: 130_000 }),
+    ]);
+    expect(bravo[4].description_fr).toContain("p95 = 76 Mbps, engagement 50 Mbps, 20 mesures");
+    expect(bravo[4].description_en).toContain("p95 = 76 Mbps, commit 50 Mbps, 20 samples");
+    expect(bravo[1].description_fr).toContain("du 11 octobre 2026 au 31 décembre 2026");
+    expect(await invoiceOf(t.db, org.Bravo)).toMatchObject({ subtotal_minor: 1_297_613, vat_minor: 233_570, total_minor: 1_531_183, flags: ["first_invoice", "overage"] });
+
+    expect(await invoiceOf(t.db, org["Charlie Agency"])).toMatchObject({ subtotal_minor: 300_000, vat_minor: 0, total_minor: 300_000, is_vat_exempt: true, vat_exemption_reference: "CERT-2026-001", flags: ["first_invoice"] });
+    expect(await invoiceOf(t.db, org.Foxtrot)).toMatchObject({ subtotal_minor: 100_000, vat_minor: 18_000, total_minor: 118_000, is_vat_exempt: false, vat_exemption_reference: null, flags: ["first_invoice", "exemption_expired"] });
+
+    expect(await invoiceOf(t.db, org.Echo)).toBeUndefined();
+    expect(await t.db.selectFrom("invoices").select("id").where("org_id", "=", org.Delta).execute()).toEqual([]);
+  });
+
+  test("a re-run yields identical rows (same invoices, same line rows, same figures)", async () => {
+    const before = await snapshot(t.db);
+    expect(before.invoices).toHaveLength(4);
+    expect(await runBilling(t.db, { siteCode: "LDC", period: "2026-10" })).toEqual({ site: "LDC", period: "2026-10", invoices: 4, issued: 0 });
+    expect(await snapshot(t.db)).toEqual(before);
+  });
 });
 
-test("a re-run yields identical rows (same invoices, same line rows, same figures)", async () => {
-  const before = await snapshot(t.db);
-  expect(before.invoices).toHaveLength(4);
-  expect(await runBilling(t.db, { siteCode: "LDC", period: "2026-10" })).toEqual({ site: "LDC", period: "2026-10", invoices: 4, issued: 0 });
-  expect(await snapshot(t.db)).toEqual(before);
-});
+describe("October 2026 at LDC, changed after its first run (a fresh world per test)", () => {
+  let fresh: Awaited<ReturnType<typeof billedOctober>> | undefined;
 
-test("an issued invoice is left untouched by a re-run, while drafts follow the data", async () => {
-  const charlie = (await invoiceOf(t.db, org["Charlie Agency"]))!;
-  // Issued the way the issue step does it: number, dates and payment reference in one UPDATE.
-  await sql`UPDATE invoices SET status = 'issued', number = 'LDC-2026-000001', issued_on = '2026-11-02', due_on = '2026-12-02', payment_reference = 'LDC-PAY-0001'
-             WHERE id = ${charlie.id}`.execute(t.db);
-  const issuedBefore = await t.db.selectFrom("invoices").selectAll().where("id", "=", charlie.id).executeTakeFirstOrThrow();
-  const issuedLines = await t.db.selectFrom("invoice_lines").selectAll().where("invoice_id", "=", charlie.id).execute();
+  afterEach(async () => {
+    await fresh?.t.cleanup();
+    fresh = undefined;
+  });
 
-  // Prices change after the fact (a correction): the drafts follow, the issued invoice does not.
-  await t.db.updateTable("contract_lines").set({ unit_price_minor: 175_000 }).where("contract_id", "in", [contract.CC, contract.CF]).execute();
-  expect(await runBilling(t.db, { siteCode: "LDC", period: "2026-10" })).toEqual({ site: "LDC", period: "2026-10", invoices: 3, issued: 1 });
-  expect(await t.db.selectFrom("invoices").selectAll().where("id", "=", charlie.id).executeTakeFirstOrThrow()).toEqual(issuedBefore);
-  expect(await t.db.selectFrom("invoice_lines").selectAll().where("invoice_id", "=", charlie.id).execute()).toEqual(issuedLines);
-  // Foxtrot: 175 000 + 18 % (31 500) = 206 500.
-  expect(await invoiceOf(t.db, org.Foxtrot)).toMatchObject({ subtotal_minor: 175_000, vat_minor: 31_500, total_minor: 206_500 });
-});
+  test("an issued invoice is left untouched by a re-run, while drafts follow the data", async () => {
+    fresh = await billedOctober();
+    const { t, org, contract } = fresh;
+    const charlie = (await invoiceOf(t.db, org["Charlie Agency"]))!;
+    // Issued the way the issue step does it: number, dates and payment reference in one UPDATE.
+    await sql`UPDATE invoices SET status = 'issued', number = 'LDC-2026-000001', issued_on = '2026-11-02', due_on = '2026-12-02', payment_reference = 'LDC-PAY-0001'
+               WHERE id = ${charlie.id}`.execute(t.db);
+    const issuedBefore = await t.db.selectFrom("invoices").selectAll().where("id", "=", charlie.id).executeTakeFirstOrThrow();
+    const issuedLines = await t.db.selectFrom("invoice_lines").selectAll().where("invoice_id", "=", charlie.id).execute();
 
-test("a draft of an organisation without a contract that month any more is removed by the next run", async () => {
-  await t.db.updateTable("contracts").set({ start_on: "2026-11-01" }).where("id", "=", contract.CA).execute();
-  expect(await runBilling(t.db, { siteCode: "LDC", period: "2026-10" })).toEqual({ site: "LDC", period: "2026-10", invoices: 2, issued: 1 });
-  expect(await invoiceOf(t.db, org.Alpha)).toBeUndefined();
-  await t.db.updateTable("contracts").set({ start_on: "2026-10-17" }).where("id", "=", contract.CA).execute();
+    // Prices change after the fact (a correction): the drafts follow, the issued invoice does not.
+    await t.db.updateTable("contract_lines").set({ unit_price_minor: 175_000 }).where("contract_id", "in", [contract.CC, contract.CF]).execute();
+    expect(await runBilling(t.db, { siteCode: "LDC", period: "2026-10" })).toEqual({ site: "LDC", period: "2026-10", invoices: 3, issued: 1 });
+    expect(await t.db.selectFrom("invoices").selectAll().where("id", "=", charlie.id).executeTakeFirstOrThrow()).toEqual(issuedBefore);
+    expect(await t.db.selectFrom("invoice_lines").selectAll().where("invoice_id", "=", charlie.id).execute()).toEqual(issuedLines);
+    // Foxtrot: 175 000 + 18 % (31 500) = 206 500.
+    expect(await invoiceOf(t.db, org.Foxtrot)).toMatchObject({ subtotal_minor: 175_000, vat_minor: 31_500, total_minor: 206_500 });
+  }, 60_000);
+
+  test("a draft of an organisation without a contract that month any more is removed by the next run", async () => {
+    fresh = await billedOctober();
+    const { t, org, contract } = fresh;
+    expect(await invoiceOf(t.db, org.Alpha)).toBeDefined();
+    await t.db.updateTable("contracts").set({ start_on: "2026-11-01" }).where("id", "=", contract.CA).execute();
+    expect(await runBilling(t.db, { siteCode: "LDC", period: "2026-10" })).toEqual({ site: "LDC", period: "2026-10", invoices: 3, issued: 0 });
+    expect(await invoiceOf(t.db, org.Alpha)).toBeUndefined();
+    expect((await invoiceOf(t.db, org.Bravo))?.status).toBe("draft");
+  }, 60_000);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -270,9 +304,22 @@ describe("billing run on the command line", () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// One-off charges and early-termination waivers (November and December 2026 at LDC).
+// One-off charges and early-termination waivers (October to December 2026 at LDC). One database for
+// the describe; each test creates its own organisations and contracts and reads only those.
 
 describe("one-off charges and early-termination waivers", () => {
+  let t: TestDb;
+  let ldc: string;
+
+  beforeAll(async () => {
+    t = await createTestDb({ reference: true });
+    ldc = (await t.db.selectFrom("sites").select("id").where("code", "=", "LDC").executeTakeFirstOrThrow()).id;
+  }, 120_000);
+
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+
   const linesIn = (orgId: string, period: string) =>
     t.db
       .selectFrom("invoice_lines as l")
@@ -284,82 +331,91 @@ describe("one-off charges and early-termination waivers", () => {
       .execute();
 
   test("remote hands, 1.5 h on 10 November at the contract's frozen price, land on November's invoice and not on December's", async () => {
-    org.Golf = (await createOrg(t.db, { name: "Golf" })).id;
+    const golf = (await createOrg(t.db, { name: "Golf" })).id;
     // Frozen remote-hands price 15 333 per hour (the site's product price differs: the frozen one counts).
-    contract.CG = await addContract(t.db, { orgId: org.Golf, siteId: ldc, startOn: "2026-01-01" }, { full_rack: [1, 100_000], remote_hands_hour: [0, 15_333] });
+    const cg = await addContract(t.db, { orgId: golf, siteId: ldc, startOn: "2026-01-01" }, { full_rack: [1, 100_000], remote_hands_hour: [0, 15_333] });
     const charge = await t.db.transaction().execute((trx) =>
-      recordOneOff(trx, { actor: null, contractId: contract.CG, kind: "remote_hands", chargedOn: "2026-11-10", quantity: "1.5", description: "Remplacement d'un disque" }),
+      recordOneOff(trx, { actor: null, contractId: cg, kind: "remote_hands", chargedOn: "2026-11-10", quantity: "1.5", description: "Remplacement d'un disque" }),
     );
     // 1.5 × 15 333 = 22 999.5 → 23 000 (half-up).
     expect(charge.amountMinor).toBe(23_000);
     expect(await t.db.selectFrom("one_off_charges").select(["org_id", "quantity", "unit_price_minor", "amount_minor"]).where("id", "=", charge.id).executeTakeFirst()).toEqual({
-      org_id: org.Golf,
+      org_id: golf,
       quantity: "1.50",
       unit_price_minor: 15_333,
       amount_minor: 23_000,
     });
-    expect(await t.db.selectFrom("audit_log").select("entity_id").where("action", "=", "billing.one_off_recorded").execute()).toEqual([{ entity_id: contract.CG }]);
+    expect(await t.db.selectFrom("audit_log").select(["action", "org_id"]).where("entity_id", "=", cg).execute()).toEqual([{ action: "billing.one_off_recorded", org_id: golf }]);
 
     await runBilling(t.db, { siteCode: "LDC", period: "2026-11" });
-    const november = await linesIn(org.Golf, "2026-11");
+    const november = await linesIn(golf, "2026-11");
     expect(november).toEqual([
-      expect.objectContaining({ contract_id: contract.CG, kind: "recurring", amount_minor: 100_000 }),
-      expect.objectContaining({ contract_id: contract.CG, kind: "one_off", quantity: "1.500000", unit_price_minor: 15_333, amount_minor: 23_000 }),
+      expect.objectContaining({ contract_id: cg, kind: "recurring", amount_minor: 100_000 }),
+      expect.objectContaining({ contract_id: cg, kind: "one_off", quantity: "1.500000", unit_price_minor: 15_333, amount_minor: 23_000 }),
     ]);
     expect(november[1].description_fr).toContain("Remplacement d'un disque (10 novembre 2026)");
-    const inv = await t.db.selectFrom("invoices").select(["subtotal_minor", "vat_minor", "total_minor"]).where("org_id", "=", org.Golf).where("period", "=", "2026-11").executeTakeFirstOrThrow();
+    const inv = await t.db.selectFrom("invoices").select(["subtotal_minor", "vat_minor", "total_minor"]).where("org_id", "=", golf).where("period", "=", "2026-11").executeTakeFirstOrThrow();
     // 123 000 + 18 % (22 140) = 145 140.
     expect(inv).toEqual({ subtotal_minor: 123_000, vat_minor: 22_140, total_minor: 145_140 });
 
     await runBilling(t.db, { siteCode: "LDC", period: "2026-12" });
-    expect(await linesIn(org.Golf, "2026-12")).toEqual([expect.objectContaining({ contract_id: contract.CG, kind: "recurring", amount_minor: 100_000 })]);
+    expect(await linesIn(golf, "2026-12")).toEqual([expect.objectContaining({ contract_id: cg, kind: "recurring", amount_minor: 100_000 })]);
   });
 
   test("a charge in a month whose invoice is issued, or outside the contract's dates, is refused and writes nothing", async () => {
-    const count = async () => Number((await t.db.selectFrom("one_off_charges").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n);
-    const before = await count();
-    // Charlie's October invoice was issued above.
+    const india = (await createOrg(t.db, { name: "India" })).id;
+    const ci = await addContract(t.db, { orgId: india, siteId: ldc, startOn: "2026-03-01" }, { full_rack: [2, 150_000] });
+    const juliet = (await createOrg(t.db, { name: "Juliet" })).id;
+    const cj = await addContract(t.db, { orgId: juliet, siteId: ldc, startOn: "2026-01-01", endOn: "2026-09-30" }, { full_rack: [1, 150_000] });
+    await runBilling(t.db, { siteCode: "LDC", period: "2026-10" });
+    await sql`UPDATE invoices SET status = 'issued', number = 'LDC-2026-000101', issued_on = '2026-11-02', due_on = '2026-12-02', payment_reference = 'LDC-PAY-0101'
+               WHERE org_id = ${india} AND period = '2026-10'`.execute(t.db);
+    const count = async () => Number((await t.db.selectFrom("one_off_charges").select((eb) => eb.fn.countAll<string>().as("n")).where("contract_id", "in", [ci, cj]).executeTakeFirstOrThrow()).n);
+
     await expect(
-      t.db.transaction().execute((trx) => recordOneOff(trx, { actor: null, contractId: contract.CC, kind: "other", chargedOn: "2026-10-05", amountMinor: 10_000, description: "Badge perdu" })),
+      t.db.transaction().execute((trx) => recordOneOff(trx, { actor: null, contractId: ci, kind: "other", chargedOn: "2026-10-05", amountMinor: 10_000, description: "Badge perdu" })),
     ).rejects.toMatchObject({ code: "invoice_issued" });
     await expect(
-      t.db.transaction().execute((trx) => recordOneOff(trx, { actor: null, contractId: contract.CE, kind: "other", chargedOn: "2026-10-05", amountMinor: 10_000, description: "Badge perdu" })),
-    ).rejects.toBeInstanceOf(ChargeError);
-    expect(await count()).toBe(before);
+      t.db.transaction().execute((trx) => recordOneOff(trx, { actor: null, contractId: cj, kind: "other", chargedOn: "2026-10-05", amountMinor: 10_000, description: "Badge perdu" })),
+    ).rejects.toEqual(new ChargeError("outside_contract"));
+    expect(await count()).toBe(0);
+    // November's invoice is not issued: a charge there is taken.
+    await t.db.transaction().execute((trx) => recordOneOff(trx, { actor: null, contractId: ci, kind: "other", chargedOn: "2026-11-05", amountMinor: 10_000, description: "Badge perdu" }));
+    expect(await count()).toBe(1);
   });
 
   test("a waived early termination gives no early_termination line (and the waiver is audited)", async () => {
-    org.Hotel = (await createOrg(t.db, { name: "Hotel" })).id;
+    const hotel = (await createOrg(t.db, { name: "Hotel" })).id;
     // 12 months from 2026-01-01, ended 2026-11-20: commitment until 2026-12-31.
-    contract.CH = await addContract(t.db, { orgId: org.Hotel, siteId: ldc, startOn: "2026-01-01", endOn: "2026-11-20" }, { full_rack: [1, 90_000] });
+    const ch = await addContract(t.db, { orgId: hotel, siteId: ldc, startOn: "2026-01-01", endOn: "2026-11-20" }, { full_rack: [1, 90_000] });
     await runBilling(t.db, { siteCode: "LDC", period: "2026-11" });
-    // Before the waiver: 21 Nov → 31 Dec = 10/30 of November (30 000) + December (90 000) = 120 000.
-    expect((await linesIn(org.Hotel, "2026-11")).map((l) => [l.kind, l.amount_minor])).toEqual([
+    // Before the waiver: 1..20 November = 20/30 × 90 000 = 60 000;
+    // 21 Nov → 31 Dec = 10/30 of November (30 000) + December (90 000) = 120 000.
+    expect((await linesIn(hotel, "2026-11")).map((l) => [l.kind, l.amount_minor])).toEqual([
       ["recurring", 60_000],
       ["early_termination", 120_000],
     ]);
 
-    await expect(t.db.transaction().execute((trx) => waiveEarlyTermination(trx, { actor: null, contractId: contract.CH, reason: "  " }))).rejects.toMatchObject({ code: "bad_reason" });
-    await t.db.transaction().execute((trx) => waiveEarlyTermination(trx, { actor: null, contractId: contract.CH, reason: "Geste commercial : migration vers BZV" }));
-    await expect(
-      t.db.transaction().execute((trx) => waiveEarlyTermination(trx, { actor: null, contractId: contract.CH, reason: "encore" })),
-    ).rejects.toMatchObject({ code: "already_waived" });
-    expect(await t.db.selectFrom("audit_log").select(["entity_id", "org_id"]).where("action", "=", "billing.early_termination_waived").execute()).toEqual([
-      { entity_id: contract.CH, org_id: org.Hotel },
-    ]);
+    await expect(t.db.transaction().execute((trx) => waiveEarlyTermination(trx, { actor: null, contractId: ch, reason: "  " }))).rejects.toMatchObject({ code: "bad_reason" });
+    await t.db.transaction().execute((trx) => waiveEarlyTermination(trx, { actor: null, contractId: ch, reason: "Geste commercial : migration vers BZV" }));
+    await expect(t.db.transaction().execute((trx) => waiveEarlyTermination(trx, { actor: null, contractId: ch, reason: "encore" }))).rejects.toMatchObject({ code: "already_waived" });
+    expect(await t.db.selectFrom("audit_log").select(["action", "org_id"]).where("entity_id", "=", ch).execute()).toEqual([{ action: "billing.early_termination_waived", org_id: hotel }]);
 
     await runBilling(t.db, { siteCode: "LDC", period: "2026-11" });
-    expect((await linesIn(org.Hotel, "2026-11")).map((l) => [l.kind, l.amount_minor])).toEqual([["recurring", 60_000]]);
-    expect(await t.db.selectFrom("invoices").select("subtotal_minor").where("org_id", "=", org.Hotel).where("period", "=", "2026-11").executeTakeFirstOrThrow()).toEqual({ subtotal_minor: 60_000 });
+    expect((await linesIn(hotel, "2026-11")).map((l) => [l.kind, l.amount_minor])).toEqual([["recurring", 60_000]]);
+    expect(await t.db.selectFrom("invoices").select("subtotal_minor").where("org_id", "=", hotel).where("period", "=", "2026-11").executeTakeFirstOrThrow()).toEqual({ subtotal_minor: 60_000 });
   });
 
   test("the composite foreign key refuses a charge or a waiver whose organisation is not the contract's", async () => {
+    const kilo = (await createOrg(t.db, { name: "Kilo" })).id;
+    const lima = (await createOrg(t.db, { name: "Lima" })).id;
+    const ck = await addContract(t.db, { orgId: kilo, siteId: ldc, startOn: "2026-01-01" }, { full_rack: [1, 100_000] });
     await expect(
       t.db
         .insertInto("one_off_charges")
-        .values({ contract_id: contract.CG, org_id: org.Alpha, kind: "other", charged_on: "2026-11-12", quantity: "1", unit_price_minor: 5_000, amount_minor: 5_000, description: "x", created_by: null })
+        .values({ contract_id: ck, org_id: lima, kind: "other", charged_on: "2026-11-12", quantity: "1", unit_price_minor: 5_000, amount_minor: 5_000, description: "x", created_by: null })
         .execute(),
     ).rejects.toThrow(/foreign key/i);
-    await expect(t.db.insertInto("early_termination_waivers").values({ contract_id: contract.CG, org_id: org.Alpha, reason: "x", waived_by: null }).execute()).rejects.toThrow(/foreign key/i);
+    await expect(t.db.insertInto("early_termination_waivers").values({ contract_id: ck, org_id: lima, reason: "x", waived_by: null }).execute()).rejects.toThrow(/foreign key/i);
   });
 });
