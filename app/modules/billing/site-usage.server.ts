@@ -6,7 +6,7 @@ import type { Period } from "~/modules/metering/usage.server";
  * The month's usage of EVERY contract of a site at once, for the billing run: a few set-based
  * statements for the whole site instead of three queries per contract.
  *
- * The semantics are those of usage.server.ts (`contractMeters` → `energyKwh` / `percentile95`),
+ * Two statements (energy, bandwidth), run side by side. The semantics are those of usage.server.ts (`contractMeters` → `energyKwh` / `percentile95`),
  * which stay the reference; test/integration/site-usage.test.ts checks both agree contract by
  * contract on a random world.
  *
@@ -63,7 +63,16 @@ function windows(siteId: string, period: Period, timeZone: string) {
     )`;
 }
 
-export async function siteUsage(db: Executor, input: { siteId: string; period: Period; timeZone: string }): Promise<Map<string, ContractUsage>> {
+export interface SiteUsageInput {
+  siteId: string;
+  /** The month as instants (`monthPeriod`). */
+  period: Period;
+  /** The site's time zone: attachments are local days. */
+  timeZone: string;
+}
+
+/** The two statements (exported for the benchmark's EXPLAIN). */
+export function siteUsageQueries(input: SiteUsageInput) {
   const cte = windows(input.siteId, input.period, input.timeZone);
 
   // Energy: each power window's readings plus the last reading before it, deltas per (contract,
@@ -100,25 +109,39 @@ export async function siteUsage(db: Executor, input: { siteId: string; period: P
       LEFT JOIN meters_per_contract m ON m.contract_id = c.id
   `;
 
+  // Bandwidth: one statement for the site, evaluated contract by contract and meter window by meter
+  // window (LATERAL), so each grouping holds one meter's or one contract's month (8,640 instants)
+  // and stays in memory; the samples come from the primary key's range (meter, metric, window).
+  // A window starts and ends on local midnights, which lie on the 5-minute grid (whole-hour
+  // offsets): an instant never straddles two windows, so per-window groups are per-meter groups.
   const bandwidth = sql<{ contract_id: string; p95: string | null; n: number; above: number }>`
-    WITH ${cte}, per_meter AS (
-      SELECT w.contract_id, s.meter_id, ${INSTANT} AS at, max(s.value) AS v
-        FROM w
-        JOIN samples s ON s.meter_id = w.id AND s.metric IN ('bw_in_mbps', 'bw_out_mbps') AND s.at >= w.f AND s.at < w.t
-       WHERE w.kind = 'bandwidth'
-       GROUP BY 1, 2, 3
-    ), per_instant AS (
-      SELECT contract_id, at, sum(v) AS v FROM per_meter GROUP BY 1, 2
-    )
-    SELECT p.contract_id,
-           (percentile_disc(0.95) WITHIN GROUP (ORDER BY p.v))::text AS p95,
-           count(*)::int8 AS n,
-           count(*) FILTER (WHERE p.v > c.commit_mbps)::int8 AS above
-      FROM per_instant p
-      JOIN c ON c.id = p.contract_id
-     GROUP BY p.contract_id
+    WITH ${cte}
+    SELECT c.id AS contract_id, u.p95, u.n, u.above
+      FROM c
+     CROSS JOIN LATERAL (
+       SELECT (percentile_disc(0.95) WITHIN GROUP (ORDER BY per_instant.v))::text AS p95,
+              count(*)::int8 AS n,
+              count(*) FILTER (WHERE per_instant.v > c.commit_mbps)::int8 AS above
+         FROM (
+           SELECT per_meter.at, sum(per_meter.v) AS v
+             FROM w
+            CROSS JOIN LATERAL (
+              SELECT ${INSTANT} AS at, max(s.value) AS v
+                FROM samples s
+               WHERE s.meter_id = w.id AND s.metric IN ('bw_in_mbps', 'bw_out_mbps') AND s.at >= w.f AND s.at < w.t
+               GROUP BY 1
+            ) per_meter
+            WHERE w.contract_id = c.id AND w.kind = 'bandwidth'
+            GROUP BY per_meter.at
+         ) per_instant
+     ) u
   `;
 
+  return { energy, bandwidth };
+}
+
+export async function siteUsage(db: Executor, input: SiteUsageInput): Promise<Map<string, ContractUsage>> {
+  const { energy, bandwidth } = siteUsageQueries(input);
   const [e, b] = await Promise.all([energy.execute(db), bandwidth.execute(db)]);
   const usage = new Map<string, ContractUsage>();
   for (const row of e.rows) usage.set(row.contract_id, { ...NO_USAGE, energyKwh: row.kwh, powerMeters: Number(row.power_meters) });
