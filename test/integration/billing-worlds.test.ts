@@ -111,7 +111,7 @@ describe("BZV (XAF, VAT 18.9 %)", () => {
     await db.transaction().execute((trx) => waiveEarlyTermination(trx, { actor: null, contractId: k.imani, reason: "Migration vers un autre site du groupe" }));
 
     runs = await runMonths(db, "BZV", ["2027-01", "2027-02", "2027-04", "2028-02"]);
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await t?.cleanup();
@@ -398,7 +398,7 @@ describe("KIN (USD cents, VAT 16 %)", () => {
     await db.transaction().execute((trx) => waiveEarlyTermination(trx, { actor: null, contractId: k.ubangi, reason: "Reprise du contrat par la maison mère" }));
 
     runs = await runMonths(db, "KIN", ["2026-11", "2027-02", "2027-03", "2028-02"]);
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await t?.cleanup();
@@ -596,7 +596,7 @@ describe("LDC (XOF, VAT 18 %): months of 28, 29 and 30 days", () => {
     await addSamples(db, sw, "bw_in_mbps", Array.from({ length: 8 }, (_, i): [string, string] => [at(i), "19.5"]));
     await addSamples(db, sw, "bw_out_mbps", Array.from({ length: 8 }, (_, i): [string, string] => [at(i), "12"]));
     await runMonths(db, "LDC", ["2027-02", "2027-04", "2028-02"]);
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await t?.cleanup();
