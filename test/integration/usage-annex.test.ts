@@ -2,7 +2,7 @@ import { parse } from "csv-parse/sync";
 import { sql, type Kysely } from "kysely";
 import type { Database, Metric, ProductKind } from "#db/schema";
 import { runBilling } from "~/modules/billing/run.server";
-import { ANNEX_HEADER, usageAnnexCsv } from "~/modules/billing/annex.server";
+import { ANNEX_HEADER, localIso, usageAnnexCsv, utcIso } from "~/modules/billing/annex.server";
 import { decimalToMicros } from "~/modules/billing/money";
 import { loader as tenantAnnex } from "~/routes/app.invoices.$invoiceId.annex[.csv]";
 import { loader as opsAnnex } from "~/routes/ops.billing.invoices.$invoiceId.annex[.csv]";
@@ -247,4 +247,17 @@ test("routes: a tenant gets its own issued invoice's annex (the frozen copy once
   const live = await call(opsAnnex, getRequest(`/ops/billing/invoices/${invoice.kara}/annex.csv?live=1`, { cookie: finance.cookie }), { invoiceId: invoice.kara });
   expect(await live.text()).toBe(await usageAnnexCsv(t.db, invoice.kara));
   expect(await (await call(tenantAnnex, getRequest(`/app/invoices/${invoice.kara}/annex.csv?live=1`, { cookie: kara.cookie }), { invoiceId: invoice.kara })).text()).toBe(frozen);
+});
+
+test("local instants carry the site's offset, across a daylight-saving change and for half-hour offsets", () => {
+  expect(localIso(new Date("2026-10-05T00:05:00Z"), "Africa/Lome")).toBe("2026-10-05T00:05:00+00:00");
+  expect(localIso(new Date("2026-09-30T23:00:00Z"), "Africa/Kinshasa")).toBe("2026-10-01T00:00:00+01:00");
+  expect(localIso(new Date("2026-10-25T00:59:59Z"), "Europe/Paris")).toBe("2026-10-25T02:59:59+02:00");
+  expect(localIso(new Date("2026-10-25T01:00:00Z"), "Europe/Paris")).toBe("2026-10-25T02:00:00+01:00");
+  expect(localIso(new Date("2026-07-01T12:34:56Z"), "America/St_Johns")).toBe("2026-07-01T10:04:56-02:30");
+  expect(localIso(new Date("2026-12-01T12:34:56Z"), "America/St_Johns")).toBe("2026-12-01T09:04:56-03:30");
+  expect(utcIso(new Date("2026-10-05T00:05:00Z"))).toBe("2026-10-05T00:05:00Z");
+  // A reading's milliseconds are kept (two readings a fraction of a second apart stay distinct).
+  expect(utcIso(new Date("2026-10-05T00:05:00.123Z"))).toBe("2026-10-05T00:05:00.123Z");
+  expect(localIso(new Date("2026-10-05T00:05:00.123Z"), "Africa/Kinshasa")).toBe("2026-10-05T01:05:00.123+01:00");
 });

@@ -73,31 +73,40 @@ export const ANNEX_HEADER = [
 type Column = (typeof ANNEX_HEADER)[number];
 type Row = Partial<Record<Column, string | number | null>>;
 
-/** `2026-10-05T00:05:00Z`: ISO-8601 UTC to the second. */
-export const utcIso = (at: Date) => at.toISOString().replace(/\.\d{3}Z$/, "Z");
+/** `2026-10-05T00:05:00Z`: ISO-8601 UTC to the second (milliseconds only when there are some). */
+export const utcIso = (at: Date) => at.toISOString().replace(/\.000Z$/, "Z");
 
 const localFormats = new Map<string, Intl.DateTimeFormat>();
+const offsets = new Map<string, number>();
 
-/** `2026-10-05T01:05:00+01:00`: the wall-clock time in `timeZone` with its UTC offset. */
-export function localIso(at: Date, timeZone: string): string {
+/**
+ * The UTC offset of `timeZone` at `at`, in minutes. Offsets only change on quarter hours (UTC), so
+ * it is asked of Intl once per 15-minute slot (a month's annex has ~9,000 instants).
+ */
+function offsetMinutes(at: Date, timeZone: string): number {
+  const slot = Math.floor(at.getTime() / 900_000);
+  const key = `${timeZone}|${slot}`;
+  const known = offsets.get(key);
+  if (known !== undefined) return known;
   let format = localFormats.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      hourCycle: "h23",
-      timeZoneName: "longOffset",
-    });
+    format = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
     localFormats.set(timeZone, format);
   }
-  const p = Object.fromEntries(format.formatToParts(at).map((x) => [x.type, x.value]));
-  const offset = p.timeZoneName === "GMT" ? "+00:00" : String(p.timeZoneName).replace(/^GMT/, "");
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}${offset}`;
+  const probe = new Date(slot * 900_000);
+  const p = Object.fromEntries(format.formatToParts(probe).map((x) => [x.type, Number(x.value)]));
+  const offset = Math.round((Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) - probe.getTime()) / 60_000);
+  if (offsets.size > 200_000) offsets.clear();
+  offsets.set(key, offset);
+  return offset;
+}
+
+/** `2026-10-05T01:05:00+01:00`: the wall-clock time in `timeZone` with its UTC offset (milliseconds as in `utcIso`). */
+export function localIso(at: Date, timeZone: string): string {
+  const offset = offsetMinutes(at, timeZone);
+  const wall = new Date(at.getTime() + offset * 60_000).toISOString().slice(0, 23).replace(/\.000$/, "");
+  const abs = Math.abs(offset);
+  return `${wall}${offset < 0 ? "-" : "+"}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
 }
 
 async function invoiceHead(db: Executor, invoiceId: string) {
