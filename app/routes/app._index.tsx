@@ -4,6 +4,8 @@ import { requireTenant } from "~/modules/auth/session.server";
 import { countMembers, getOrganisation } from "~/modules/orgs/organisations.server";
 import { listSites } from "~/modules/inventory/sites.server";
 import { listContracts } from "~/modules/requests/contracts.server";
+import { tenantCan } from "~/modules/auth/permissions";
+import { invoiceSummary } from "~/modules/billing/tenant-invoices.server";
 import { getDb } from "~/utils/db.server";
 import { Alert } from "~/components/forms";
 import { StatusBadge } from "~/components/shell";
@@ -31,6 +33,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     // Counted by the one status rule: a contract that starts later is upcoming, not active.
     contracts: await contractCounts(db, user.orgId),
     sites: await listSites(db),
+    // Only for the roles that may read invoices (not technical).
+    invoices: tenantCan(user.role, "invoices:read") ? await invoiceSummary(db, user.orgId) : null,
   });
 }
 
@@ -40,7 +44,7 @@ async function contractCounts(db: Awaited<ReturnType<typeof getDb>>, orgId: stri
 }
 
 export default function Dashboard() {
-  const { user, org, members, sites, contracts } = useLoaderData<typeof loader>();
+  const { user, org, members, sites, contracts, invoices } = useLoaderData<typeof loader>();
   const tr = useT();
   const format = useFormat();
   return (
@@ -71,6 +75,21 @@ export default function Dashboard() {
           <strong>{tr("requests.dashboard.servicesValue", { active: format.number(contracts.active), upcoming: format.number(contracts.upcoming) })}</strong>
           <Link to="/app/services">{tr("nav.services")} →</Link>
         </div>
+        {invoices ? (
+          <div className="tile">
+            <span className="tile-label">{tr("invoices.card.due")}</span>
+            {invoices.currencies.length ? (
+              invoices.currencies.map((c) => <strong key={c.currency}>{format.money(c.dueMinor, c.currency)}</strong>)
+            ) : (
+              <strong>{tr("invoices.card.nothingDue")}</strong>
+            )}
+            {invoices.nextDueOn ? <span className="tile-sub">{tr("invoices.card.nextDue", { date: format.date(invoices.nextDueOn) })}</span> : null}
+            <span className={invoices.overdue > 0 ? "tile-sub invoice-overdue" : "tile-sub"}>
+              {invoices.overdue > 0 ? tr("invoices.card.overdue", { count: format.number(invoices.overdue) }) : tr("invoices.card.noOverdue")}
+            </span>
+            <Link to="/app/invoices">{tr("invoices.card.link")} →</Link>
+          </div>
+        ) : null}
         <div className="tile">
           <span className="tile-label">{tr("dashboard.paymentTerms")}</span>
           <strong>{tr("dashboard.paymentTermsValue", { days: org.paymentTermsDays })}</strong>

@@ -15,6 +15,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     orgName: user.org_name ?? "",
     role: user.role,
     canManageMembers: tenantCan(user.role, "members:manage"),
+    canReadInvoices: tenantCan(user.role, "invoices:read"),
   });
 }
 
@@ -34,7 +35,7 @@ export function ErrorBoundary() {
   const error = useRouteError();
   // An action's error skips the area's own loader (Remix renders this boundary without its data):
   // the shell is kept with its navigation, without the user's name.
-  const data = useRouteLoaderData<typeof loader>("routes/app") ?? { name: "", orgName: "", role: "viewer" as const, canManageMembers: false };
+  const data = useRouteLoaderData<typeof loader>("routes/app") ?? { name: "", orgName: "", role: "viewer" as const, canManageMembers: false, canReadInvoices: false };
   return (
     <TenantShell data={data}>
       <ErrorContent error={error} home="/app" />
@@ -49,6 +50,7 @@ function TenantShell({ data, children }: { data: SerializeFrom<typeof loader>; c
     { to: "/app/requests", label: "nav.requests" },
     { to: "/app/services", label: "nav.services" },
     { to: "/app/usage", label: "nav.usage" },
+    ...(data.canReadInvoices ? [{ to: "/app/invoices", label: "invoices.nav" as const }] : []),
     { to: "/app/members", label: "nav.members" },
   ];
   return (
