@@ -6,6 +6,7 @@ import { sql, type Kysely } from "kysely";
 import type { Database } from "#db/schema";
 import { runBilling } from "~/modules/billing/run.server";
 import { runTsx, withDatabaseAt } from "../support/cli";
+import { usingPostgres } from "../support/db";
 import { createOrg } from "../support/factories";
 
 /**
@@ -14,7 +15,9 @@ import { createOrg } from "../support/factories";
  * (USD, billed with the CDF equivalent) for October 2026: 1 full rack × $1,500.00 → subtotal 150 000
  * cents, VAT 16 % 24 000, total 174 000.
  */
-describe("issuing on the command line", () => {
+// The CLI runs on its own embedded database whatever TEST_DATABASE_URL says: on PostgreSQL (test:pg)
+// this file would repeat the PGlite run exactly, so it runs once, with `npm test`.
+describe.skipIf(usingPostgres())("issuing on the command line", () => {
   let dataDir: string;
   let outDir: string;
   const cli = (...args: string[]) => runTsx(dataDir, ["app/cli.ts", ...args]);

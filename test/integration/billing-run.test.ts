@@ -5,7 +5,7 @@ import { sql, type Kysely } from "kysely";
 import type { Database, Metric, ProductKind } from "#db/schema";
 import { runBilling } from "~/modules/billing/run.server";
 import { ChargeError, recordOneOff, waiveEarlyTermination } from "~/modules/billing/charges.server";
-import { createTestDb, type TestDb } from "../support/db";
+import { createTestDb, usingPostgres, type TestDb } from "../support/db";
 import { runTsx, withDatabaseAt } from "../support/cli";
 import { createOrg } from "../support/factories";
 
@@ -248,7 +248,9 @@ describe("October 2026 at LDC, changed after its first run (a fresh world per te
 // ---------------------------------------------------------------------------------------------
 // The CLI, as finance runs it: a child process on its own embedded database.
 
-describe("billing run on the command line", () => {
+// The CLI runs on its own embedded database whatever TEST_DATABASE_URL says: on PostgreSQL (test:pg)
+// this file would repeat the PGlite run exactly, so it runs once, with `npm test`.
+describe.skipIf(usingPostgres())("billing run on the command line", () => {
   let dataDir: string;
   const run = (args: string[]) => runTsx(dataDir, args);
   const withDatabase = <T,>(fn: (db: Kysely<Database>) => Promise<T>) => withDatabaseAt(dataDir, fn);
