@@ -105,6 +105,10 @@ export default function LateUsage() {
                     {inv.issuedOn ? ` · ${tr("billingAnnex.late.issuedOn", { date: format.date(inv.issuedOn) })}` : null}
                     {inv.status === "paid" ? ` · ${tr("billingAnnex.late.status.paid")}` : null}
                   </p>
+                  {/* The total again above the table: on a phone the table scrolls sideways. */}
+                  <p>
+                    <strong>{tr("billingAnnex.late.totalLine", { amount: signed(inv.differenceMinor, inv.currency) })}</strong> <span className="muted">({meaning(inv.differenceMinor)})</span>
+                  </p>
                 </div>
                 <a className="btn btn--secondary" href={`/ops/billing/invoices/${inv.invoiceId}/annex.csv?live=1`} download>
                   {tr("billingAnnex.late.annexNow")}

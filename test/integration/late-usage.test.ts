@@ -232,7 +232,8 @@ test("the page: operators with billing:manage see the difference; filters are va
   expect(fullFr).toContain("p95 76 Mbit/s, 26 Mbit/s au-delà de l'engagement</td><td>p95 100 Mbit/s, 50 Mbit/s au-delà");
   expect(fullFr).toContain("+15 038 F CFA");
   expect(fullFr).toContain("+120 000 F CFA");
-  expect(fullFr).toContain("+135 038 F CFA");
+  expect(fullFr).toContain("Écart de la facture : +135 038 F CFA");
+  expect(fullFr).toContain("+135 038 F CFA</strong></td>");
   expect(fullFr).toContain("à facturer en complément");
   expect(text(render(view, "en"))).toContain("Difference on the invoice");
   expect(text(render(await body(await get("?period=2026-09", finance.cookie)), "fr"))).toContain("Aucun écart");
@@ -240,4 +241,17 @@ test("the page: operators with billing:manage see the difference; filters are va
 
   expect((await get("", noc.cookie)).status).toBe(403);
   expect((await get("", tenant.cookie)).status).toBe(404);
+});
+
+test("late samples can also lower the p95: the overage difference is then negative (to credit)", async () => {
+  // 210 more instants at 1 Mbps: N = 240, position (240·95 + 99) div 100 = 228. Ascending: 210 × 1
+  // (1..210), 40, 42, …, 78 (211..230), 10 × 100 (231..240) → position 228 is 40 + 2 × 17 = 74 Mbps;
+  // (74 − 50) × 5 000 = 120 000, billed 130 000: −10 000. With the energy's +15 038: +5 038.
+  const low: Sample[] = [];
+  for (let k = 0; k < 210; k++) low.push(...bandwidth(meter.SA, new Date(Date.UTC(2026, 9, 7, 0, 5 * k)), 1, 0));
+  await insert(low);
+  const [kara] = await lateUsage(t.db, { period: "2026-10" });
+  expect(kara.contracts[0].bandwidth).toMatchObject({ billedP95: "76", currentP95: "74", billedOverMbps: "26", currentOverMbps: "24", currentSamples: 240, currentMinor: 120_000, differenceMinor: -10_000 });
+  expect(kara.contracts[0].energy?.differenceMinor).toBe(15_038);
+  expect(kara.differenceMinor).toBe(5_038);
 });
