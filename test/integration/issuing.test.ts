@@ -8,10 +8,12 @@ import { getInvoice } from "~/modules/billing/invoices.server";
 import { setRate } from "~/modules/billing/rates.server";
 import { verifyDocument } from "~/modules/billing/verify.server";
 import { deliverDueEmails, smtpSender } from "~/modules/email/outbox.server";
+import { linkBase } from "~/modules/email/recipients.server";
 import { loader as verifyLoader } from "~/routes/verify.$number";
 import { createTestDb, type TestDb } from "../support/db";
 import { createOrg, createUser } from "../support/factories";
 import { pdfText } from "../support/pdf";
+import { pdfQrCodes } from "../support/pdf-qr";
 import { startSmtpCapture } from "../support/smtp-capture";
 
 /**
@@ -95,6 +97,8 @@ describe("issuing invoices", () => {
       expect(text).toContain(expected);
     // The reference is set in two runs of text (site, code): compare without spaces.
     expect(text.replace(/ /g, "")).toContain(inv.payment_reference!);
+    // The QR code, decoded from the PDF's own pixels, is the verification address with the invoice's key.
+    expect(await pdfQrCodes(pdf.content)).toEqual([`${linkBase()}/verify/LDC-2026-000001?k=${inv.verify_key}`]);
     const annex = await db.selectFrom("documents").select(["kind", "filename"]).where("id", "=", inv.annex_document_id!).executeTakeFirstOrThrow();
     expect(annex).toEqual({ kind: "usage_annex_csv", filename: "LDC-2026-000001-annex.csv" });
 
