@@ -31,9 +31,9 @@ import { csvResponse } from "~/utils/csv.server";
  *   the top 5 % (rank > ceil(0.95 × samples)), `false` otherwise.
  * - `bw_summary`: mbps = the 95th percentile, the mbps of rank ceil(0.95 × N) = the highest value
  *   not discarded; rank = ceil(0.95 × N); discarded = N − ceil(0.95 × N) (how many were); samples =
- *   N; commit_mbps = the contract's commit; billed = the p95 written on the overage line (empty
- *   without one: the p95 did not exceed the commit when billed). The overage billed is
- *   max(0, p95 − commit) Mbps.
+ *   N; commit_mbps = the commit (as written on the overage line, else the contract's); billed = the
+ *   p95 written on the overage line (empty without one: the p95 did not exceed the commit when
+ *   billed). The overage billed is max(0, p95 − commit) Mbps.
  * When it had power meters in the month or an energy line:
  * - `energy_meter`: one per power meter attachment: meter, at/until = the window, kwh = the energy of
  *   that window, samples = the readings used (the starting point included).
@@ -166,7 +166,8 @@ export async function usageAnnexCsv(db: Executor, invoiceId: string): Promise<st
         rows.push({ record: "bw_instant", contract_id: contractId, ...at(s.at), mbps: s.mbps, rank: s.rank, discarded: s.rank > kept ? "true" : "false", detail: s.parts });
       }
       const p95 = series.find((s) => s.rank === kept)?.mbps ?? null;
-      const billed = (overage?.details as { p95_mbps?: string | null } | null)?.p95_mbps ?? null;
+      const billedDetails = (overage?.details ?? null) as { p95_mbps?: string | null; commit_mbps?: number } | null;
+      const billed = billedDetails?.p95_mbps ?? null;
       rows.push({
         record: "bw_summary",
         contract_id: contractId,
@@ -176,7 +177,7 @@ export async function usageAnnexCsv(db: Executor, invoiceId: string): Promise<st
         rank: n === 0 ? null : kept,
         discarded: n - kept,
         samples: n,
-        commit_mbps: commits.get(contractId) ?? 0,
+        commit_mbps: billedDetails?.commit_mbps ?? commits.get(contractId) ?? 0,
         billed,
       });
     }
