@@ -508,6 +508,11 @@ function ChargesSection({
   const value = (intent: ChargeIntent, name: string, fallback = "") => mine(intent)?.values?.[name] ?? fallback;
   const et = charges.earlyTermination;
   const money = (minor: number) => format.money(minor, currency);
+  const locale = useLocale();
+  // An exact decimal string ("1.5") as the reader writes it ("1,5" in French), without a float.
+  const decimal = (value: string) => (locale === "fr" ? value.replace(".", ",") : value);
+  // A recorded charge empties the forms (the page is the same route after the redirect).
+  const formKey = `${charges.list.length}`;
   return (
     <section className="card" id="charges" aria-labelledby="charges-title">
       <h2 id="charges-title">{tr("billingOpsForms.charges.title")}</h2>
@@ -534,7 +539,7 @@ function ChargesSection({
                   <td className="nowrap">{format.date(ch.chargedOn)}</td>
                   <td>{tr(`billingOpsForms.kind.${ch.kind}`)}</td>
                   <td className="pre-line">{ch.description}</td>
-                  <td className="num nowrap">{ch.kind === "remote_hands" ? tr("billingOpsForms.hoursValue", { hours: ch.quantity }) : ch.quantity}</td>
+                  <td className="num nowrap">{ch.kind === "remote_hands" ? tr("billingOpsForms.hoursValue", { hours: decimal(ch.quantity) }) : decimal(ch.quantity)}</td>
                   <td className="num nowrap hide-sm">{money(ch.unitPriceMinor)}</td>
                   <td className="num nowrap">
                     <strong>{money(ch.amountMinor)}</strong>
@@ -587,7 +592,7 @@ function ChargesSection({
       {canRemoteHands || canOtherCharge ? (
         <div className="change-forms">
           {canRemoteHands ? (
-            <Form method="post" className="change-form" noValidate>
+            <Form method="post" className="change-form" noValidate key={`rh-${formKey}`}>
               <input type="hidden" name="intent" value="remote_hands" />
               <h3>{tr("billingOpsForms.remoteHands.title")}</h3>
               <FormErrors formError={mine("remote_hands")?.formError} />
@@ -607,7 +612,7 @@ function ChargesSection({
             </Form>
           ) : null}
           {canOtherCharge ? (
-            <Form method="post" className="change-form" noValidate>
+            <Form method="post" className="change-form" noValidate key={`other-${formKey}`}>
               <input type="hidden" name="intent" value="other_charge" />
               <h3>{tr("billingOpsForms.other.title")}</h3>
               <FormErrors formError={mine("other_charge")?.formError} />

@@ -25,7 +25,7 @@ import { count, createOrg, signedIn } from "../support/factories";
 import { action as contractAction, loader as contractLoader } from "~/routes/ops.contracts.$contractId";
 import { loader as servicesLoader } from "~/routes/app.services.$contractId";
 import { action as ratesAction, loader as ratesLoader } from "~/routes/ops.billing.rates";
-import { loader as issuersLoader } from "~/routes/ops.billing.issuers";
+import { loader as issuersLoader } from "~/routes/ops.billing.issuers._index";
 import { action as issuerAction, loader as issuerLoader } from "~/routes/ops.billing.issuers.$siteCode";
 import { earlyTermination } from "~/modules/billing/compute";
 
@@ -429,6 +429,13 @@ describe("issuers", () => {
     expect(audit[0].after).toMatchObject({ legal_name: "Lomé Data Centre SA", swift: "ECOCTGTG", vat_number: null });
     const page = await body(await call(issuerLoader, getRequest("/ops/billing/issuers/ldc", { cookie: admin.cookie }), { siteCode: "ldc" }));
     expect(page.values.swift).toBe("ECOCTGTG");
+  });
+
+  test("optional fields left out of the form are stored as NULL (not as empty strings the CHECKs refuse)", async () => {
+    const res = await postIssuer("BZV", admin, { legalName: "Data Centre de Brazzaville SA", address: "Avenue Amilcar Cabral, Brazzaville", nif: "M2019110000123456", rccm: "CG-BZV-01-2019-B14-00456" });
+    expect(res.status).toBe(302);
+    const row = await db.selectFrom("site_issuers").selectAll().where("site_id", "=", site.BZV).executeTakeFirstOrThrow();
+    expect([row.vat_number, row.bank_name, row.bank_account, row.swift, row.mobile_money, row.footer_fr, row.footer_en]).toEqual([null, null, null, null, null, null, null]);
   });
 
   test("input the database's CHECKs would refuse is a localized 400, and nothing is written", async () => {

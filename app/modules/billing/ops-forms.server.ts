@@ -189,24 +189,30 @@ const required = (min: number, max: number) =>
     .text(max)
     .refine((v) => chars(v) >= min, { error: min > 2 ? "billingOpsForms.issuer.tooShort5" : "billingOpsForms.issuer.tooShort" });
 
-/** Optional text: empty is NULL; otherwise its trimmed length is within [min, max]. */
-const optional = (min: number, max: number) =>
+/**
+ * A field the form may leave out: missing is read as empty (never zod's `.default`, whose value
+ * would skip the checks and transforms that follow).
+ */
+const absentIsEmpty = () =>
   z
     .string()
-    .trim()
-    .max(max, { error: "error.tooLong" })
+    .optional()
+    .transform((v) => v ?? "");
+
+/** Optional text: empty (or missing) is NULL; otherwise its trimmed length is within [min, max]. */
+const optional = (min: number, max: number) =>
+  absentIsEmpty()
+    .transform((v) => v.trim())
+    .refine((v) => chars(v) <= max, { error: "error.tooLong" })
     .refine((v) => v === "" || chars(v) >= min, { error: min > 2 ? "billingOpsForms.issuer.tooShort5" : "billingOpsForms.issuer.tooShort" })
-    .transform((v) => (v ? v : null))
-    .default("");
+    .transform((v) => (v ? v : null));
 
 /** Multi-line text (line breaks kept, normalised to \n); at most `max` characters; empty is NULL. */
 const multiline = (max: number) =>
-  z
-    .string()
+  absentIsEmpty()
     .transform((v) => v.replace(/\r\n?/g, "\n").trim())
-    .refine((v) => v.length <= max, { error: "error.tooLong" })
-    .transform((v) => (v ? v : null))
-    .default("");
+    .refine((v) => chars(v) <= max, { error: "error.tooLong" })
+    .transform((v) => (v ? v : null));
 
 export const IssuerForm = z.object({
   legalName: required(2, 200),
@@ -221,13 +227,10 @@ export const IssuerForm = z.object({
   vatNumber: optional(2, 50),
   bankName: optional(2, 200),
   bankAccount: optional(5, 60),
-  swift: z
-    .string()
-    .trim()
+  swift: absentIsEmpty()
     .transform((v) => v.replace(/\s+/g, "").toUpperCase())
     .refine((v) => v === "" || /^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(v), { error: "billingOpsForms.issuer.swiftInvalid" })
-    .transform((v) => (v ? v : null))
-    .default(""),
+    .transform((v) => (v ? v : null)),
   mobileMoney: multiline(1000),
   footerFr: multiline(1000),
   footerEn: multiline(1000),
