@@ -37,6 +37,9 @@ export function usePollWhile(active: boolean, ms = 1500) {
   }, [active, ms, revalidate]);
 }
 
+/** Issued numbers listed one by one up to this many; beyond, the first and the last. */
+const MAX_LISTED = 12;
+
 type RunResult = { invoices: number; issued: number };
 type IssueResult = { issued: { id: string; number: string }[]; failed: { id: string; orgName: string; code: string }[] };
 
@@ -65,7 +68,7 @@ export function BillingJobStatus({ job, kind, siteCode, invoiceHref }: { job: Bi
               : tr(kind === "run" ? "billingOps.job.run.progress" : "billingOps.job.issue.progress", { done: format.number(job.done), total: format.number(total) })}
             {job.label ? <> — {tr("billingOps.job.current", { name: job.label })}</> : null}
           </p>
-          <progress max={Math.max(total, 1)} value={job.done} aria-label={tr(kind === "run" ? "billingOps.job.run.bar" : "billingOps.job.issue.bar")} />
+          <progress style={{ width: "100%" }} max={Math.max(total, 1)} value={job.done} aria-label={tr(kind === "run" ? "billingOps.job.run.bar" : "billingOps.job.issue.bar")} />
         </>
       ) : null}
       {job.status === "failed" ? (
@@ -99,7 +102,7 @@ function IssueSummary({ result, siteCode, invoiceHref, finishedAt }: { result: I
     <>
       <div className={`alert alert--${result.failed.length ? "warning" : "success"}`}>
         <p>{tr("billingOps.job.issue.done", { issued: format.number(result.issued.length), failed: format.number(result.failed.length), at: finishedAt ? format.dateTime(finishedAt) : "" })}</p>
-        {result.issued.length ? (
+        {result.issued.length > 0 && result.issued.length <= MAX_LISTED ? (
           <p>
             {result.issued.map((inv, i) => (
               <span key={inv.id}>
@@ -107,6 +110,12 @@ function IssueSummary({ result, siteCode, invoiceHref, finishedAt }: { result: I
                 <Link to={invoiceHref(inv.id)}>{inv.number}</Link>
               </span>
             ))}
+          </p>
+        ) : null}
+        {result.issued.length > MAX_LISTED ? (
+          <p>
+            {tr("billingOps.job.issue.range", { count: format.number(result.issued.length) })} <Link to={invoiceHref(result.issued[0].id)}>{result.issued[0].number}</Link> →{" "}
+            <Link to={invoiceHref(result.issued[result.issued.length - 1].id)}>{result.issued[result.issued.length - 1].number}</Link>
           </p>
         ) : null}
       </div>

@@ -139,9 +139,11 @@ export default function BillingOverview() {
           <Form method="post">
             <input type="hidden" name="site" value={data.site.code} />
             <input type="hidden" name="period" value={data.period} />
-            <button type="submit" name="intent" value="run" className="btn" disabled={submitting || jobActive(run)}>
-              {tr("billingOps.run.button")}
-            </button>
+            <p>
+              <button type="submit" name="intent" value="run" className="btn" disabled={submitting || jobActive(run)}>
+                {tr("billingOps.run.button")}
+              </button>
+            </p>
           </Form>
           <BillingJobStatus job={run} kind="run" siteCode={data.site.code} invoiceHref={invoiceHref} />
           {run?.status === "done" && data.counts.draft ? (
@@ -157,15 +159,17 @@ export default function BillingOverview() {
           <Form method="post">
             <input type="hidden" name="site" value={data.site.code} />
             <input type="hidden" name="period" value={data.period} />
-            <button
-              type="submit"
-              name="intent"
-              value="issue"
-              className="btn"
-              disabled={submitting || !data.monthOver || data.counts.draft === 0 || jobActive(issue) || jobActive(run)}
-            >
-              {tr("billingOps.issueAll.button", { count: format.number(data.counts.draft) })}
-            </button>
+            <p>
+              <button
+                type="submit"
+                name="intent"
+                value="issue"
+                className="btn"
+                disabled={submitting || !data.monthOver || data.counts.draft === 0 || jobActive(issue) || jobActive(run)}
+              >
+                {tr("billingOps.issueAll.button", { count: format.number(data.counts.draft) })}
+              </button>
+            </p>
           </Form>
           <BillingJobStatus job={issue} kind="issue" siteCode={data.site.code} invoiceHref={invoiceHref} />
         </section>
@@ -191,9 +195,9 @@ export default function BillingOverview() {
               <tbody>
                 {data.totals.map((row) => (
                   <tr key={`${row.siteCode}-${row.currency}`}>
-                    <th scope="row">
+                    <td>
                       <span className="badge badge--site">{row.siteCode}</span> {row.siteName}
-                    </th>
+                    </td>
                     <td>{row.currency}</td>
                     <td className="num">{format.number(row.invoices)}</td>
                     <td className="num">{format.money(row.recurringMinor, row.currency)}</td>
@@ -207,7 +211,7 @@ export default function BillingOverview() {
                 ))}
               </tbody>
             </table>
-            <p className="muted">{tr("billingOps.totals.caption")}</p>
+            <p className="muted" style={{ marginTop: "0.75rem" }}>{tr("billingOps.totals.caption")}</p>
           </div>
         ) : (
           <p className="muted">{tr("billingOps.totals.none")}</p>

@@ -77,7 +77,7 @@ export default function OpsCreditNotes() {
               <tbody>
                 {rows.map((r) => (
                   <tr key={r.id}>
-                    <th scope="row">{r.number}</th>
+                    <td>{r.number}</td>
                     <td>
                       <Link to={`/ops/billing/invoices/${r.invoiceId}`}>{r.invoiceNumber}</Link>
                     </td>

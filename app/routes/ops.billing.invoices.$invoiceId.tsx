@@ -334,7 +334,7 @@ export default function OpsInvoice() {
               ) : null}
               <dt>{tr("billingOps.issued.sha256")}</dt>
               <dd>
-                <code className="billing-hash">{inv.sha256 ?? tr("billingOps.issued.pending")}</code>
+                <code className="billing-hash" style={{ overflowWrap: "anywhere" }}>{inv.sha256 ?? tr("billingOps.issued.pending")}</code>
               </dd>
             </dl>
             <p className="stack-h">
@@ -428,7 +428,7 @@ export default function OpsInvoice() {
                 <tbody>
                   {creditNotes.map((c) => (
                     <tr key={c.id}>
-                      <th scope="row">{c.number}</th>
+                      <td>{c.number}</td>
                       <td>{format.date(c.issuedOn)}</td>
                       <td>{c.reason}</td>
                       <td className="num">{money(c.totalMinor)}</td>
@@ -454,11 +454,10 @@ export default function OpsInvoice() {
               <input type="hidden" name="intent" value="credit" />
               <fieldset>
                 <legend>{tr("billingOps.credit.mode")}</legend>
-                <label>
+                <label className="check">
                   <input type="radio" name="mode" value="full" defaultChecked={credit?.values?.mode !== "lines"} /> {tr("billingOps.credit.full", { amount: money(leftMinor) })}
                 </label>
-                <br />
-                <label>
+                <label className="check">
                   <input type="radio" name="mode" value="lines" defaultChecked={credit?.values?.mode === "lines"} /> {tr("billingOps.credit.lines")}
                 </label>
               </fieldset>

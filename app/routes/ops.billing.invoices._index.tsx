@@ -29,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     sites: sites.map((s) => ({ code: s.code, name: s.name })),
     filter: { site: site?.code ?? "", period: period ?? "", status: status ?? "" },
     ignored: (askedSite && !site) || (rawPeriod && rawPeriod !== "all" && !periodParam(rawPeriod)) || (rawStatus && !status) ? true : false,
-    rows,
+    rows: rows.map((r) => ({ ...r, change: changeAgainst(r.totalMinor, r.previousTotalMinor) })),
     truncated,
     limit: INVOICE_LIST_LIMIT,
   });
@@ -108,12 +108,12 @@ export default function OpsInvoices() {
               </thead>
               <tbody>
                 {rows.map((r) => {
-                  const change = changeAgainst(r.totalMinor, r.previousTotalMinor);
+                  const change = r.change;
                   return (
                     <tr key={r.id}>
-                      <th scope="row">
+                      <td>
                         <Link to={`/ops/billing/invoices/${r.id}`}>{r.orgName}</Link>
-                      </th>
+                      </td>
                       <td>{r.number ? <Link to={`/ops/billing/invoices/${r.id}`}>{r.number}</Link> : <span className="muted">{tr("billingOps.list.noNumber")}</span>}</td>
                       {filter.period ? null : <td>{r.period}</td>}
                       {filter.site ? null : (

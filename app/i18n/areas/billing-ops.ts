@@ -50,8 +50,9 @@ export const billingOpsFr = {
   "billingOps.job.run.bar": "Avancement de la facturation",
   "billingOps.job.issue.bar": "Avancement de l'émission",
   "billingOps.job.failed": "Le traitement a échoué après {attempts} tentative(s). Relancez-le ; le détail technique suit.",
-  "billingOps.job.run.done": "Facturation terminée {at} : {drafts} brouillon(s), {issued} facture(s) émise(s) laissée(s) intacte(s).",
-  "billingOps.job.issue.done": "Émission terminée {at} : {issued} facture(s) émise(s), {failed} refus.",
+  "billingOps.job.run.done": "Facturation terminée ({at}) : {drafts} brouillon(s), {issued} facture(s) émise(s) laissée(s) intacte(s).",
+  "billingOps.job.issue.range": "{count} numéros, du premier au dernier :",
+  "billingOps.job.issue.done": "Émission terminée ({at}) : {issued} facture(s) émise(s), {failed} refus.",
 
   "billingOps.issueError.not_found": "Cette facture n'existe plus.",
   "billingOps.issueError.not_draft": "Cette facture n'est plus un brouillon : elle a déjà été émise.",
@@ -232,8 +233,9 @@ export const billingOpsEn: Record<keyof typeof billingOpsFr, string> = {
   "billingOps.job.run.bar": "Billing run progress",
   "billingOps.job.issue.bar": "Issuing progress",
   "billingOps.job.failed": "The job failed after {attempts} attempt(s). Start it again; the technical detail follows.",
-  "billingOps.job.run.done": "Billing finished {at}: {drafts} draft(s), {issued} issued invoice(s) left untouched.",
-  "billingOps.job.issue.done": "Issuing finished {at}: {issued} invoice(s) issued, {failed} refused.",
+  "billingOps.job.run.done": "Billing finished ({at}): {drafts} draft(s), {issued} issued invoice(s) left untouched.",
+  "billingOps.job.issue.range": "{count} numbers, first to last:",
+  "billingOps.job.issue.done": "Issuing finished ({at}): {issued} invoice(s) issued, {failed} refused.",
 
   "billingOps.issueError.not_found": "This invoice no longer exists.",
   "billingOps.issueError.not_draft": "This invoice is no longer a draft: it has already been issued.",
