@@ -76,7 +76,7 @@ export default function Dashboard() {
           <Link to="/app/services">{tr("nav.services")} →</Link>
         </div>
         {invoices ? (
-          <div className="tile">
+          <div className="tile tile--invoices">
             <span className="tile-label">{tr("invoices.card.due")}</span>
             {invoices.currencies.length ? (
               invoices.currencies.map((c) => <strong key={c.currency}>{format.money(c.dueMinor, c.currency)}</strong>)

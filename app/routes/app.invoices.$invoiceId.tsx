@@ -75,19 +75,22 @@ export default function InvoicePage() {
               </tbody>
               <tfoot>
                 <tr>
-                  <th colSpan={3} className="num">
+                  <td className="hide-sm" colSpan={2} />
+                  <th className="num">
                     {tr("invoices.page.subtotal")}
                   </th>
                   <td className="num nowrap">{money(inv.subtotalMinor)}</td>
                 </tr>
                 <tr>
-                  <th colSpan={3} className="num">
+                  <td className="hide-sm" colSpan={2} />
+                  <th className="num">
                     {inv.isVatExempt ? tr("invoices.page.vatExempt") : tr("invoices.page.vat", { rate })}
                   </th>
                   <td className="num nowrap">{money(inv.vatMinor)}</td>
                 </tr>
                 <tr>
-                  <th colSpan={3} className="num">
+                  <td className="hide-sm" colSpan={2} />
+                  <th className="num">
                     {tr("invoices.page.total")}
                   </th>
                   <td className="num nowrap">
@@ -96,14 +99,16 @@ export default function InvoicePage() {
                 </tr>
                 {inv.creditedMinor > 0 ? (
                   <tr>
-                    <th colSpan={3} className="num">
+                    <td className="hide-sm" colSpan={2} />
+                  <th className="num">
                       {tr("invoices.page.credited")}
                     </th>
                     <td className="num nowrap">−{money(inv.creditedMinor)}</td>
                   </tr>
                 ) : null}
                 <tr>
-                  <th colSpan={3} className="num">
+                  <td className="hide-sm" colSpan={2} />
+                  <th className="num">
                     {tr("invoices.page.balance")}
                   </th>
                   <td className="num nowrap">

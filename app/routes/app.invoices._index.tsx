@@ -145,10 +145,10 @@ export default function Invoices() {
                 <thead>
                   <tr>
                     <th>{tr("invoices.col.number")}</th>
-                    <th>{tr("invoices.col.period")}</th>
+                    <th className="hide-sm">{tr("invoices.col.period")}</th>
                     <th className="hide-sm">{tr("invoices.col.site")}</th>
                     <th className="hide-sm">{tr("invoices.col.issuedOn")}</th>
-                    <th className="num">{tr("invoices.col.total")}</th>
+                    <th className="num hide-sm">{tr("invoices.col.total")}</th>
                     <th className="num">{tr("invoices.col.balance")}</th>
                     <th>{tr("invoices.col.status")}</th>
                     <th className="hide-sm">{tr("invoices.col.dueOn")}</th>
@@ -162,12 +162,12 @@ export default function Invoices() {
                           {r.number}
                         </Link>
                       </td>
-                      <td className="nowrap">{period(r.period)}</td>
+                      <td className="hide-sm nowrap">{period(r.period)}</td>
                       <td className="hide-sm">
                         <strong>{r.siteCode}</strong>
                       </td>
                       <td className="hide-sm nowrap">{format.date(r.issuedOn)}</td>
-                      <td className="num nowrap">{format.money(r.totalMinor, r.currency)}</td>
+                      <td className="num hide-sm nowrap">{format.money(r.totalMinor, r.currency)}</td>
                       <td className="num nowrap">{format.money(r.balanceMinor, r.currency)}</td>
                       <td>
                         <StatusBadge status={`invoice-${r.displayStatus}`} label={tr(`invoices.status.${r.displayStatus}`)} />
