@@ -123,11 +123,11 @@ export default function Invoices() {
                   </span>
                   <strong>{format.money(t.dueMinor, t.currency)}</strong>
                   <span className="tile-sub">
-                    {tr("invoices.totals.invoiced")} : {format.money(t.totalMinor, t.currency)}
+                    {tr("invoices.totals.invoiced", { amount: format.money(t.totalMinor, t.currency) })}
                   </span>
                   {t.overdueMinor > 0 ? (
                     <span className="tile-sub invoice-overdue">
-                      {tr("invoices.totals.overdue")} : {format.money(t.overdueMinor, t.currency)}
+                      {tr("invoices.totals.overdue", { amount: format.money(t.overdueMinor, t.currency) })}
                     </span>
                   ) : null}
                 </div>

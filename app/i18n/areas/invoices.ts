@@ -21,7 +21,7 @@ export const invoicesFr = {
   "invoices.filter.badStatus": "Statut inconnu.",
   "invoices.filter.badSite": "Code de site invalide.",
   "invoices.filter.badYear": "Année invalide (entre 2000 et 2100).",
-  "invoices.csv.badFilters": "Filtres invalides : {fields}",
+  "invoices.csv.badFilters": "Filtres invalides\u00a0: {fields}",
 
   "invoices.col.number": "Numéro",
   "invoices.col.period": "Période",
@@ -39,9 +39,9 @@ export const invoicesFr = {
   "invoices.status.void": "Annulée",
 
   "invoices.totals.title": "Montants de la liste",
-  "invoices.totals.invoiced": "Facturé (après avoirs)",
+  "invoices.totals.invoiced": "Facturé (après avoirs)\u00a0: {amount}",
   "invoices.totals.due": "Reste à payer",
-  "invoices.totals.overdue": "Dont en retard",
+  "invoices.totals.overdue": "Dont en retard\u00a0: {amount}",
 
   "invoices.back": "Toutes les factures",
   "invoices.page.title": "Facture {number}",
@@ -61,7 +61,7 @@ export const invoicesFr = {
   "invoices.page.subtotal": "Total HT",
   "invoices.page.vat": "TVA ({rate})",
   "invoices.page.vatExempt": "TVA (exonéré)",
-  "invoices.page.exemption": "Exonération de TVA : attestation n° {ref}.",
+  "invoices.page.exemption": "Exonération de TVA\u00a0: attestation n° {ref}.",
   "invoices.page.total": "Total TTC",
   "invoices.page.credited": "Avoirs",
   "invoices.page.balance": "Reste dû",
@@ -95,7 +95,7 @@ export const invoicesFr = {
   "invoices.card.title": "Factures",
   "invoices.card.due": "Reste à payer",
   "invoices.card.nothingDue": "Rien à payer",
-  "invoices.card.nextDue": "Prochaine échéance : {date}",
+  "invoices.card.nextDue": "Prochaine échéance\u00a0: {date}",
   "invoices.card.overdue": "{count} facture(s) en retard",
   "invoices.card.noOverdue": "Aucune facture en retard",
   "invoices.card.link": "Voir les factures",
@@ -141,9 +141,9 @@ export const invoicesEn: Record<keyof typeof invoicesFr, string> = {
   "invoices.status.void": "Void",
 
   "invoices.totals.title": "Amounts in this list",
-  "invoices.totals.invoiced": "Invoiced (net of credit notes)",
+  "invoices.totals.invoiced": "Invoiced (net of credit notes): {amount}",
   "invoices.totals.due": "Left to pay",
-  "invoices.totals.overdue": "Of which overdue",
+  "invoices.totals.overdue": "Of which overdue: {amount}",
 
   "invoices.back": "All invoices",
   "invoices.page.title": "Invoice {number}",
