@@ -16,7 +16,7 @@ import type { FieldErrors } from "~/utils/forms";
 import { clientIp } from "~/utils/request.server";
 import { getDb, inTransaction, inTransactionOrRollback } from "~/utils/db.server";
 import { Alert, Field, FormErrors, SelectField } from "~/components/forms";
-import { useFormat, useT } from "~/components/i18n";
+import { useFormat, useLocale, useT } from "~/components/i18n";
 import type { MessageKey } from "~/i18n";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -101,6 +101,7 @@ export default function ExchangeRates() {
   const navigation = useNavigation();
   const tr = useT();
   const format = useFormat();
+  const locale = useLocale();
   const busy = navigation.state === "submitting";
   const set = data?.intent === "set" ? data : undefined;
   const imp = data?.intent === "import" ? data : undefined;
@@ -223,7 +224,7 @@ export default function ExchangeRates() {
                     <td className="nowrap">
                       {r.from} → {r.to}
                     </td>
-                    <td className="num mono">{r.rate}</td>
+                    <td className="num mono">{locale === "fr" ? r.rate.replace(".", ",") : r.rate}</td>
                     <td className="small muted">{tr(`billingOpsForms.rates.source.${r.source}`)}</td>
                   </tr>
                 ))}

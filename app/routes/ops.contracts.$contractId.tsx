@@ -555,7 +555,7 @@ function ChargesSection({
       {et ? (
         <div className="early-termination">
           <h3 className="subhead">{tr("billingOpsForms.waive.title")}</h3>
-          <p>{tr("billingOpsForms.waive.due", { amount: money(et.amountMinor), from: format.date(et.fromOn), to: format.date(et.toOn) })}</p>
+          <p>{tr(charges.waiver ? "billingOpsForms.waive.dueWaived" : "billingOpsForms.waive.due", { amount: money(et.amountMinor), from: format.date(et.fromOn), to: format.date(et.toOn) })}</p>
           {charges.waiver ? (
             <Alert kind="info">
               {tr("billingOpsForms.waive.waived", { by: charges.waiver.by ?? tr("common.none"), date: format.date(charges.waiver.at) })} — <span className="pre-line">{charges.waiver.reason}</span>

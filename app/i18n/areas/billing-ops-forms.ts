@@ -40,6 +40,7 @@ export const billingOpsFormsFr = {
 
   "billingOpsForms.waive.title": "Résiliation anticipée",
   "billingOpsForms.waive.due": "Le contrat a pris fin avant la fin de son engagement : {amount} HT de redevances restent dus du {from} au {to}, sur sa dernière facture.",
+  "billingOpsForms.waive.dueWaived": "Le contrat a pris fin avant la fin de son engagement : les {amount} HT de redevances du {from} au {to} ne seront pas facturés.",
   "billingOpsForms.waive.waived": "Annulés par {by} le {date}",
   "billingOpsForms.waive.reason": "Motif de l'annulation (tracé dans le journal d'audit)",
   "billingOpsForms.waive.submit": "Annuler les {amount} de résiliation anticipée",
@@ -173,6 +174,7 @@ export const billingOpsFormsEn: Record<keyof typeof billingOpsFormsFr, string> =
 
   "billingOpsForms.waive.title": "Early termination",
   "billingOpsForms.waive.due": "The contract ended before the end of its commitment: {amount} excl. VAT of recurring charges remain due from {from} to {to}, on its last invoice.",
+  "billingOpsForms.waive.dueWaived": "The contract ended before the end of its commitment: the {amount} excl. VAT of recurring charges from {from} to {to} will not be invoiced.",
   "billingOpsForms.waive.waived": "Waived by {by} on {date}",
   "billingOpsForms.waive.reason": "Reason for the waiver (kept in the audit log)",
   "billingOpsForms.waive.submit": "Waive the {amount} early-termination charge",
