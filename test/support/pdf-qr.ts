@@ -2,22 +2,23 @@ import jsQR from "jsqr";
 import { OPS, getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 
 /**
- * The text of every QR code drawn as an image on the first page of a PDF, decoded as a phone
+ * The text of every QR code drawn as an image on any page of a PDF, decoded as a phone
  * would: the image's pixels are read from the PDF itself (pdf.js) and decoded with jsQR.
  */
 export async function pdfQrCodes(bytes: Uint8Array): Promise<string[]> {
   const doc = await getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
   try {
-    const page = await doc.getPage(1);
-    const ops = await page.getOperatorList();
     const found: string[] = [];
-    for (const [i, fn] of ops.fnArray.entries()) {
-      if (fn !== OPS.paintImageXObject) continue;
-      const name = ops.argsArray[i][0] as string;
-      const img = await new Promise<{ width: number; height: number; data: Uint8ClampedArray; kind: number }>((resolve) => page.objs.get(name, resolve));
-      const rgba = toRgba(img);
-      const code = jsQR(rgba, img.width, img.height);
-      if (code) found.push(code.data);
+    for (let n = 1; n <= doc.numPages; n++) {
+      const page = await doc.getPage(n);
+      const ops = await page.getOperatorList();
+      for (const [i, fn] of ops.fnArray.entries()) {
+        if (fn !== OPS.paintImageXObject) continue;
+        const name = ops.argsArray[i][0] as string;
+        const img = await new Promise<{ width: number; height: number; data: Uint8ClampedArray; kind: number }>((resolve) => page.objs.get(name, resolve));
+        const code = jsQR(toRgba(img), img.width, img.height);
+        if (code) found.push(code.data);
+      }
     }
     return found;
   } finally {
