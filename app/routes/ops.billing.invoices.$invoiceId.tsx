@@ -147,6 +147,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     else if (reason.length < 2) errors.reason = "billingOps.creditError.bad_reason";
     else if (reason.length > 1000) errors.reason = "error.tooLong";
     if (values.mode !== "full" && values.mode !== "lines") return json<ActionData>({ intent, formError: "error.invalid", values: shown }, { status: 400 });
+    // Amounts typed while "everything" is chosen: the operator meant one of the two, never both.
+    if (values.mode === "full" && Object.entries(values).some(([k, v]) => k.startsWith("amount.") && v.trim() !== "")) {
+      return json<ActionData>({ intent, formError: "billingOps.credit.modeConflict", values: shown }, { status: 400 });
+    }
 
     let lines: "full" | { invoiceLineId: string; amountMinor: number }[] = "full";
     if (values.mode === "lines") {
@@ -369,7 +373,7 @@ export default function OpsInvoice() {
                   const c = creditableById.get(l.id);
                   return (
                     <tr key={l.id}>
-                      <td>
+                      <td style={{ minWidth: "16rem" }}>
                         <span lang={inv.billingLanguage}>{primary(l)}</span>
                         <div className="muted" lang={inv.billingLanguage === "en" ? "fr" : "en"}>
                           {secondary(l)}
@@ -479,12 +483,18 @@ export default function OpsInvoice() {
                         const error = credit?.errors?.[name];
                         return (
                           <tr key={l.id}>
-                            <td>
+                            <td style={{ minWidth: "14rem" }}>
                               <label htmlFor={`f-${l.id}`}>{locale === "en" ? l.descriptionEn : l.descriptionFr}</label>
                             </td>
                             <td className="num">{money(creditableById.get(l.id)!.creditableMinor)}</td>
                             <td>
                               <input
+                                style={{ minWidth: "8rem" }}
+                                onInput={(event) => {
+                                  // Typing an amount means "per line".
+                                  const perLine = event.currentTarget.form?.querySelector<HTMLInputElement>('input[name="mode"][value="lines"]');
+                                  if (perLine && event.currentTarget.value.trim()) perLine.checked = true;
+                                }}
                                 id={`f-${l.id}`}
                                 name={name}
                                 inputMode="decimal"

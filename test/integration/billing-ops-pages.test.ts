@@ -379,6 +379,7 @@ describe("hostile input: 4xx and nothing written", () => {
       [{ mode: "lines", [`amount.${bravoLine.id}`]: "100", reason: "motif\u0000caché" }, 400, "errors.invalidCharacters"],
       [{ mode: "full", reason: "x".repeat(1001) }, 400, null],
       [{ mode: "everything", reason: "mode inconnu" }, 400, null],
+      [{ mode: "full", [`amount.${bravoLine.id}`]: "100", reason: "tout, mais un montant saisi" }, 400, "billingOps.credit.modeConflict"],
     ];
     for (const [fields, status, key] of cases) {
       const res = await credit(fields);
