@@ -10,6 +10,9 @@ import { errorsEn } from "./areas/errors";
 import { securityEn } from "./areas/security";
 import { verifyEn } from "./areas/verify";
 import { billingAnnexEn } from "./areas/billing-annex";
+import { billingOpsFormsEn } from "./areas/billing-ops-forms";
+import { billingOpsEn } from "./areas/billing-ops";
+import { invoicesEn } from "./areas/invoices";
 
 export const en: Record<MessageKey, string> = {
   ...inventoryEn,
@@ -23,6 +26,9 @@ export const en: Record<MessageKey, string> = {
   ...securityEn,
   ...verifyEn,
   ...billingAnnexEn,
+  ...billingOpsFormsEn,
+  ...billingOpsEn,
+  ...invoicesEn,
   "app.name": "Colocation portal",
   "app.tagline": "Rack space, power and bandwidth, billed to the last franc.",
   "nav.dashboard": "Dashboard",

@@ -9,6 +9,9 @@ import { errorsFr } from "./areas/errors";
 import { securityFr } from "./areas/security";
 import { verifyFr } from "./areas/verify";
 import { billingAnnexFr } from "./areas/billing-annex";
+import { billingOpsFormsFr } from "./areas/billing-ops-forms";
+import { billingOpsFr } from "./areas/billing-ops";
+import { invoicesFr } from "./areas/invoices";
 
 /** French (default) messages. Every key here must exist in en.ts (the type checks it). */
 export const fr = {
@@ -23,6 +26,9 @@ export const fr = {
   ...securityFr,
   ...verifyFr,
   ...billingAnnexFr,
+  ...billingOpsFormsFr,
+  ...billingOpsFr,
+  ...invoicesFr,
   "app.name": "Portail colocation",
   "app.tagline": "Espace baies, énergie et bande passante, facturés au franc près.",
   "nav.dashboard": "Tableau de bord",

@@ -32,6 +32,21 @@ describe("dictionaries", () => {
     expect(Object.keys(en).sort()).toEqual(Object.keys(fr).sort());
     for (const [key, value] of Object.entries(en)) expect(value.trim(), key).not.toBe("");
   });
+  test("no area's message is shadowed by another area or by the base dictionary (a duplicate key shows the wrong words)", () => {
+    const areas = import.meta.glob<Record<string, Record<string, string>>>("./areas/*.ts", { eager: true });
+    let checked = 0;
+    for (const [file, exports] of Object.entries(areas)) {
+      for (const [name, messages] of Object.entries(exports)) {
+        const dictionary: Record<string, string> | undefined = name.endsWith("Fr") ? fr : name.endsWith("En") ? en : undefined;
+        if (!dictionary) continue;
+        for (const [key, value] of Object.entries(messages)) {
+          expect(dictionary[key], `${file} ${name} ${key}`).toBe(value);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
   test("placeholders match between languages", () => {
     const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
     for (const key of Object.keys(fr) as (keyof typeof fr)[]) expect(names(en[key]), key).toEqual(names(fr[key]));

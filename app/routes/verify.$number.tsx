@@ -15,11 +15,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const headers = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" };
   const db = await getDb();
   if (!(await hit(db, limitKey.verifyAddress(clientIp(context)), LIMITS.verifyAddress)).allowed) {
-    return json({ doc: null, error: "verify.rateLimited" as const }, { status: 429, headers });
+    return json({ doc: null, error: "verifyDoc.rateLimited" as const }, { status: 429, headers });
   }
   const key = new URL(request.url).searchParams.get("k") ?? "";
   const doc = await verifyDocument(db, (params.number ?? "").toUpperCase(), key);
-  if (!doc) return json({ doc: null, error: "verify.notFound" as const }, { status: 404, headers });
+  if (!doc) return json({ doc: null, error: "verifyDoc.notFound" as const }, { status: 404, headers });
   return json({ doc, error: null }, { headers });
 }
 
@@ -28,39 +28,39 @@ export default function Verify() {
   const tr = useT();
   const f = useFormat();
   return (
-    <PublicShell title={tr("verify.title")}>
+    <PublicShell title={tr("verifyDoc.title")}>
       {!doc ? (
-        <Alert kind="error">{tr(error ?? "verify.notFound")}</Alert>
+        <Alert kind="error">{tr(error ?? "verifyDoc.notFound")}</Alert>
       ) : (
         <>
-          <Alert kind="success">{tr("verify.authentic", { issuer: doc.issuerName })}</Alert>
+          <Alert kind="success">{tr("verifyDoc.authentic", { issuer: doc.issuerName })}</Alert>
           <dl className="facts">
-            <dt>{tr("verify.field.kind")}</dt>
-            <dd>{tr(doc.kind === "invoice" ? "verify.kind.invoice" : "verify.kind.credit_note")}</dd>
-            <dt>{tr("verify.field.number")}</dt>
+            <dt>{tr("verifyDoc.field.kind")}</dt>
+            <dd>{tr(doc.kind === "invoice" ? "verifyDoc.kind.invoice" : "verifyDoc.kind.credit_note")}</dd>
+            <dt>{tr("verifyDoc.field.number")}</dt>
             <dd>{doc.number}</dd>
             {doc.invoiceNumber ? (
               <>
-                <dt>{tr("verify.field.invoice")}</dt>
+                <dt>{tr("verifyDoc.field.invoice")}</dt>
                 <dd>{doc.invoiceNumber}</dd>
               </>
             ) : null}
-            <dt>{tr("verify.field.issuer")}</dt>
+            <dt>{tr("verifyDoc.field.issuer")}</dt>
             <dd>{doc.issuerName}</dd>
-            <dt>{tr("verify.field.issuedOn")}</dt>
+            <dt>{tr("verifyDoc.field.issuedOn")}</dt>
             <dd>{f.date(doc.issuedOn)}</dd>
-            <dt>{tr("verify.field.total")}</dt>
+            <dt>{tr("verifyDoc.field.total")}</dt>
             <dd>{f.money(doc.totalMinor, doc.currency)}</dd>
-            <dt>{tr("verify.field.currency")}</dt>
+            <dt>{tr("verifyDoc.field.currency")}</dt>
             <dd>{doc.currency}</dd>
-            <dt>{tr("verify.field.status")}</dt>
-            <dd>{tr(`verify.status.${doc.status}`)}</dd>
-            <dt>{tr("verify.field.sha256")}</dt>
+            <dt>{tr("verifyDoc.field.status")}</dt>
+            <dd>{tr(`verifyDoc.status.${doc.status}`)}</dd>
+            <dt>{tr("verifyDoc.field.sha256")}</dt>
             <dd>
-              <code className="hash">{doc.sha256 ?? tr("verify.pending")}</code>
+              <code className="hash">{doc.sha256 ?? tr("verifyDoc.pending")}</code>
             </dd>
           </dl>
-          <p className="muted">{tr("verify.compare")}</p>
+          <p className="muted">{tr("verifyDoc.compare")}</p>
         </>
       )}
     </PublicShell>

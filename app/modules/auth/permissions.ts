@@ -21,7 +21,8 @@ export const tenantPermissions = {
   /** Asking to end a contract commits the organisation: owners and admins only. */
   "contracts:terminate": ["owner", "admin"],
   "usage:read": everyone,
-  "invoices:read": everyone,
+  /** Invoices are money matters: every role but technical (issue 8). */
+  "invoices:read": ["owner", "admin", "billing", "viewer"],
   "invoices:pay": ["owner", "admin", "billing"],
 } as const satisfies Record<string, readonly TenantRole[]>;
 
@@ -35,6 +36,10 @@ export const operatorPermissions = {
   "prices:manage": ["ops_admin", "ops_finance"],
   "requests:approve": ["ops_admin", "ops_noc"],
   "usage:manage": ["ops_admin", "ops_noc"],
+  /** Remote-hands hours are the NOC's work: they record them against the contract. */
+  "charges:remote_hands": ["ops_admin", "ops_noc"],
+  /** Other one-off charges and early-termination waivers are commercial: admins and finance. */
+  "charges:other": ["ops_admin", "ops_finance"],
   "billing:manage": ["ops_admin", "ops_finance"],
   "payments:record": ["ops_admin", "ops_finance"],
 } as const satisfies Record<string, readonly OperatorRole[]>;
