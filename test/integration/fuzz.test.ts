@@ -209,6 +209,38 @@ const SPECS: Record<string, Spec> = {
     intents: (w) => ({
       apply: { changeId: w.changeId, endOn: "2099-12-31", details: "" },
       decline: { changeId: w.changeId, reason: "Non" },
+      remote_hands: { rhOn: "2099-01-05", rhHours: "1.5", rhNote: "Redémarrage" },
+      other_charge: { otherOn: "2099-01-05", otherDescription: "Badge", otherAmount: "15000" },
+      waive: { waiveReason: "Geste commercial" },
+    }),
+  },
+  "ops.billing.rates.tsx": {
+    caller: "operator",
+    path: () => "/ops/billing/rates",
+    params: () => ({}),
+    intents: () => ({
+      set: { from: "USD", to: "CDF", on: "2099-01-02", rate: "2841.5" },
+      import: { pair: "USD-CDF", file: "date,rate\n2099-01-03,2841.5\n" },
+    }),
+  },
+  "ops.billing.issuers.$siteCode.tsx": {
+    caller: "operator",
+    path: () => "/ops/billing/issuers/LDC",
+    params: () => ({ siteCode: "LDC" }),
+    intents: () => ({
+      "": {
+        legalName: "Lomé Data Centre SA",
+        address: "Zone portuaire, Lomé",
+        nif: "1000234567",
+        rccm: "TG-LOM-2019-B-01234",
+        vatNumber: "",
+        bankName: "Ecobank Togo",
+        bankAccount: "TG53 TG05 5010 1234",
+        swift: "ECOCTGTG",
+        mobileMoney: "T-Money : +228 90 00 00 01",
+        footerFr: "Merci.",
+        footerEn: "Thank you.",
+      },
     }),
   },
   "ops.metering._index.tsx": {
@@ -378,7 +410,7 @@ function headersFor(caller: Caller, contentType?: string) {
 function formRequest(file: string, pairs: [string, string][], caller: Caller) {
   const spec = SPECS[file];
   const path = spec.path(w);
-  if (file === "ops.metering.import.tsx") {
+  if (file === "ops.metering.import.tsx" || file === "ops.billing.rates.tsx") {
     const form = new FormData();
     for (const [k, v] of pairs) {
       if (k === "file") form.append("file", new File([v], "fuzz.csv", { type: "text/csv" }));
