@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 import { fr } from "./fr";
 import { en } from "./en";
 import { currencyDecimals, formatMoney, minorToDecimalString, t } from ".";
