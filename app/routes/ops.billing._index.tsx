@@ -1,8 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { notFound, requireOperator } from "~/modules/auth/session.server";
-import { billedTotals, billingJobs, billingSites, periodCounts, periodParam, startBillingRun, startIssueAll } from "~/modules/billing/overview.server";
+import { StartForm, billedTotals, billingJobs, billingSites, periodCounts, periodParam, startBillingRun, startIssueAll } from "~/modules/billing/overview.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import { clientIp } from "~/utils/request.server";
 import { getDb, inTransaction } from "~/utils/db.server";
@@ -46,12 +45,6 @@ const lastDay = (period: string) => {
   const [y, m] = period.split("-").map(Number);
   return `${period}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, "0")}`;
 };
-
-const StartForm = z.object({
-  intent: z.enum(["run", "issue"], { error: "error.invalid" }),
-  site: z.string({ error: "error.required" }).trim().regex(/^[A-Za-z]{3}$/, { error: "billingOps.error.site" }),
-  period: z.string({ error: "error.required" }).trim().max(7, { error: "billingOps.error.period" }),
-});
 
 type ActionData = { formError: MessageKey };
 

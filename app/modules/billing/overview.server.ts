@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { z } from "zod";
 import type { Database, InvoiceStatus } from "#db/schema";
 import type { Executor, Trx } from "#db/types";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
@@ -14,6 +15,13 @@ import { BILLING_ISSUE_KIND, billingIssueKey, type IssueErrorCode } from "./issu
  * billed totals, the invoice and credit-note lists, and the two draft actions (recompute, delete).
  * Invoices are read by id alone here: operators see every organisation.
  */
+
+/** The overview's two buttons: run the month, or issue its drafts (zod stays on the server). */
+export const StartForm = z.object({
+  intent: z.enum(["run", "issue"], { error: "error.invalid" }),
+  site: z.string({ error: "error.required" }).trim().regex(/^[A-Za-z]{3}$/, { error: "billingOps.error.site" }),
+  period: z.string({ error: "error.required" }).trim().max(7, { error: "billingOps.error.period" }),
+});
 
 export const INVOICE_STATUSES = ["draft", "issued", "paid", "void"] as const satisfies readonly InvoiceStatus[];
 
