@@ -7,6 +7,7 @@ import { clientIp } from "~/utils/request.server";
 import { getDb, inTransaction } from "~/utils/db.server";
 import { dayIn } from "~/utils/dates";
 import { Alert } from "~/components/forms";
+import { MonthField, SiteField } from "~/components/billing-invoice";
 import { BillingJobStatus, jobActive, usePollWhile, type BillingJob } from "~/components/billing-job";
 import { useFormat, useT } from "~/components/i18n";
 import type { MessageKey } from "~/i18n";
@@ -93,20 +94,8 @@ export default function BillingOverview() {
       <section className="card" aria-labelledby="pick-title">
         <h2 id="pick-title">{tr("billingOps.overview.pick")}</h2>
         <Form method="get" className="audit-filter-form" key={`${data.site.code}-${data.period}`}>
-          <div className="field">
-            <label htmlFor="f-site">{tr("billingOps.field.site")}</label>
-            <select id="f-site" name="site" defaultValue={data.site.code}>
-              {data.sites.map((s) => (
-                <option key={s.code} value={s.code}>
-                  {s.code} — {s.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="f-period">{tr("billingOps.field.period")}</label>
-            <input id="f-period" name="period" type="month" min="2000-01" max="2100-12" defaultValue={data.period} />
-          </div>
+          <SiteField sites={data.sites} value={data.site.code} />
+          <MonthField name="period" label="billingOps.field.period" value={data.period} />
           <div className="audit-filter-actions">
             <button type="submit" className="btn btn--secondary">
               {tr("billingOps.overview.show")}

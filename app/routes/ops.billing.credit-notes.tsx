@@ -4,6 +4,7 @@ import { requireOperator } from "~/modules/auth/session.server";
 import { billingSites, INVOICE_LIST_LIMIT, listCreditNotes, periodParam } from "~/modules/billing/overview.server";
 import { getDb } from "~/utils/db.server";
 import { Alert } from "~/components/forms";
+import { MonthField, SiteField } from "~/components/billing-invoice";
 import { useFormat, useT } from "~/components/i18n";
 
 /** /ops/billing/credit-notes — credit notes, newest first, by site and month of issue. */
@@ -37,21 +38,8 @@ export default function OpsCreditNotes() {
       <section className="card" aria-labelledby="cn-title">
         <h2 id="cn-title">{tr("billingOps.creditNotes.listTitle")}</h2>
         <Form method="get" className="audit-filter-form" key={`${filter.site}-${filter.month}`}>
-          <div className="field">
-            <label htmlFor="f-site">{tr("billingOps.field.site")}</label>
-            <select id="f-site" name="site" defaultValue={filter.site}>
-              <option value="">{tr("billingOps.field.allSites")}</option>
-              {sites.map((s) => (
-                <option key={s.code} value={s.code}>
-                  {s.code} — {s.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="f-month">{tr("billingOps.field.issuedIn")}</label>
-            <input id="f-month" name="month" type="month" min="2000-01" max="2100-12" defaultValue={filter.month} />
-          </div>
+          <SiteField sites={sites} value={filter.site} allLabel />
+          <MonthField name="month" label="billingOps.field.issuedIn" value={filter.month} />
           <div className="audit-filter-actions">
             <button type="submit" className="btn btn--secondary">
               {tr("billingOps.list.apply")}

@@ -4,7 +4,7 @@ import { requireOperator } from "~/modules/auth/session.server";
 import { billingSites, changeAgainst, INVOICE_LIST_LIMIT, INVOICE_STATUSES, listInvoices, periodParam } from "~/modules/billing/overview.server";
 import { getDb } from "~/utils/db.server";
 import { Alert } from "~/components/forms";
-import { InvoiceFlags, InvoiceStatusBadge } from "~/components/billing-invoice";
+import { InvoiceFlags, InvoiceStatusBadge, MonthField, SiteField } from "~/components/billing-invoice";
 import { useFormat, useT } from "~/components/i18n";
 
 /**
@@ -48,21 +48,8 @@ export default function OpsInvoices() {
       <section className="card" aria-labelledby="filter-title">
         <h2 id="filter-title">{tr("billingOps.list.title")}</h2>
         <Form method="get" className="audit-filter-form" key={`${filter.site}-${filter.period}-${filter.status}`}>
-          <div className="field">
-            <label htmlFor="f-site">{tr("billingOps.field.site")}</label>
-            <select id="f-site" name="site" defaultValue={filter.site}>
-              <option value="">{tr("billingOps.field.allSites")}</option>
-              {sites.map((s) => (
-                <option key={s.code} value={s.code}>
-                  {s.code} — {s.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="f-period">{tr("billingOps.field.period")}</label>
-            <input id="f-period" name="period" type="month" min="2000-01" max="2100-12" defaultValue={filter.period} />
-          </div>
+          <SiteField sites={sites} value={filter.site} allLabel />
+          <MonthField name="period" label="billingOps.field.period" value={filter.period} />
           <div className="field">
             <label htmlFor="f-status">{tr("billingOps.field.status")}</label>
             <select id="f-status" name="status" defaultValue={filter.status}>
