@@ -13,6 +13,7 @@ import { billingAnnexEn } from "./areas/billing-annex";
 import { billingOpsFormsEn } from "./areas/billing-ops-forms";
 import { billingOpsEn } from "./areas/billing-ops";
 import { invoicesEn } from "./areas/invoices";
+import { orgBillingEn } from "./areas/org-billing";
 
 export const en: Record<MessageKey, string> = {
   ...inventoryEn,
@@ -29,6 +30,7 @@ export const en: Record<MessageKey, string> = {
   ...billingOpsFormsEn,
   ...billingOpsEn,
   ...invoicesEn,
+  ...orgBillingEn,
   "app.name": "Colocation portal",
   "app.tagline": "Rack space, power and bandwidth, billed to the last franc.",
   "nav.dashboard": "Dashboard",

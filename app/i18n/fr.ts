@@ -12,6 +12,7 @@ import { billingAnnexFr } from "./areas/billing-annex";
 import { billingOpsFormsFr } from "./areas/billing-ops-forms";
 import { billingOpsFr } from "./areas/billing-ops";
 import { invoicesFr } from "./areas/invoices";
+import { orgBillingFr } from "./areas/org-billing";
 
 /** French (default) messages. Every key here must exist in en.ts (the type checks it). */
 export const fr = {
@@ -29,6 +30,7 @@ export const fr = {
   ...billingOpsFormsFr,
   ...billingOpsFr,
   ...invoicesFr,
+  ...orgBillingFr,
   "app.name": "Portail colocation",
   "app.tagline": "Espace baies, énergie et bande passante, facturés au franc près.",
   "nav.dashboard": "Tableau de bord",

@@ -1,5 +1,5 @@
-import { json, type LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireTenant } from "~/modules/auth/session.server";
 import { countMembers, getOrganisation } from "~/modules/orgs/organisations.server";
 import { listSites } from "~/modules/inventory/sites.server";
@@ -10,6 +10,12 @@ import { getDb } from "~/utils/db.server";
 import { Alert } from "~/components/forms";
 import { StatusBadge } from "~/components/shell";
 import { useFormat, useT } from "~/components/i18n";
+import { OrgBillingSection, type BillingActionData } from "~/components/org-billing";
+import { orgBillingView, TenantBillingLanguageForm, updateBillingSettings } from "~/modules/billing/org-billing.server";
+import { parseForm, readForm } from "~/utils/forms.server";
+import { clientIp } from "~/utils/request.server";
+import { inTransaction } from "~/utils/db.server";
+import { dayIn } from "~/utils/dates";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireTenant(request, "org:read");
@@ -35,7 +41,29 @@ export async function loader({ request }: LoaderFunctionArgs) {
     sites: await listSites(db),
     // Only for the roles that may read invoices (not technical).
     invoices: tenantCan(user.role, "invoices:read") ? await invoiceSummary(db, user.orgId) : null,
+    // Every member reads the billing settings; the roles that manage the organisation (owners, admins) change its invoice language.
+    billing: await orgBillingView(db, user.orgId, dayIn("UTC")),
+    canChangeBillingLanguage: tenantCan(user.role, "members:manage"),
   });
+}
+
+/** The invoice language of the session's organisation: owners and admins (the exemption is the operator's). */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireTenant(request, "members:manage");
+  const form = await readForm(request);
+  const intent = String(form.get("intent") ?? "");
+  if (intent !== "billing_settings") return json<BillingActionData>({ intent, formError: "error.invalid" }, { status: 400 });
+  const parsed = parseForm(TenantBillingLanguageForm, form);
+  if (!parsed.ok) return json<BillingActionData>({ intent, errors: parsed.errors }, { status: 400 });
+  const result = await inTransaction((trx) =>
+    updateBillingSettings(trx, {
+      orgId: user.orgId,
+      change: { billingLanguage: parsed.data.billingLanguage },
+      actor: { id: user.id, email: user.email, ip: clientIp(context) },
+    }),
+  );
+  if (!result.ok) throw new Response("Not Found", { status: 404 });
+  return json<BillingActionData>({ intent, notice: result.changed ? "orgBilling.saved" : "orgBilling.unchanged" });
 }
 
 async function contractCounts(db: Awaited<ReturnType<typeof getDb>>, orgId: string) {
@@ -44,7 +72,8 @@ async function contractCounts(db: Awaited<ReturnType<typeof getDb>>, orgId: stri
 }
 
 export default function Dashboard() {
-  const { user, org, members, sites, contracts, invoices } = useLoaderData<typeof loader>();
+  const { user, org, members, sites, contracts, invoices, billing, canChangeBillingLanguage } = useLoaderData<typeof loader>();
+  const billingData = useActionData<typeof action>() as BillingActionData | undefined;
   const tr = useT();
   const format = useFormat();
   return (
@@ -99,6 +128,7 @@ export default function Dashboard() {
           <strong>{org.isVatExempt ? tr("dashboard.vatExempt") : tr("dashboard.vatApplies")}</strong>
         </div>
       </div>
+      {billing ? <OrgBillingSection view={billing} data={billingData} mode={canChangeBillingLanguage ? "tenant" : "tenantReadOnly"} /> : null}
       <section className="card">
         <h2>{tr("dashboard.sites")}</h2>
         <table className="table">

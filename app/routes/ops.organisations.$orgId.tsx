@@ -15,6 +15,17 @@ import { StatusBadge } from "~/components/shell";
 import { AuditTable } from "~/components/audit-table";
 import { useFormat, useT } from "~/components/i18n";
 import type { MessageKey } from "~/i18n";
+import {
+  CERTIFICATE_ERRORS,
+  CertificateForm,
+  OpsBillingSettingsForm,
+  addExemptionCertificate,
+  orgBillingView,
+  updateBillingSettings,
+} from "~/modules/billing/org-billing.server";
+import type { FieldErrors } from "~/utils/forms";
+import { dayIn } from "~/utils/dates";
+import { OrgBillingSection, type BillingActionData } from "~/components/org-billing";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireOperator(request, "orgs:read");
@@ -26,10 +37,52 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     members: await listMembers(db, org.id),
     history: (await listAudit(db, { page: 1, pageSize: 20, orgId: org.id })).rows,
     canChangeStatus: operatorCan(user.operatorRole, "orgs:verify"),
+    // Every operator reads the billing settings; only `billing:manage` (admins, finance) changes them.
+    billing: await orgBillingView(db, org.id, dayIn("UTC")),
+    canManageBilling: operatorCan(user.operatorRole, "billing:manage"),
   });
 }
 
+const BILLING_INTENTS = ["billing_settings", "add_certificate"] as const;
+type BillingIntent = (typeof BILLING_INTENTS)[number];
+
+/** The intent of a form post, read from a copy of the request (the status form sends none). */
+async function peekIntent(request: Request): Promise<string> {
+  try {
+    return String((await readForm(request.clone())).get("intent") ?? "");
+  } catch {
+    return "";
+  }
+}
+
+/** The billing section's two forms: settings and a new exemption certificate (`billing:manage`). */
+async function billingAction(request: Request, orgId: string, intent: BillingIntent, ip: string | null) {
+  const user = await requireOperator(request, "billing:manage");
+  const form = await readForm(request);
+  const actor = { id: user.id, email: user.email, ip };
+  const fail = (status: number, errors: FieldErrors | undefined, formError?: MessageKey) =>
+    json<BillingActionData>({ intent, errors, formError }, { status });
+  if (intent === "billing_settings") {
+    const parsed = parseForm(OpsBillingSettingsForm, form);
+    if (!parsed.ok) return fail(400, parsed.errors);
+    const result = await inTransaction((trx) => updateBillingSettings(trx, { orgId, change: parsed.data, actor }));
+    if (!result.ok) notFound();
+    return json<BillingActionData>({ intent, notice: result.changed ? "orgBilling.saved" : "orgBilling.unchanged" });
+  }
+  const parsed = parseForm(CertificateForm, form);
+  if (!parsed.ok) return fail(400, parsed.errors);
+  const result = await inTransaction((trx) => addExemptionCertificate(trx, { orgId, ...parsed.data, actor }));
+  if (result.ok) return json<BillingActionData>({ intent, notice: "orgBilling.certificateAdded" });
+  if (result.error === "not_found") notFound();
+  const field = result.error === "duplicate" ? "reference" : "validTo";
+  return fail(result.error === "duplicate" ? 409 : 400, { [field]: CERTIFICATE_ERRORS[result.error] });
+}
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
+  await requireOperator(request, "orgs:read");
+  const intent = await peekIntent(request);
+  const billingIntent = BILLING_INTENTS.find((i) => i === intent);
+  if (billingIntent) return billingAction(request, params.orgId ?? "", billingIntent, clientIp(context));
   const user = await requireOperator(request, "orgs:verify");
   const parsed = parseForm(OrgStatusForm, await readForm(request));
   if (!parsed.ok) return json<FormState>({ errors: parsed.errors, formError: "error.invalidChoice", notice: undefined }, { status: 400 });
@@ -49,8 +102,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function OrganisationPage() {
-  const { org, members, history, canChangeStatus } = useLoaderData<typeof loader>();
-  const data = useActionData<typeof action>();
+  const { org, members, history, canChangeStatus, billing, canManageBilling } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as FormState | BillingActionData | undefined;
+  const billingData = actionData && "intent" in actionData ? actionData : undefined;
+  const data = actionData && !("intent" in actionData) ? actionData : undefined;
   const tr = useT();
   const format = useFormat();
   return (
@@ -128,6 +183,7 @@ export default function OrganisationPage() {
           </ul>
         </section>
       </div>
+      {billing ? <OrgBillingSection view={billing} data={billingData} mode={canManageBilling ? "operator" : "readOnly"} /> : null}
       <section className="card">
         <h2>{tr("ops.orgs.history")}</h2>
         <AuditTable rows={history} />

@@ -82,6 +82,8 @@ export const auditFr = {
   "audit.action.billing.draft_deleted": "Brouillon de facture supprimé",
   "audit.action.billing.invoice_issued": "Facture émise",
   "audit.action.billing.credit_note_issued": "Avoir émis",
+  "audit.action.org.billing_settings_changed": "Réglages de facturation d'une organisation modifiés",
+  "audit.action.billing.certificate_added": "Attestation d'exonération de TVA ajoutée",
 
   "audit.entity.organisation": "Organisation",
   "audit.entity.request": "Demande",
@@ -181,6 +183,8 @@ export const auditEn: Record<keyof typeof auditFr, string> = {
   "audit.action.billing.draft_deleted": "Draft invoice deleted",
   "audit.action.billing.invoice_issued": "Invoice issued",
   "audit.action.billing.credit_note_issued": "Credit note issued",
+  "audit.action.org.billing_settings_changed": "Organisation billing settings changed",
+  "audit.action.billing.certificate_added": "VAT exemption certificate added",
 
   "audit.entity.organisation": "Organisation",
   "audit.entity.request": "Request",

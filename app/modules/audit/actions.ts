@@ -46,6 +46,8 @@ export const AUDIT_ACTIONS = {
   "billing.draft_deleted": "audit.action.billing.draft_deleted",
   "billing.invoice_issued": "audit.action.billing.invoice_issued",
   "billing.credit_note_issued": "audit.action.billing.credit_note_issued",
+  "org.billing_settings_changed": "audit.action.org.billing_settings_changed",
+  "billing.certificate_added": "audit.action.billing.certificate_added",
 } as const satisfies Record<string, MessageKey>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
