@@ -147,6 +147,12 @@ interface Spec {
 }
 
 const SPECS: Record<string, Spec> = {
+  "app._index.tsx": {
+    caller: "tenant",
+    path: () => "/app",
+    params: () => ({}),
+    intents: () => ({ billing_settings: { billingLanguage: "en" } }),
+  },
   "app.account.tsx": {
     caller: "tenant",
     path: () => "/app/account",
@@ -271,7 +277,11 @@ const SPECS: Record<string, Spec> = {
     caller: "operator",
     path: (w) => `/ops/organisations/${w.orgB.id}`,
     params: (w) => ({ orgId: w.orgB.id }),
-    intents: () => ({ "": { transition: "verify", reason: "" } }),
+    intents: () => ({
+      "": { transition: "verify", reason: "" },
+      billing_settings: { billingLanguage: "en", isVatExempt: "on", paymentTermsDays: "45" },
+      add_certificate: { reference: "ATT-FUZZ-1", validFrom: "2026-01-01", validTo: "2026-12-31" },
+    }),
   },
   "ops.requests.$requestId.tsx": {
     caller: "operator",
