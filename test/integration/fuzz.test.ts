@@ -111,6 +111,21 @@ async function buildWorld() {
     .executeTakeFirst()
     .catch(() => undefined);
 
+  // A draft invoice of tenant A (one line), for the operator invoice page's actions.
+  const invoice = await db.transaction().execute(async (trx) => {
+    const inv = await trx
+      .insertInto("invoices")
+      .values({ org_id: orgA.id, site_id: site.id, period: "2099-01", currency: "XOF", subtotal_minor: 100_000, vat_rate_bp: 1800, vat_minor: 18_000, total_minor: 118_000 })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const line = await trx
+      .insertInto("invoice_lines")
+      .values({ invoice_id: inv.id, position: 0, contract_id: contractId, kind: "recurring", description_fr: "Baie", description_en: "Rack", quantity: "1", unit_price_minor: 100_000, amount_minor: 100_000 })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return { id: inv.id, lineId: line.id };
+  });
+
   otherIds = [orgB.id, ownerB.id, requestB];
   return {
     site,
@@ -129,6 +144,7 @@ async function buildWorld() {
     meterId: meter.meterId,
     token,
     invitationId: invitation?.id ?? "00000000-0000-4000-8000-000000000001",
+    invoice,
   };
 }
 
@@ -218,6 +234,23 @@ const SPECS: Record<string, Spec> = {
       remote_hands: { rhOn: "2099-01-05", rhHours: "1.5", rhNote: "Redémarrage" },
       other_charge: { otherOn: "2099-01-05", otherDescription: "Badge", otherAmount: "15000" },
       waive: { waiveReason: "Geste commercial" },
+    }),
+  },
+  "ops.billing._index.tsx": {
+    caller: "operator",
+    path: () => "/ops/billing",
+    params: () => ({}),
+    intents: () => ({ run: { site: "LDC", period: "2026-10" }, issue: { site: "LDC", period: "2026-10" } }),
+  },
+  "ops.billing.invoices.$invoiceId.tsx": {
+    caller: "operator",
+    path: (w) => `/ops/billing/invoices/${w.invoice.id}`,
+    params: (w) => ({ invoiceId: w.invoice.id }),
+    intents: (w) => ({
+      recompute: {},
+      issue: {},
+      credit: { mode: "lines", reason: "Geste commercial", [`amount.${w.invoice.lineId}`]: "1000" },
+      delete: {},
     }),
   },
   "ops.billing.rates.tsx": {
