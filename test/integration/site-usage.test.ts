@@ -169,6 +169,14 @@ test.each([1, 2, 3])("random world %i: siteUsage equals the per-contract referen
       if (kwh !== "0") withEnergy++;
       if (bw.p95 !== null) withBandwidth++;
     }
+    // Read for some organisations only (the run's batches): exactly their contracts, same figures.
+    const owners = await t.db.selectFrom("contracts").select(["id", "org_id"]).where("id", "in", activeIds.map((c) => c.id)).execute();
+    const someOrgs = [...new Set(owners.map((o) => o.org_id))].filter((_, i) => i % 2 === 0);
+    const part = await siteUsage(t.db, { siteId: world.site.id, period, timeZone: world.site.time_zone, orgIds: someOrgs });
+    const theirs = owners.filter((o) => someOrgs.includes(o.org_id)).map((o) => o.id);
+    expect(theirs.length).toBeGreaterThan(0);
+    expect([...part.keys()].sort()).toEqual([...theirs].sort());
+    for (const id of theirs) expect(part.get(id)).toEqual(usage.get(id));
     // The world is not vacuous: most contracts have both kinds of usage, and meters did move.
     expect(withEnergy).toBeGreaterThanOrEqual(3);
     expect(withBandwidth).toBeGreaterThanOrEqual(3);

@@ -22,8 +22,8 @@ import { siteUsage, type ContractUsage } from "./site-usage.server";
  *   the job and yields the same invoices as a clean run.
  * - Lines come from compute.ts, for each contract (ordered by start date, then id) from its frozen
  *   lines, dates, term and the month's usage: energy and 95th percentile over the contract's meters in
- *   their own windows, read for the whole site at once before the first organisation (`siteUsage`,
- *   two set-based statements, not three queries per contract; same figures as `energyKwh` /
+ *   their own windows, read for a batch of organisations at a time (`siteUsage`, two set-based
+ *   statements per batch, not three queries per contract; same figures as `energyKwh` /
  *   `percentile95`, the usage pages' SQL, which a contract missing from that read still goes through).
  * - VAT: the site's rate; exempt when an exemption certificate covers the LAST DAY OF THE PERIOD
  *   (the day the month's service is complete; issuing should check the issue date again).
@@ -35,6 +35,13 @@ import { siteUsage, type ContractUsage } from "./site-usage.server";
  */
 
 export const BILLING_RUN_KIND = "billing.run";
+
+/**
+ * Usage is read for this many organisations at a time (two set-based statements per batch): few
+ * statements for a large site, and none so long that the embedded database (in the server's own
+ * thread) stops answering other requests, or the progress stops moving, for the length of a run.
+ */
+const USAGE_BATCH = 20;
 export const billingRunKey = (siteCode: string, period: string) => `${BILLING_RUN_KIND}:${siteCode}:${period}`;
 
 export interface BillingRunResult {
@@ -90,13 +97,16 @@ export async function runBilling(
     .execute();
 
   const instants = await monthPeriod(db, period, site.time_zone);
-  const usage = await siteUsage(db, { siteId: site.id, period: instants, timeZone: site.time_zone });
   let issued = 0;
   await input.onProgress?.(0, orgs.length, null);
-  for (const [i, org] of orgs.entries()) {
-    const outcome = await db.transaction().execute((trx) => billOrganisation(trx, { site, org, period, first, last, instants, usage }));
-    if (outcome === "issued") issued++;
-    await input.onProgress?.(i + 1, orgs.length, org.name);
+  for (let start = 0; start < orgs.length; start += USAGE_BATCH) {
+    const batch = orgs.slice(start, start + USAGE_BATCH);
+    const usage = await siteUsage(db, { siteId: site.id, period: instants, timeZone: site.time_zone, orgIds: batch.map((o) => o.id) });
+    for (const [i, org] of batch.entries()) {
+      const outcome = await db.transaction().execute((trx) => billOrganisation(trx, { site, org, period, first, last, instants, usage }));
+      if (outcome === "issued") issued++;
+      await input.onProgress?.(start + i + 1, orgs.length, org.name);
+    }
   }
 
   // Drafts of organisations without a contract in the month any more (contract dates corrected).

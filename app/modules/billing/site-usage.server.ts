@@ -41,7 +41,7 @@ export const NO_USAGE: ContractUsage = { energyKwh: "0", powerMeters: 0, p95: nu
 const INSTANT = sql`date_bin('5 minutes', s.at, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
 
 /** `c(id, commit_mbps)`: the site's contracts active in the period; `w(contract_id, id, kind, f, t)`: their meter windows. */
-function windows(siteId: string, period: Period, timeZone: string) {
+function windows(siteId: string, period: Period, timeZone: string, orgIds?: readonly string[]) {
   const from = sql`${period.from}::timestamptz`;
   const to = sql`${period.to}::timestamptz`;
   return sql`
@@ -49,6 +49,7 @@ function windows(siteId: string, period: Period, timeZone: string) {
       SELECT id, bandwidth_commit_mbps AS commit_mbps
         FROM contracts
        WHERE site_id = ${siteId}
+         ${orgIds ? sql`AND org_id = ANY(${[...orgIds]}::uuid[])` : sql``}
          AND start_on <= (${to} AT TIME ZONE ${timeZone})::date - 1
          AND (end_on IS NULL OR end_on >= (${from} AT TIME ZONE ${timeZone})::date)
     ), w AS MATERIALIZED (
@@ -69,11 +70,13 @@ export interface SiteUsageInput {
   period: Period;
   /** The site's time zone: attachments are local days. */
   timeZone: string;
+  /** Only these organisations' contracts (the run reads usage a batch of organisations at a time). */
+  orgIds?: readonly string[];
 }
 
 /** The two statements (exported for the benchmark's EXPLAIN). */
 export function siteUsageQueries(input: SiteUsageInput) {
-  const cte = windows(input.siteId, input.period, input.timeZone);
+  const cte = windows(input.siteId, input.period, input.timeZone, input.orgIds);
 
   // Energy: each power window's readings plus the last reading before it, deltas per (contract,
   // meter) in time order. A meter attached twice to one contract in the month repeats the reading
