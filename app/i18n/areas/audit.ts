@@ -98,6 +98,8 @@ export const auditFr = {
   "audit.entity.invitation": "Invitation",
   "audit.entity.membership": "Membre",
   "audit.entity.user": "Utilisateur",
+  "audit.entity.invoice": "Facture",
+  "audit.entity.exchange_rate": "Taux de change",
 };
 
 export const auditEn: Record<keyof typeof auditFr, string> = {
@@ -199,4 +201,6 @@ export const auditEn: Record<keyof typeof auditFr, string> = {
   "audit.entity.invitation": "Invitation",
   "audit.entity.membership": "Member",
   "audit.entity.user": "User",
+  "audit.entity.invoice": "Invoice",
+  "audit.entity.exchange_rate": "Exchange rate",
 };

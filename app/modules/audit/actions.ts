@@ -74,6 +74,8 @@ export const AUDIT_ENTITIES = {
   invitation: "audit.entity.invitation",
   membership: "audit.entity.membership",
   user: "audit.entity.user",
+  invoice: "audit.entity.invoice",
+  exchange_rate: "audit.entity.exchange_rate",
 } as const satisfies Record<string, MessageKey>;
 
 export type AuditEntity = keyof typeof AUDIT_ENTITIES;
