@@ -8,6 +8,7 @@ import { getDb, inTransaction } from "~/utils/db.server";
 import { dayIn } from "~/utils/dates";
 import { Alert } from "~/components/forms";
 import { MonthField, SiteField } from "~/components/billing-invoice";
+import { lastDayOf } from "~/modules/billing/compute";
 import { BillingJobStatus, jobActive, usePollWhile, type BillingJob } from "~/components/billing-job";
 import { useFormat, useT } from "~/components/i18n";
 import type { MessageKey } from "~/i18n";
@@ -35,17 +36,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     period,
     periodError: Boolean(rawPeriod) && periodParam(rawPeriod) === null,
     siteError: Boolean(asked) && asked !== site.code,
-    monthOver: dayIn(site.timeZone) > lastDay(period),
+    monthOver: dayIn(site.timeZone) > lastDayOf(period),
     jobs,
     counts,
     totals,
   });
 }
 
-const lastDay = (period: string) => {
-  const [y, m] = period.split("-").map(Number);
-  return `${period}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, "0")}`;
-};
 
 type ActionData = { formError: MessageKey };
 
@@ -65,7 +62,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     await inTransaction((trx) => startBillingRun(trx, { siteId: site.id, siteCode: site.code, period, actor }));
   } else {
     // Issuing needs the month over at the site (the module refuses each draft otherwise): say it once.
-    if (dayIn(site.timeZone) <= lastDay(period)) return json<ActionData>({ formError: "billingOps.issueError.period_open" }, { status: 409 });
+    if (dayIn(site.timeZone) <= lastDayOf(period)) return json<ActionData>({ formError: "billingOps.issueError.period_open" }, { status: 409 });
     await inTransaction((trx) => startIssueAll(trx, { siteCode: site.code, period, actor }));
   }
   return redirect(`/ops/billing?site=${site.code}&period=${period}`);

@@ -2,7 +2,7 @@ import type { OneOffKind } from "#db/schema";
 import type { Executor } from "#db/types";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
 import type { OneOffCharge } from "./compute";
-import { daysInMonth } from "./compute";
+import { daysInMonth, lastDayOf } from "./compute";
 import { priceTimesDecimal } from "./money";
 
 /**
@@ -185,7 +185,7 @@ export async function oneOffsFor(db: Executor, contractIds: readonly string[], p
     .select(["o.id", "o.contract_id", "o.kind", "o.charged_on", "o.quantity", "o.unit_price_minor", "o.description", "l.name_fr", "l.name_en"])
     .where("o.contract_id", "in", [...contractIds])
     .where("o.charged_on", ">=", `${period}-01`)
-    .where("o.charged_on", "<=", `${period}-${String(daysInMonth(period)).padStart(2, "0")}`)
+    .where("o.charged_on", "<=", lastDayOf(period))
     .orderBy("o.charged_on")
     .orderBy("o.created_at")
     .orderBy("o.id")

@@ -98,6 +98,15 @@ export function daysInMonth(period: string): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
+/** The last day of a month: `2026-02` → `2026-02-28`. */
+export const lastDayOf = (period: string) => `${period}-${String(daysInMonth(period)).padStart(2, "0")}`;
+
+/** The month before a `YYYY-MM` month (`2026-01` → `2025-12`). */
+export function previousMonth(period: string): string {
+  const { year, month } = parsePeriod(period);
+  return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, "0")}`;
+}
+
 function monthBounds(period: string): { first: number; last: number } {
   const { year, month } = parsePeriod(period);
   const first = Date.UTC(year, month - 1, 1) / DAY_MS;

@@ -8,7 +8,7 @@ import { linkBase, orgManagers } from "~/modules/email/recipients.server";
 import { registerJobHandler } from "~/modules/jobs/jobs.server";
 import { isUniqueViolation, withSavepoint } from "~/utils/db.server";
 import { usageAnnexCsv } from "./annex.server";
-import { daysInMonth } from "./compute";
+import { lastDayOf } from "./compute";
 import { renderDocument, storeDocument } from "./documents.server";
 import { getInvoice } from "./invoices.server";
 import { getIssuer } from "./issuers.server";
@@ -71,7 +71,7 @@ async function issueInTransaction(trx: Trx, input: { invoiceId: string; actor: A
   if (Number(lines.n) === 0) throw new IssueError("empty");
   if (!(await getIssuer(trx, inv.site_id))) throw new IssueError("no_issuer");
   const today = input.today ?? inv.site_today;
-  if (today <= `${inv.period}-${String(daysInMonth(inv.period)).padStart(2, "0")}`) throw new IssueError("period_open");
+  if (today <= lastDayOf(inv.period)) throw new IssueError("period_open");
   let fx: { fx_currency: "CDF"; fx_rate: string; fx_rate_on: string } | null = null;
   if (needsCdf(inv, { country: inv.org_country })) {
     const rate = await rateForIssue(trx, { from: "USD", to: "CDF", on: today });

@@ -5,7 +5,7 @@ import { shortRef } from "~/modules/requests/requests.server";
 import { isUuid } from "~/utils/ids";
 import type { FieldErrors } from "~/utils/forms";
 import { decimalToMicros, microsToDecimal, priceTimesDecimal, sumMinor } from "./money";
-import { daysInMonth } from "./compute";
+import { lastDayOf } from "./compute";
 
 /**
  * Late usage: samples that arrived for a month whose invoice is already issued. For every issued
@@ -144,7 +144,7 @@ async function compareInvoice(
     .select(["id", "bandwidth_commit_mbps", "start_on"])
     .where("org_id", "=", inv.org_id)
     .where("site_id", "=", inv.site_id)
-    .where("start_on", "<=", lastDay(inv.period))
+    .where("start_on", "<=", lastDayOf(inv.period))
     .where((eb) => eb.or([eb("end_on", "is", null), eb("end_on", ">=", first)]))
     .orderBy("start_on")
     .orderBy("id")
@@ -218,7 +218,6 @@ async function compareInvoice(
   return result;
 }
 
-const lastDay = (period: string) => `${period}-${String(daysInMonth(period)).padStart(2, "0")}`;
 
 // ---------------------------------------------------------------------------------------------
 // The operator page (app/routes/ops.billing.late-usage.tsx)

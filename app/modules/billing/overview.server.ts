@@ -6,6 +6,7 @@ import { recordAudit, type Actor } from "~/modules/audit/audit.server";
 import { enqueue, latestJob, type Job } from "~/modules/jobs/jobs.server";
 import { isUuid } from "~/utils/ids";
 import { dayIn } from "~/utils/dates";
+import { previousMonth } from "./compute";
 import { BILLING_RUN_KIND, billingRunKey, parseBillingPeriod } from "./run.server";
 import { BILLING_ISSUE_KIND, billingIssueKey, type IssueErrorCode } from "./issue.server";
 
@@ -25,11 +26,6 @@ export const StartForm = z.object({
 
 export const INVOICE_STATUSES = ["draft", "issued", "paid", "void"] as const satisfies readonly InvoiceStatus[];
 
-/** The month before a `YYYY-MM` month (`2026-01` → `2025-12`). */
-export function previousMonth(period: string): string {
-  const [y, m] = period.split("-").map(Number);
-  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, "0")}`;
-}
 
 export interface BillingSite {
   id: string;

@@ -5,7 +5,7 @@ import type { Database } from "#db/schema";
 import { contractMeters } from "~/modules/metering/meters.server";
 import { energyKwh, monthPeriod, percentile95, type MeterWindow } from "~/modules/metering/usage.server";
 import { registerJobHandler } from "~/modules/jobs/jobs.server";
-import { activeDaysInPeriod, daysInMonth, invoiceLinesFor, totals, type ComputedLine, type ContractBillingInput } from "./compute";
+import { activeDaysInPeriod, daysInMonth, invoiceLinesFor, lastDayOf, previousMonth, totals, type ComputedLine, type ContractBillingInput } from "./compute";
 import { decimalToMicros } from "./money";
 import { exemptionStatus } from "./exemptions.server";
 import { oneOffsFor, waivedContracts } from "./charges.server";
@@ -66,12 +66,6 @@ export function parseBillingPeriod(value: unknown): string | null {
   return year >= 2000 && year <= 2100 ? value : null;
 }
 
-const lastDayOf = (period: string) => `${period}-${String(daysInMonth(period)).padStart(2, "0")}`;
-
-const previousPeriod = (period: string) => {
-  const [y, m] = period.split("-").map(Number);
-  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, "0")}`;
-};
 
 export async function runBilling(
   db: Kysely<Database>,
@@ -281,7 +275,7 @@ async function flagsFor(
     .select(sql<string>`coalesce(sum(l.quantity), 0)::text`.as("kwh"))
     .where("i.org_id", "=", x.orgId)
     .where("i.site_id", "=", x.siteId)
-    .where("i.period", "=", previousPeriod(x.period))
+    .where("i.period", "=", previousMonth(x.period))
     .where("l.kind", "=", "energy")
     .executeTakeFirst();
   const before = decimalToMicros(previous?.kwh ?? "0");
