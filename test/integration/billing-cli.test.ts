@@ -55,12 +55,11 @@ describe.skipIf(usingPostgres())("issuing on the command line", () => {
   });
 
   test("rate set: bad arguments exit 2 and write nothing; a good one prints the stored rate", async () => {
+    // Each refusal of validateRate is covered by the rates page's tests; here, that the CLI maps
+    // them to exit 2 with nothing written (each child process costs seconds).
     for (const args of [
-      ["--from", "USD", "--to", "USD", "--on", yesterday, "--rate", "2800"],
       ["--from", "USD", "--to", "CDF", "--on", "2026-02-30", "--rate", "2800"],
-      ["--from", "USD", "--to", "CDF", "--on", yesterday, "--rate", "-3"],
       ["--from", "USD", "--to", "CDF", "--on", yesterday, "--rate", "2,841.5"],
-      ["--from", "GBP", "--to", "CDF", "--on", yesterday, "--rate", "2800"],
     ]) {
       const r = await cli("rate", "set", ...args);
       expect(r.code, args.join(" ")).toBe(2);
@@ -93,7 +92,7 @@ describe.skipIf(usingPostgres())("issuing on the command line", () => {
     expect(hash).toBe(stored.pdf_sha256);
     expect(lastLine(pdf.stdout)).toBe(JSON.stringify({ number: `KIN-${year}-000001`, sha256: hash, bytes: bytes.length }));
 
-    for (const args of [["KIN-2026-999999", "--out", file], ["nonsense", "--out", file], [`KIN-${year}-000001`]]) {
+    for (const args of [["KIN-2026-999999", "--out", file], [`KIN-${year}-000001`]]) {
       const bad = await cli("invoice", "pdf", ...args);
       expect(bad.code, args.join(" ")).toBe(2);
     }
