@@ -1,22 +1,11 @@
 import { Link, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import type { MessageKey } from "~/i18n";
+import type { JobView } from "~/modules/billing/overview.server";
 import { useFormat, useT } from "./i18n";
 
-/** A billing job as the loaders send it (modules/billing/overview.server.ts `JobView`). */
-export interface BillingJob {
-  id: string;
-  status: "queued" | "running" | "done" | "failed";
-  done: number;
-  total: number | null;
-  label: string | null;
-  attempts: number;
-  maxAttempts: number;
-  error: string | null;
-  result: unknown;
-  createdAt: string;
-  finishedAt: string | null;
-}
+/** A billing job as the loaders send it (the type is erased: nothing of the server module reaches the browser). */
+export type BillingJob = JobView;
 
 export const jobActive = (job: BillingJob | null | undefined) => job?.status === "queued" || job?.status === "running";
 

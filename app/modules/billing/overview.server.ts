@@ -74,7 +74,6 @@ export const jobView = (job: Job | undefined): JobView | null =>
       }
     : null;
 
-export const isActive = (job: JobView | null) => job?.status === "queued" || job?.status === "running";
 
 export async function billingJobs(db: Executor, siteCode: string, period: string) {
   const [run, issue] = await Promise.all([latestJob(db, billingRunKey(siteCode, period)), latestJob(db, billingIssueKey(siteCode, period))]);
