@@ -360,6 +360,10 @@ export interface Database {
   jobs: JobsTable;
   one_off_charges: OneOffChargesTable;
   early_termination_waivers: EarlyTerminationWaiversTable;
+  payments: PaymentsTable;
+  payment_allocations: PaymentAllocationsTable;
+  refunds: RefundsTable;
+  customer_ledger: CustomerLedgerView;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -582,4 +586,74 @@ export interface EarlyTerminationWaiversTable {
   reason: string;
   waived_by: string | null;
   waived_at: CreatedAt;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Payments and the customer balance (2026_12_02_0900_payments; names of billing.md; ADR 013).
+
+export type PaymentMethod = "bank_transfer" | "mtn_momo" | "moov_flooz" | "orange_money" | "airtel_money" | "mpesa" | "cash" | "cheque" | "card";
+export type PaymentSource = "manual" | "statement" | "stripe";
+
+export interface PaymentsTable {
+  id: Generated<string>;
+  org_id: string;
+  currency: Currency;
+  amount_minor: number;
+  method: PaymentMethod;
+  reference: string;
+  payer: string | null;
+  received_on: DateOnly;
+  source: Generated<PaymentSource>;
+  /** The statement line or Stripe object it came from (unique). */
+  external_id: string | null;
+  reversed_on: DateOnly | null;
+  reversal_reason: string | null;
+  reversed_by: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+/** Immutable rows; a negative row (`reverses_id`) undoes one positive row whole. */
+export interface PaymentAllocationsTable {
+  id: Generated<string>;
+  payment_id: string;
+  invoice_id: string;
+  amount_minor: number;
+  reverses_id: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface RefundsTable {
+  id: Generated<string>;
+  payment_id: string;
+  /** Copied from the payment by the database. */
+  org_id: Generated<string>;
+  currency: Generated<Currency>;
+  amount_minor: number;
+  refunded_on: DateOnly;
+  method: PaymentMethod;
+  reference: string;
+  reason: string;
+  external_id: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export type LedgerKind = "invoice" | "credit_note" | "payment" | "payment_reversal" | "refund";
+
+/** View: every movement of an organisation's account; Σ debit − Σ credit = what it owes. */
+export interface CustomerLedgerView {
+  org_id: string;
+  currency: Currency;
+  occurred_on: DateOnly;
+  kind: LedgerKind;
+  invoice_id: string | null;
+  payment_id: string | null;
+  refund_id: string | null;
+  credit_note_id: string | null;
+  document: string;
+  debit_minor: number;
+  credit_minor: number;
+  created_at: Date;
 }

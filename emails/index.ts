@@ -14,6 +14,7 @@ import { OrgSuspended, orgSuspendedVars, type OrgSuspendedProps } from "./org-su
 import { TerminationRequested, terminationRequestedVars, type TerminationRequestedProps } from "./termination-requested";
 import { TerminationApplied, terminationAppliedVars, type TerminationAppliedProps } from "./termination-applied";
 import { InvoiceIssued, invoiceIssuedVars, type InvoiceIssuedProps } from "./invoice-issued";
+import { PaymentReceived, paymentReceivedVars, type PaymentReceivedProps } from "./payment-received";
 
 /**
  * Every e-mail the portal sends. To add one: write `emails/<name>.tsx` (component + vars),
@@ -31,7 +32,8 @@ export type EmailMessage =
   | { template: "org_suspended"; props: OrgSuspendedProps }
   | { template: "termination_requested"; props: TerminationRequestedProps }
   | { template: "termination_applied"; props: TerminationAppliedProps }
-  | { template: "invoice_issued"; props: InvoiceIssuedProps };
+  | { template: "invoice_issued"; props: InvoiceIssuedProps }
+  | { template: "payment_received"; props: PaymentReceivedProps };
 
 export type EmailTemplate = EmailMessage["template"];
 export type EmailProps<T extends EmailTemplate> = Extract<EmailMessage, { template: T }>["props"];
@@ -55,6 +57,7 @@ const templates: { [T in EmailTemplate]: TemplateEntry<EmailProps<T>> } = {
   termination_requested: { Component: TerminationRequested, vars: terminationRequestedVars },
   termination_applied: { Component: TerminationApplied, vars: terminationAppliedVars },
   invoice_issued: { Component: InvoiceIssued, vars: invoiceIssuedVars },
+  payment_received: { Component: PaymentReceived, vars: paymentReceivedVars },
 };
 
 export interface RenderedEmail {

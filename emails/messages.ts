@@ -415,6 +415,32 @@ export const messages = {
       footer: "You are receiving this email because your address is the billing address of {orgName}, or that of one of its billing members or owners, on the {appName}.",
     },
   },
+  payment_received: {
+    fr: {
+      subject: "Paiement reçu – {amount} – {orgName}",
+      preview: `Reste à payer${NBSP}: {outstanding}. Avoir disponible${NBSP}: {credit}.`,
+      heading: "Nous avons reçu votre paiement",
+      body: [
+        "Bonjour,",
+        "Nous avons enregistré le paiement de {orgName} de {amount}, reçu le {receivedOn} (référence {reference}). Il a été affecté aux factures ci-dessous.",
+        `Reste à payer dans cette devise${NBSP}: {outstanding}. Avoir disponible${NBSP}: {credit}${NBSP}; il sera déduit de vos prochaines factures.`,
+      ],
+      button: "Voir mes factures",
+      footer: "Vous recevez cet e-mail parce que votre adresse est l’adresse de facturation de {orgName}, ou celle d’un de ses membres facturation ou propriétaires, sur le {appName}.",
+    },
+    en: {
+      subject: "Payment received – {amount} – {orgName}",
+      preview: "Still due: {outstanding}. Credit available: {credit}.",
+      heading: "We have received your payment",
+      body: [
+        "Hello,",
+        "We have recorded the payment of {orgName} of {amount}, received on {receivedOn} (reference {reference}). It was applied to the invoices below.",
+        "Still due in this currency: {outstanding}. Credit available: {credit}; it will be deducted from your next invoices.",
+      ],
+      button: "View my invoices",
+      footer: "You are receiving this email because your address is the billing address of {orgName}, or that of one of its billing members or owners, on the {appName}.",
+    },
+  },
 } satisfies Record<EmailTemplate, Record<Locale, EmailCopy>>;
 
 export type EmailVars = Record<string, string | number>;

@@ -84,6 +84,11 @@ export const auditFr = {
   "audit.action.billing.credit_note_issued": "Avoir émis",
   "audit.action.org.billing_settings_changed": "Réglages de facturation d'une organisation modifiés",
   "audit.action.billing.certificate_added": "Attestation d'exonération de TVA ajoutée",
+  "audit.action.payment.recorded": "Paiement enregistré",
+  "audit.action.payment.credit_applied": "Avoir client imputé sur des factures",
+  "audit.action.payment.allocation_undone": "Affectation d'un paiement annulée",
+  "audit.action.payment.reversed": "Paiement contre-passé",
+  "audit.action.payment.refunded": "Avoir client remboursé",
 
   "audit.entity.organisation": "Organisation",
   "audit.entity.request": "Demande",
@@ -100,6 +105,7 @@ export const auditFr = {
   "audit.entity.user": "Utilisateur",
   "audit.entity.invoice": "Facture",
   "audit.entity.exchange_rate": "Taux de change",
+  "audit.entity.payment": "Paiement",
 };
 
 export const auditEn: Record<keyof typeof auditFr, string> = {
@@ -187,6 +193,11 @@ export const auditEn: Record<keyof typeof auditFr, string> = {
   "audit.action.billing.credit_note_issued": "Credit note issued",
   "audit.action.org.billing_settings_changed": "Organisation billing settings changed",
   "audit.action.billing.certificate_added": "VAT exemption certificate added",
+  "audit.action.payment.recorded": "Payment recorded",
+  "audit.action.payment.credit_applied": "Customer credit applied to invoices",
+  "audit.action.payment.allocation_undone": "Payment allocation undone",
+  "audit.action.payment.reversed": "Payment reversed",
+  "audit.action.payment.refunded": "Customer credit refunded",
 
   "audit.entity.organisation": "Organisation",
   "audit.entity.request": "Request",
@@ -203,4 +214,5 @@ export const auditEn: Record<keyof typeof auditFr, string> = {
   "audit.entity.user": "User",
   "audit.entity.invoice": "Invoice",
   "audit.entity.exchange_rate": "Exchange rate",
+  "audit.entity.payment": "Payment",
 };

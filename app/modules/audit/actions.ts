@@ -48,6 +48,11 @@ export const AUDIT_ACTIONS = {
   "billing.credit_note_issued": "audit.action.billing.credit_note_issued",
   "org.billing_settings_changed": "audit.action.org.billing_settings_changed",
   "billing.certificate_added": "audit.action.billing.certificate_added",
+  "payment.recorded": "audit.action.payment.recorded",
+  "payment.credit_applied": "audit.action.payment.credit_applied",
+  "payment.allocation_undone": "audit.action.payment.allocation_undone",
+  "payment.reversed": "audit.action.payment.reversed",
+  "payment.refunded": "audit.action.payment.refunded",
 } as const satisfies Record<string, MessageKey>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
@@ -76,6 +81,7 @@ export const AUDIT_ENTITIES = {
   user: "audit.entity.user",
   invoice: "audit.entity.invoice",
   exchange_rate: "audit.entity.exchange_rate",
+  payment: "audit.entity.payment",
 } as const satisfies Record<string, MessageKey>;
 
 export type AuditEntity = keyof typeof AUDIT_ENTITIES;

@@ -2,6 +2,7 @@ import { sql, type Kysely } from "kysely";
 import type { Database } from "#db/schema";
 import type { Trx } from "#db/types";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
+import { applyCredit, freeAllocationsForCredit } from "~/modules/payments/payments.server";
 import { isUuid } from "~/utils/ids";
 import { renderDocument, storeDocument } from "./documents.server";
 import { getInvoice, type InvoiceDetail } from "./invoices.server";
@@ -85,7 +86,7 @@ async function createInTransaction(trx: Trx, input: CreditNoteInput) {
   const inv = await trx
     .selectFrom("invoices as i")
     .innerJoin("sites as s", "s.id", "i.site_id")
-    .select(["i.id", "i.status", "i.org_id", "i.site_id", "i.number", "i.total_minor", "i.vat_minor", "i.vat_rate_bp", "i.is_vat_exempt", "s.code"])
+    .select(["i.id", "i.status", "i.org_id", "i.site_id", "i.currency", "i.number", "i.total_minor", "i.vat_minor", "i.vat_rate_bp", "i.is_vat_exempt", "s.code"])
     .select(sql<string>`site_today(i.site_id)::text`.as("site_today"))
     .where("i.id", "=", input.invoiceId)
     .forUpdate("i")
@@ -126,6 +127,10 @@ async function createInTransaction(trx: Trx, input: CreditNoteInput) {
       ? vatLeft
       : Math.min(vatLeft, toSafeNumber(roundHalfUp(BigInt(subtotal) * BigInt(inv.vat_rate_bp), 10_000n)));
 
+  // Paid money the credit note needs is taken back from the invoice first (it becomes the
+  // organisation's credit) and whatever the invoice still owes afterwards is settled from it again.
+  const paidBack = await freeAllocationsForCredit(trx, inv.id, subtotal + vat - Number((await sql<{ b: string }>`SELECT invoice_balance_minor(${inv.id}::uuid) AS b`.execute(trx)).rows[0].b), input.actor);
+
   const today = input.today ?? inv.site_today;
   const number = await nextNumber(trx, { siteId: inv.site_id, siteCode: inv.code, series: "credit_note", year: Number(today.slice(0, 4)) });
   const note = await trx
@@ -164,6 +169,8 @@ async function createInTransaction(trx: Trx, input: CreditNoteInput) {
   const creditedTotal = Number(credited.subtotal) + Number(credited.vat) + note.total_minor;
   if (creditedTotal === inv.total_minor) {
     await trx.updateTable("invoices").set({ status: "void", updated_at: new Date() }).where("id", "=", inv.id).execute();
+  } else if (paidBack > 0) {
+    await applyCredit(trx, { orgId: inv.org_id, currency: inv.currency, invoiceIds: [inv.id], actor: input.actor });
   }
   await recordAudit(trx, {
     actor: input.actor,

@@ -6,6 +6,7 @@ import { recordAudit, type Actor } from "~/modules/audit/audit.server";
 import { enqueueEmail } from "~/modules/email/outbox.server";
 import { linkBase, orgManagers } from "~/modules/email/recipients.server";
 import { registerJobHandler } from "~/modules/jobs/jobs.server";
+import { applyCredit } from "~/modules/payments/payments.server";
 import { isUniqueViolation, withSavepoint } from "~/utils/db.server";
 import { usageAnnexCsv } from "./annex.server";
 import { lastDayOf } from "./compute";
@@ -55,12 +56,17 @@ export function newPaymentReference(siteCode: string): string {
 /** A KIN invoice to a customer in the DRC shows its amounts in CDF too (the rate of the issue date). */
 const needsCdf = (site: { currency: string; country: string }, org: { country: string }) => site.currency === "USD" && site.country === "CD" && org.country === "CD";
 
-async function issueInTransaction(trx: Trx, input: { invoiceId: string; actor: Actor | null; today?: string }) {
+/**
+ * Step one of issuing, in the caller's transaction: number, dates, reference, audit, and the
+ * organisation's credit applied (ADR 013). The documents and the e-mail are step two
+ * (`attachInvoiceDocuments`, or `completeIssuedDocuments` after a crash).
+ */
+export async function issueInTransaction(trx: Trx, input: { invoiceId: string; actor: Actor | null; today?: string }) {
   const inv = await trx
     .selectFrom("invoices as i")
     .innerJoin("sites as s", "s.id", "i.site_id")
     .innerJoin("organisations as o", "o.id", "i.org_id")
-    .select(["i.id", "i.status", "i.period", "i.org_id", "i.site_id", "i.total_minor", "s.code", "s.currency", "s.country", "o.country as org_country", "o.payment_terms_days"])
+    .select(["i.id", "i.status", "i.period", "i.org_id", "i.site_id", "i.currency", "i.total_minor", "s.code", "s.currency", "s.country", "o.country as org_country", "o.payment_terms_days"])
     .select(sql<string>`site_today(i.site_id)::text`.as("site_today"))
     .where("i.id", "=", input.invoiceId)
     .forUpdate("i")
@@ -115,6 +121,7 @@ async function issueInTransaction(trx: Trx, input: { invoiceId: string; actor: A
     orgId: inv.org_id,
     after: { number, issued_on: today, due_on: rows[0].due, total_minor: inv.total_minor, ...(fx ?? {}) },
   });
+  await applyCredit(trx, { orgId: inv.org_id, currency: inv.currency, invoiceIds: [inv.id], actor: input.actor });
   return { id: inv.id, number };
 }
 
