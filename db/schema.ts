@@ -400,7 +400,7 @@ export interface VatExemptionCertificatesTable {
   created_at: CreatedAt;
 }
 
-export type DocumentKind = "invoice_pdf" | "credit_note_pdf" | "usage_annex_csv";
+export type DocumentKind = "invoice_pdf" | "credit_note_pdf" | "usage_annex_csv" | "statement_pdf";
 
 /** Stored files, never updated; `sha256` and `byte_size` are computed by the database. */
 export interface DocumentsTable {

@@ -14,6 +14,8 @@ import { billingOpsFormsEn } from "./areas/billing-ops-forms";
 import { billingOpsEn } from "./areas/billing-ops";
 import { invoicesEn } from "./areas/invoices";
 import { orgBillingEn } from "./areas/org-billing";
+import { statementEn } from "./areas/statement";
+import { receivablesEn } from "./areas/receivables";
 
 export const en: Record<MessageKey, string> = {
   ...inventoryEn,
@@ -31,6 +33,8 @@ export const en: Record<MessageKey, string> = {
   ...billingOpsEn,
   ...invoicesEn,
   ...orgBillingEn,
+  ...statementEn,
+  ...receivablesEn,
   "app.name": "Colocation portal",
   "app.tagline": "Rack space, power and bandwidth, billed to the last franc.",
   "nav.dashboard": "Dashboard",

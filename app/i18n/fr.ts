@@ -13,6 +13,8 @@ import { billingOpsFormsFr } from "./areas/billing-ops-forms";
 import { billingOpsFr } from "./areas/billing-ops";
 import { invoicesFr } from "./areas/invoices";
 import { orgBillingFr } from "./areas/org-billing";
+import { statementFr } from "./areas/statement";
+import { receivablesFr } from "./areas/receivables";
 
 /** French (default) messages. Every key here must exist in en.ts (the type checks it). */
 export const fr = {
@@ -31,6 +33,8 @@ export const fr = {
   ...billingOpsFr,
   ...invoicesFr,
   ...orgBillingFr,
+  ...statementFr,
+  ...receivablesFr,
   "app.name": "Portail colocation",
   "app.tagline": "Espace baies, énergie et bande passante, facturés au franc près.",
   "nav.dashboard": "Tableau de bord",

@@ -12,7 +12,7 @@ import { amountInWords } from "./words";
  * A document row is never changed; the database computes its SHA-256 from the bytes.
  */
 
-export type DocumentKind = "invoice_pdf" | "credit_note_pdf" | "usage_annex_csv";
+export type DocumentKind = "invoice_pdf" | "credit_note_pdf" | "usage_annex_csv" | "statement_pdf";
 
 export async function storeDocument(
   db: Executor,

@@ -494,3 +494,7 @@ export async function renderInvoicePdf(model: InvoicePdfModel): Promise<Buffer> 
   const qr = await QRCode.toDataURL(model.verifyUrl, { errorCorrectionLevel: "M", margin: 1, width: 360, color: { dark: "#000000", light: "#ffffff" } });
   return renderToBuffer(<InvoiceDocument m={model} qr={qr} />);
 }
+
+/** The invoice's look, for the other documents of a site (statement of account): font, colours, styles, party block. */
+export { FAMILY as PDF_FONT_FAMILY, s as invoicePdfStyles, Identity as PdfPartyIdentity, LABELS as INVOICE_PDF_LABELS };
+export const PDF_COLORS = { INK, MUTED, ACCENT, RULE, TINT } as const;
