@@ -364,6 +364,10 @@ export interface Database {
   payment_allocations: PaymentAllocationsTable;
   refunds: RefundsTable;
   customer_ledger: CustomerLedgerView;
+  statement_sources: StatementSourcesTable;
+  statement_imports: StatementImportsTable;
+  statement_lines: StatementLinesTable;
+  statement_line_suggestions: StatementLineSuggestionsTable;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -656,4 +660,84 @@ export interface CustomerLedgerView {
   debit_minor: number;
   credit_minor: number;
   created_at: Date;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The reconciliation inbox (2026_12_02_0910_statements; docs/reconciliation.md).
+
+export type StatementSourceKind = "bank" | "mobile_money";
+export type StatementFormat = "csv" | "mt940" | "camt053";
+export type StatementDateFormat = "YYYY-MM-DD" | "DD/MM/YYYY" | "MM/DD/YYYY" | "DD.MM.YYYY" | "DD-MM-YYYY";
+export type StatementLineStatus = "auto_matched" | "manual_matched" | "suggested" | "unmatched" | "not_ours";
+export type SuggestionReason = "amount_exceeds_balance" | "invoice_settled" | "amount_and_name" | "several_organisations" | "reference_recorded";
+
+export interface StatementSourcesTable {
+  id: Generated<string>;
+  site_id: string;
+  name: string;
+  kind: StatementSourceKind;
+  /** The payment method its lines become. */
+  method: Exclude<PaymentMethod, "card">;
+  format: StatementFormat;
+  csv_delimiter: "," | ";" | "|" | "\t" | null;
+  csv_date_column: string | null;
+  csv_amount_column: string | null;
+  csv_currency_column: string | null;
+  csv_label_column: string | null;
+  csv_transaction_id_column: string | null;
+  csv_payer_column: string | null;
+  csv_date_format: StatementDateFormat | null;
+  csv_decimal_separator: "." | "," | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface StatementImportsTable {
+  id: Generated<string>;
+  site_id: string;
+  source_id: string | null;
+  /** csv_plain: the layout of billing.md, without a source. */
+  format: StatementFormat | "csv_plain";
+  file_name: string;
+  sha256: string;
+  byte_size: number;
+  lines_total: number;
+  lines_outgoing: number;
+  lines_new: number;
+  matched: number;
+  suggested: number;
+  unmatched: number;
+  via: "web" | "cli";
+  imported_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface StatementLinesTable {
+  id: Generated<string>;
+  site_id: string;
+  import_id: string;
+  source_id: string | null;
+  /** `tx:<transaction id>` or `h:<sha256>`; unique per site. */
+  line_key: string;
+  transaction_id: string | null;
+  booked_on: DateOnly;
+  amount_minor: number;
+  currency: Currency;
+  label: string;
+  payer: string | null;
+  method: Exclude<PaymentMethod, "card">;
+  status: StatementLineStatus;
+  suggestion_reason: SuggestionReason | null;
+  suggested_org_id: string | null;
+  payment_id: string | null;
+  not_ours_reason: string | null;
+  resolved_by: string | null;
+  resolved_at: Date | null;
+  created_at: CreatedAt;
+}
+
+export interface StatementLineSuggestionsTable {
+  line_id: string;
+  invoice_id: string;
 }

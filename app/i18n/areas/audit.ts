@@ -89,6 +89,13 @@ export const auditFr = {
   "audit.action.payment.allocation_undone": "Affectation d'un paiement annulée",
   "audit.action.payment.reversed": "Paiement contre-passé",
   "audit.action.payment.refunded": "Avoir client remboursé",
+  "audit.action.statement.imported": "Relevé importé",
+  "audit.action.statement.source_created": "Source de relevés créée",
+  "audit.action.statement.source_updated": "Source de relevés modifiée",
+  "audit.action.statement.line_confirmed": "Ligne de relevé rapprochée (suggestion confirmée)",
+  "audit.action.statement.line_split": "Ligne de relevé répartie sur des factures",
+  "audit.action.statement.line_assigned": "Ligne de relevé affectée en avoir client",
+  "audit.action.statement.line_not_ours": "Ligne de relevé marquée « pas pour nous »",
 
   "audit.entity.organisation": "Organisation",
   "audit.entity.request": "Demande",
@@ -106,6 +113,8 @@ export const auditFr = {
   "audit.entity.invoice": "Facture",
   "audit.entity.exchange_rate": "Taux de change",
   "audit.entity.payment": "Paiement",
+  "audit.entity.statement_line": "Ligne de relevé",
+  "audit.entity.statement_source": "Source de relevés",
 };
 
 export const auditEn: Record<keyof typeof auditFr, string> = {
@@ -198,6 +207,13 @@ export const auditEn: Record<keyof typeof auditFr, string> = {
   "audit.action.payment.allocation_undone": "Payment allocation undone",
   "audit.action.payment.reversed": "Payment reversed",
   "audit.action.payment.refunded": "Customer credit refunded",
+  "audit.action.statement.imported": "Statement imported",
+  "audit.action.statement.source_created": "Statement source created",
+  "audit.action.statement.source_updated": "Statement source changed",
+  "audit.action.statement.line_confirmed": "Statement line reconciled (suggestion confirmed)",
+  "audit.action.statement.line_split": "Statement line split across invoices",
+  "audit.action.statement.line_assigned": "Statement line assigned as customer credit",
+  "audit.action.statement.line_not_ours": "Statement line marked \"not ours\"",
 
   "audit.entity.organisation": "Organisation",
   "audit.entity.request": "Request",
@@ -215,4 +231,6 @@ export const auditEn: Record<keyof typeof auditFr, string> = {
   "audit.entity.invoice": "Invoice",
   "audit.entity.exchange_rate": "Exchange rate",
   "audit.entity.payment": "Payment",
+  "audit.entity.statement_line": "Statement line",
+  "audit.entity.statement_source": "Statement source",
 };

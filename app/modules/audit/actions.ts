@@ -53,6 +53,13 @@ export const AUDIT_ACTIONS = {
   "payment.allocation_undone": "audit.action.payment.allocation_undone",
   "payment.reversed": "audit.action.payment.reversed",
   "payment.refunded": "audit.action.payment.refunded",
+  "statement.imported": "audit.action.statement.imported",
+  "statement.source_created": "audit.action.statement.source_created",
+  "statement.source_updated": "audit.action.statement.source_updated",
+  "statement.line_confirmed": "audit.action.statement.line_confirmed",
+  "statement.line_split": "audit.action.statement.line_split",
+  "statement.line_assigned": "audit.action.statement.line_assigned",
+  "statement.line_not_ours": "audit.action.statement.line_not_ours",
 } as const satisfies Record<string, MessageKey>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
@@ -82,6 +89,8 @@ export const AUDIT_ENTITIES = {
   invoice: "audit.entity.invoice",
   exchange_rate: "audit.entity.exchange_rate",
   payment: "audit.entity.payment",
+  statement_line: "audit.entity.statement_line",
+  statement_source: "audit.entity.statement_source",
 } as const satisfies Record<string, MessageKey>;
 
 export type AuditEntity = keyof typeof AUDIT_ENTITIES;
