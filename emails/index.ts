@@ -15,6 +15,7 @@ import { TerminationRequested, terminationRequestedVars, type TerminationRequest
 import { TerminationApplied, terminationAppliedVars, type TerminationAppliedProps } from "./termination-applied";
 import { InvoiceIssued, invoiceIssuedVars, type InvoiceIssuedProps } from "./invoice-issued";
 import { PaymentReceived, paymentReceivedVars, type PaymentReceivedProps } from "./payment-received";
+import { PaymentReminder, paymentReminderVars, type PaymentReminderProps } from "./payment-reminder";
 
 /**
  * Every e-mail the portal sends. To add one: write `emails/<name>.tsx` (component + vars),
@@ -33,7 +34,10 @@ export type EmailMessage =
   | { template: "termination_requested"; props: TerminationRequestedProps }
   | { template: "termination_applied"; props: TerminationAppliedProps }
   | { template: "invoice_issued"; props: InvoiceIssuedProps }
-  | { template: "payment_received"; props: PaymentReceivedProps };
+  | { template: "payment_received"; props: PaymentReceivedProps }
+  | { template: "payment_reminder_upcoming"; props: PaymentReminderProps }
+  | { template: "payment_reminder_overdue"; props: PaymentReminderProps }
+  | { template: "payment_reminder_final"; props: PaymentReminderProps };
 
 export type EmailTemplate = EmailMessage["template"];
 export type EmailProps<T extends EmailTemplate> = Extract<EmailMessage, { template: T }>["props"];
@@ -58,6 +62,9 @@ const templates: { [T in EmailTemplate]: TemplateEntry<EmailProps<T>> } = {
   termination_applied: { Component: TerminationApplied, vars: terminationAppliedVars },
   invoice_issued: { Component: InvoiceIssued, vars: invoiceIssuedVars },
   payment_received: { Component: PaymentReceived, vars: paymentReceivedVars },
+  payment_reminder_upcoming: { Component: PaymentReminder, vars: paymentReminderVars },
+  payment_reminder_overdue: { Component: PaymentReminder, vars: paymentReminderVars },
+  payment_reminder_final: { Component: PaymentReminder, vars: paymentReminderVars },
 };
 
 export interface RenderedEmail {

@@ -55,6 +55,40 @@ export const detailLabels: Record<Locale, DetailLabels> = {
   en: { item: "Item", quantity: "Quantity" },
 };
 
+/** Labels of a payment reminder's details (emails/payment-reminder.tsx). */
+export const reminderLabels = {
+  fr: {
+    invoice: "Facture",
+    total: "Montant de la facture",
+    balance: "Reste à payer",
+    dueOn: "Échéance",
+    daysLeft: "Échéance",
+    daysLate: "Retard",
+    reference: "Référence de paiement",
+    payee: "Bénéficiaire",
+    bank: "Banque",
+    account: "Compte (RIB/IBAN)",
+    swift: "SWIFT",
+    mobileMoney: "Mobile money",
+    statementAttached: "Votre relevé de compte est joint en PDF.",
+  },
+  en: {
+    invoice: "Invoice",
+    total: "Invoice amount",
+    balance: "Amount due",
+    dueOn: "Due date",
+    daysLeft: "Due",
+    daysLate: "Overdue by",
+    reference: "Payment reference",
+    payee: "Payee",
+    bank: "Bank",
+    account: "Account (RIB/IBAN)",
+    swift: "SWIFT",
+    mobileMoney: "Mobile money",
+    statementAttached: "Your statement of account is attached as a PDF.",
+  },
+} satisfies Record<Locale, Record<string, string>>;
+
 export const messages = {
   verify_email: {
     fr: {
@@ -438,6 +472,104 @@ export const messages = {
         "Still due in this currency: {outstanding}. Credit available: {credit}; it will be deducted from your next invoices.",
       ],
       button: "View my invoices",
+      footer: "You are receiving this email because your address is the billing address of {orgName}, or that of one of its billing members or owners, on the {appName}.",
+    },
+  },
+  // Payment reminders: one component (emails/payment-reminder.tsx), three tones.
+  payment_reminder_upcoming: {
+    fr: {
+      subject: "Rappel amical – facture {number} à régler {dueIn}",
+      preview: `Reste à payer${NBSP}: {balance}, échéance le {dueOn}, référence {paymentReference}.`,
+      heading: "Votre facture {number} arrive à échéance",
+      body: [
+        "Bonjour,",
+        `Un petit rappel${NBSP}: la facture {number} de {orgName} émise par {siteName} arrive à échéance le {dueOn} ({dueIn}). Reste à payer${NBSP}: {balance}.`,
+      ],
+      outro: [
+        `Indiquez la référence {paymentReference} dans le libellé de votre virement ou de votre paiement mobile${NBSP}: il sera rapproché automatiquement. {statement}`,
+        "Si vous avez déjà réglé cette facture, merci et ne tenez pas compte de ce message.",
+      ],
+      button: "Voir la facture",
+      footer: "Vous recevez cet e-mail parce que votre adresse est l’adresse de facturation de {orgName}, ou celle d’un de ses membres facturation ou propriétaires, sur le {appName}.",
+    },
+    en: {
+      subject: "Friendly reminder – invoice {number} due {dueIn}",
+      preview: "Amount due: {balance}, due on {dueOn}, payment reference {paymentReference}.",
+      heading: "Your invoice {number} is coming due",
+      body: ["Hello,", "A friendly reminder: invoice {number} of {orgName} issued by {siteName} is due on {dueOn} ({dueIn}). Amount due: {balance}."],
+      outro: [
+        "Please quote the reference {paymentReference} in your bank transfer or mobile-money payment: it will be matched automatically. {statement}",
+        "If you have already paid this invoice, thank you, and please disregard this message.",
+      ],
+      button: "View the invoice",
+      footer: "You are receiving this email because your address is the billing address of {orgName}, or that of one of its billing members or owners, on the {appName}.",
+    },
+  },
+  payment_reminder_overdue: {
+    fr: {
+      subject: "Facture {number} en retard de paiement – {balance}",
+      preview: `La facture {number} était à régler le {dueOn}. Reste à payer${NBSP}: {balance}.`,
+      heading: "Votre facture {number} est en retard",
+      body: [
+        "Bonjour,",
+        `Sauf erreur de notre part, la facture {number} de {orgName} émise par {siteName}, échue le {dueOn}, n’est pas entièrement réglée (retard${NBSP}: {daysLate}). Reste à payer${NBSP}: {balance}.`,
+        "Merci de procéder au règlement dans les meilleurs délais.",
+      ],
+      outro: [
+        `Indiquez la référence {paymentReference} dans le libellé de votre virement ou de votre paiement mobile${NBSP}: il sera rapproché automatiquement. {statement}`,
+        "Si votre paiement est en cours, merci et ne tenez pas compte de ce message.",
+      ],
+      button: "Voir la facture",
+      footer: "Vous recevez cet e-mail parce que votre adresse est l’adresse de facturation de {orgName}, ou celle d’un de ses membres facturation ou propriétaires, sur le {appName}.",
+    },
+    en: {
+      subject: "Invoice {number} is overdue – {balance}",
+      preview: "Invoice {number} was due on {dueOn}. Amount due: {balance}.",
+      heading: "Your invoice {number} is overdue",
+      body: [
+        "Hello,",
+        "According to our records, invoice {number} of {orgName} issued by {siteName}, due on {dueOn}, has not been paid in full (overdue by {daysLate}). Amount due: {balance}.",
+        "Please arrange payment as soon as possible.",
+      ],
+      outro: [
+        "Please quote the reference {paymentReference} in your bank transfer or mobile-money payment: it will be matched automatically. {statement}",
+        "If your payment is on its way, thank you, and please disregard this message.",
+      ],
+      button: "View the invoice",
+      footer: "You are receiving this email because your address is the billing address of {orgName}, or that of one of its billing members or owners, on the {appName}.",
+    },
+  },
+  payment_reminder_final: {
+    fr: {
+      subject: "Relance – facture {number} impayée depuis {daysLate} – {balance}",
+      preview: `La facture {number} est échue depuis le {dueOn}. Reste à payer${NBSP}: {balance}.`,
+      heading: "Facture {number} impayée : règlement attendu",
+      body: [
+        "Bonjour,",
+        `La facture {number} de {orgName} émise par {siteName}, échue le {dueOn}, reste impayée depuis {daysLate}. Reste à payer${NBSP}: {balance}.`,
+        "Nous vous demandons de régler ce montant sans délai. À défaut de règlement ou de nouvelles de votre part, nous pourrons être amenés à suspendre les services concernés, conformément à votre contrat.",
+      ],
+      outro: [
+        `Indiquez la référence {paymentReference} dans le libellé de votre virement ou de votre paiement mobile${NBSP}: il sera rapproché automatiquement. {statement}`,
+        `En cas de désaccord sur cette facture, contactez-nous par l’intermédiaire du portail${NBSP}: nous examinerons votre demande.`,
+      ],
+      button: "Voir la facture",
+      footer: "Vous recevez cet e-mail parce que votre adresse est l’adresse de facturation de {orgName}, ou celle d’un de ses membres facturation ou propriétaires, sur le {appName}.",
+    },
+    en: {
+      subject: "Payment demand – invoice {number} unpaid for {daysLate} – {balance}",
+      preview: "Invoice {number} has been due since {dueOn}. Amount due: {balance}.",
+      heading: "Invoice {number} unpaid: payment required",
+      body: [
+        "Hello,",
+        "Invoice {number} of {orgName} issued by {siteName}, due on {dueOn}, has remained unpaid for {daysLate}. Amount due: {balance}.",
+        "We ask you to pay this amount without delay. Without payment or word from you, we may have to suspend the services concerned, as your contract provides.",
+      ],
+      outro: [
+        "Please quote the reference {paymentReference} in your bank transfer or mobile-money payment: it will be matched automatically. {statement}",
+        "If you dispute this invoice, contact us through the portal and we will look into it.",
+      ],
+      button: "View the invoice",
       footer: "You are receiving this email because your address is the billing address of {orgName}, or that of one of its billing members or owners, on the {appName}.",
     },
   },

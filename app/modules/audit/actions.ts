@@ -60,6 +60,10 @@ export const AUDIT_ACTIONS = {
   "statement.line_split": "audit.action.statement.line_split",
   "statement.line_assigned": "audit.action.statement.line_assigned",
   "statement.line_not_ours": "audit.action.statement.line_not_ours",
+  "reminders.schedule_changed": "audit.action.reminders.schedule_changed",
+  "reminders.paused": "audit.action.reminders.paused",
+  "reminders.resumed": "audit.action.reminders.resumed",
+  "reminders.run_requested": "audit.action.reminders.run_requested",
 } as const satisfies Record<string, MessageKey>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
@@ -91,6 +95,7 @@ export const AUDIT_ENTITIES = {
   payment: "audit.entity.payment",
   statement_line: "audit.entity.statement_line",
   statement_source: "audit.entity.statement_source",
+  job: "audit.entity.job",
 } as const satisfies Record<string, MessageKey>;
 
 export type AuditEntity = keyof typeof AUDIT_ENTITIES;
