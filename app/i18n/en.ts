@@ -14,6 +14,7 @@ import { billingOpsFormsEn } from "./areas/billing-ops-forms";
 import { billingOpsEn } from "./areas/billing-ops";
 import { invoicesEn } from "./areas/invoices";
 import { orgBillingEn } from "./areas/org-billing";
+import { remindersEn } from "./areas/reminders";
 import { statementEn } from "./areas/statement";
 import { receivablesEn } from "./areas/receivables";
 
@@ -33,6 +34,7 @@ export const en: Record<MessageKey, string> = {
   ...billingOpsEn,
   ...invoicesEn,
   ...orgBillingEn,
+  ...remindersEn,
   ...statementEn,
   ...receivablesEn,
   "app.name": "Colocation portal",
