@@ -24,6 +24,19 @@ import { attachCreditNoteDocument } from "~/modules/billing/credit-notes.server"
 import { parseNumber } from "~/modules/billing/numbering.server";
 import { RateError, setRate } from "~/modules/billing/rates.server";
 import { writeFile } from "node:fs/promises";
+import type { PaymentMethod } from "#db/schema";
+import { currencyDecimals } from "~/i18n";
+import { decimalToMinor } from "~/modules/inventory/schemas.server";
+import {
+  allocateOldestFirst,
+  openInvoices,
+  PAYMENT_CURRENCIES,
+  PAYMENT_METHODS,
+  recordPayment,
+  validDate,
+  type PaymentCurrency,
+  type PaymentError,
+} from "~/modules/payments/payments.server";
 
 type Command = { summary: string; usage: string; run(args: string[]): Promise<void> };
 
@@ -177,6 +190,72 @@ const commands: Record<string, Command> = {
         }[error.code];
         throw new UsageError(why);
       }
+    },
+  },
+  "payment record": {
+    summary: "Record a payment received from an organisation (by NIF), allocated to the given invoices or oldest due first; the rest becomes credit",
+    usage: `payment record --org NIF --currency ${PAYMENT_CURRENCIES.join("|")} --amount DECIMAL --method ${PAYMENT_METHODS.join("|")} --reference REF --on YYYY-MM-DD [--invoice NUMBER …]`,
+    async run(args) {
+      const { values } = parseArgs({
+        args,
+        options: {
+          org: { type: "string" },
+          currency: { type: "string" },
+          amount: { type: "string" },
+          method: { type: "string" },
+          reference: { type: "string" },
+          on: { type: "string" },
+          payer: { type: "string" },
+          invoice: { type: "string", multiple: true },
+        },
+      });
+      const currency = values.currency?.trim().toUpperCase() ?? "";
+      if (!(PAYMENT_CURRENCIES as readonly string[]).includes(currency)) throw new UsageError(`--currency: one of ${PAYMENT_CURRENCIES.join(", ")}`);
+      const method = values.method?.trim() ?? "";
+      if (!(PAYMENT_METHODS as readonly string[]).includes(method)) throw new UsageError(`--method: one of ${PAYMENT_METHODS.join(", ")}`);
+      const amount = /^\d+(\.\d+)?$/.test(values.amount ?? "") ? decimalToMinor(values.amount!, currencyDecimals(currency)) : null;
+      if (!amount?.ok || amount.minor <= 0) throw new UsageError(`--amount: a positive decimal in major units with a dot (${currencyDecimals(currency)} decimals at most for ${currency})`);
+      if (!values.on || !validDate(values.on)) throw new UsageError("--on: a real day YYYY-MM-DD between 2000-01-01 and 2100-12-31");
+      const db = await getDb();
+      const org = values.org ? await db.selectFrom("organisations").select(["id"]).where("tax_id", "=", values.org.trim()).execute() : [];
+      if (org.length !== 1) throw new UsageError("--org: the NIF (tax id) of exactly one organisation");
+      const numbers = [...new Set(values.invoice ?? [])];
+      const invoices = numbers.length
+        ? await db.selectFrom("invoices").select(["id", "number"]).where("org_id", "=", org[0].id).where("number", "in", numbers).execute()
+        : [];
+      const unknown = numbers.filter((n) => !invoices.some((i) => i.number === n));
+      if (unknown.length) throw new UsageError(`--invoice: not an invoice of this organisation: ${unknown.join(", ")}`);
+      const result = await db.transaction().execute(async (trx) => {
+        // Given invoices are settled in the order given, each up to its balance (all open ones of the currency otherwise).
+        let allocations: "auto" | { invoiceId: string; amountMinor: number }[] = "auto";
+        if (invoices.length) {
+          const open = await openInvoices(trx, org[0].id, currency as PaymentCurrency, { lock: true, ids: invoices.map((i) => i.id) });
+          const ordered = numbers.map((n) => open.find((o) => o.number === n)).filter((o): o is NonNullable<typeof o> => Boolean(o));
+          if (ordered.length !== numbers.length) return { ok: false as const, error: "invoice_not_open" as const };
+          allocations = allocateOldestFirst(amount.minor, ordered);
+        }
+        return recordPayment(trx, {
+          orgId: org[0].id,
+          currency: currency as PaymentCurrency,
+          amountMinor: amount.minor,
+          method: method as PaymentMethod,
+          reference: values.reference ?? "",
+          payer: values.payer ?? null,
+          receivedOn: values.on!,
+          allocations,
+          actor: null,
+        });
+      });
+      if (!result.ok) {
+        const why: Partial<Record<PaymentError, string>> = {
+          bad_reference: "--reference: 1 to 200 characters, no control characters",
+          bad_date: "--on: not in the future",
+          duplicate_reference: "--reference: a payment of this organisation with this method and reference is already recorded",
+          invoice_not_open: "--invoice: every invoice must be issued, in this currency, with a balance",
+        };
+        throw new UsageError(why[result.error] ?? `refused: ${result.error}`);
+      }
+      console.log(JSON.stringify({ payment: result.paymentId, allocated: result.allocated.map((a) => ({ number: a.number, amount_minor: a.amountMinor })), credit_minor: result.creditMinor }));
     },
   },
   "auth purge": {

@@ -19,6 +19,7 @@ import { statementEn } from "./areas/statement";
 import { receivablesEn } from "./areas/receivables";
 
 export const en: Record<MessageKey, string> = {
+import { paymentsEn } from "./areas/payments";
   ...inventoryEn,
   ...requestsEn,
   ...approvalsEn,
@@ -41,6 +42,7 @@ export const en: Record<MessageKey, string> = {
   "app.tagline": "Rack space, power and bandwidth, billed to the last franc.",
   "nav.dashboard": "Dashboard",
   "nav.requests": "Requests",
+  ...paymentsEn,
   "nav.services": "My services",
   "nav.queue": "Requests",
   "nav.sites": "Sites",

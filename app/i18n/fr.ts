@@ -18,6 +18,7 @@ import { statementFr } from "./areas/statement";
 import { receivablesFr } from "./areas/receivables";
 
 /** French (default) messages. Every key here must exist in en.ts (the type checks it). */
+import { paymentsFr } from "./areas/payments";
 export const fr = {
   ...inventoryFr,
   ...requestsFr,
@@ -41,6 +42,7 @@ export const fr = {
   "app.tagline": "Espace baies, énergie et bande passante, facturés au franc près.",
   "nav.dashboard": "Tableau de bord",
   "nav.requests": "Demandes",
+  ...paymentsFr,
   "nav.services": "Mes services",
   "nav.queue": "Demandes",
   "nav.sites": "Sites",

@@ -2,8 +2,10 @@ import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { notFound, requireTenant } from "~/modules/auth/session.server";
 import { tenantInvoiceView } from "~/modules/billing/tenant-invoices.server";
+import { cardPaymentOffered } from "~/modules/payments/stripe.server";
 import { getDb } from "~/utils/db.server";
 import { Alert } from "~/components/forms";
+import { PayByCard } from "~/components/pay-by-card";
 import { StatusBadge } from "~/components/shell";
 import { useFormat, useLocale, useT } from "~/components/i18n";
 
@@ -17,11 +19,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireTenant(request, "invoices:read");
   const invoice = await tenantInvoiceView(await getDb(), { orgId: user.orgId, invoiceId: params.invoiceId ?? "", locale: user.locale });
   if (!invoice) notFound();
-  return json({ invoice });
+  return json({ invoice, cardPayment: cardPaymentOffered(user.role, invoice) });
 }
 
 export default function InvoicePage() {
-  const { invoice: inv } = useLoaderData<typeof loader>();
+  const { invoice: inv, cardPayment } = useLoaderData<typeof loader>();
   const tr = useT();
   const format = useFormat();
   const locale = useLocale();
@@ -106,6 +108,13 @@ export default function InvoicePage() {
                     <td className="num nowrap">−{money(inv.creditedMinor)}</td>
                   </tr>
                 ) : null}
+                {inv.paidMinor !== 0 ? (
+                  <tr>
+                    <td className="hide-sm" colSpan={2} />
+                    <th className="num">{tr("invoices.page.paid")}</th>
+                    <td className="num nowrap">−{money(inv.paidMinor)}</td>
+                  </tr>
+                ) : null}
                 <tr>
                   <td className="hide-sm" colSpan={2} />
                   <th className="num">
@@ -136,6 +145,35 @@ export default function InvoicePage() {
               </>
             ) : null}
           </section>
+
+          {inv.payments.length ? (
+            <section className="card">
+              <h2>{tr("invoices.page.payments")}</h2>
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th>{tr("payments.field.receivedOn")}</th>
+                    <th>{tr("payments.field.method")}</th>
+                    <th className="hide-sm">{tr("payments.field.reference")}</th>
+                    <th className="num">{tr("payments.field.amount")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {inv.payments.map((p) => (
+                    <tr key={p.id}>
+                      <td className="nowrap">{format.date(p.receivedOn)}</td>
+                      <td>
+                        {tr(`payments.method.${p.method}`)}
+                        {p.reversedOn ? ` — ${tr("invoices.page.paymentReversed", { on: format.date(p.reversedOn) })}` : ""}
+                      </td>
+                      <td className="hide-sm mono">{p.reference}</td>
+                      <td className="num nowrap">{money(p.amountMinor)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          ) : null}
 
           <section className="card">
             <h2>{tr("invoices.page.creditNotes")}</h2>
@@ -205,6 +243,7 @@ export default function InvoicePage() {
                   </dd>
                 </dl>
                 <p className="muted small">{tr("invoices.page.paymentReferenceHint")}</p>
+                {cardPayment ? <PayByCard invoiceId={inv.id} /> : null}
                 {inv.issuer && inv.issuer.bankName && inv.issuer.bankAccount ? (
                   <>
                     <h3>{tr("invoices.page.bank")}</h3>

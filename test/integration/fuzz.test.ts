@@ -25,6 +25,8 @@ import { approveRequest } from "~/modules/requests/approve.server";
 import { requestTermination } from "~/modules/requests/contracts.server";
 import { createMeter } from "~/modules/metering/meters.server";
 import { createApiToken } from "~/modules/metering/tokens.server";
+import { recordPayment } from "~/modules/payments/payments.server";
+import { issuedInvoice } from "../support/payments-world";
 
 const ROUTES_DIR = join(process.cwd(), "app/routes");
 
@@ -126,11 +128,26 @@ async function buildWorld() {
     return { id: inv.id, lineId: line.id };
   });
 
-  otherIds = [orgB.id, ownerB.id, requestB];
+  // An issued invoice of tenant A and a payment from it (allocated) with credit left, for the payments pages.
+  const issued = await issuedInvoice(db, { orgId: orgA.id, siteCode: "LDC", period: "2026-09", subtotalMinor: 100_000, issuedOn: "2026-10-03" });
+  const paid = await db.transaction().execute((trx) =>
+    recordPayment(trx, { orgId: orgA.id, currency: "XOF", amountMinor: 50_000, method: "bank_transfer", reference: "FUZZ-PAY-1", receivedOn: "2026-10-10", allocations: [{ invoiceId: issued.id, amountMinor: 40_000 }], actor: null }),
+  );
+  if (!paid.ok) throw new Error("world: payment");
+  const allocationId = (await db.selectFrom("payment_allocations").select("id").where("payment_id", "=", paid.paymentId).executeTakeFirstOrThrow()).id;
+  const paymentB = await db.transaction().execute((trx) =>
+    recordPayment(trx, { orgId: orgB.id, currency: "XOF", amountMinor: 1_000, method: "cash", reference: "FUZZ-PAY-B", receivedOn: "2026-10-10", actor: null }),
+  );
+  if (!paymentB.ok) throw new Error("world: payment B");
+
+  otherIds = [orgB.id, ownerB.id, requestB, paymentB.paymentId];
   return {
     site,
     rack,
     room,
+    issuedInvoiceId: issued.id,
+    paymentId: paid.paymentId,
+    allocationId,
     port,
     product,
     orgA,
@@ -256,6 +273,42 @@ const SPECS: Record<string, Spec> = {
   "ops.billing.rates.tsx": {
     caller: "operator",
     path: () => "/ops/billing/rates",
+  "ops.payments.new.tsx": {
+    caller: "operator",
+    path: () => "/ops/payments/new",
+    params: () => ({}),
+    intents: (w) => ({
+      "": {
+        org: w.orgA.id,
+        currency: "XOF",
+        amount: "1000",
+        method: "cash",
+        reference: "FUZZ-NEW",
+        payer: "",
+        receivedOn: "2026-11-02",
+        mode: "manual",
+        [`alloc.${w.issuedInvoiceId}`]: "1000",
+      },
+    }),
+  },
+  "ops.payments.$paymentId.tsx": {
+    caller: "operator",
+    path: (w) => `/ops/payments/${w.paymentId}`,
+    params: (w) => ({ paymentId: w.paymentId }),
+    intents: (w) => ({
+      reverse: { reason: "", reversedOn: "2026-10-11" },
+      undo: { allocation: w.orgB.id },
+    }),
+  },
+  "ops.payments.credit.$orgId.tsx": {
+    caller: "operator",
+    path: (w) => `/ops/payments/credit/${w.orgA.id}`,
+    params: (w) => ({ orgId: w.orgA.id }),
+    intents: () => ({
+      apply: { currency: "EUR" },
+      refund: { currency: "XOF", refundAmount: "99999999", refundedOn: "2026-11-01", refundMethod: "cash", refundReference: "R-1", refundReason: "Trop-perçu" },
+    }),
+  },
     params: () => ({}),
     intents: () => ({
       set: { from: "USD", to: "CDF", on: "2099-01-02", rate: "2841.5" },

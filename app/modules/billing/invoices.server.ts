@@ -6,7 +6,8 @@ import { isUuid } from "~/utils/ids";
 /**
  * Reading invoices: one invoice with its lines and credit notes, and the balance rule.
  *
- * Balance = total − credit notes (payments join the sum with issue 9). A draft has no balance due.
+ * Balance = total − credit notes − payments allocated to it (the database's `invoice_balance_minor`,
+ * 2026_12_02_0900_payments). A draft or a void invoice has no balance due.
  * Tenant callers pass `orgId`: the row is then looked up with the organisation in the WHERE clause,
  * so another tenant's id reads as "not found".
  */
@@ -17,6 +18,13 @@ export const creditedMinorSql = (eb: ExpressionBuilder<Database & { i: Database[
     .selectFrom("credit_notes as cn")
     .select(sql<string>`coalesce(sum(cn.total_minor), 0)`.as("credited"))
     .whereRef("cn.invoice_id", "=", "i.id");
+
+/** Net payments allocated to `i`, as a SQL expression over the alias `i`. */
+export const paidMinorSql = (eb: ExpressionBuilder<Database & { i: Database["invoices"] }, "i">) =>
+  eb
+    .selectFrom("payment_allocations as pa")
+    .select(sql<string>`coalesce(sum(pa.amount_minor), 0)`.as("paid"))
+    .whereRef("pa.invoice_id", "=", "i.id");
 
 export type InvoiceDisplayStatus = "draft" | "issued" | "paid" | "void" | "credited" | "overdue";
 
@@ -40,6 +48,7 @@ export async function getInvoice(db: Executor, id: string, scope: { orgId?: stri
     .selectAll("i")
     .select(["s.code as site_code", "s.name as site_name", "s.time_zone", "o.name as org_name"])
     .select((eb) => creditedMinorSql(eb).as("credited_minor"))
+    .select((eb) => paidMinorSql(eb).as("paid_minor"))
     .where("i.id", "=", id);
   if (scope.orgId !== undefined) q = q.where("i.org_id", "=", scope.orgId);
   const inv = await q.executeTakeFirst();
@@ -54,8 +63,9 @@ export async function getInvoice(db: Executor, id: string, scope: { orgId?: stri
       .execute(),
   ]);
   const creditedMinor = Number(inv.credited_minor);
-  const balanceMinor = inv.status === "draft" || inv.status === "void" ? 0 : inv.total_minor - creditedMinor;
-  return { ...inv, creditedMinor, balanceMinor, lines, creditNotes };
+  const paidMinor = Number(inv.paid_minor);
+  const balanceMinor = inv.status === "draft" || inv.status === "void" ? 0 : inv.total_minor - creditedMinor - paidMinor;
+  return { ...inv, creditedMinor, paidMinor, balanceMinor, lines, creditNotes };
 }
 
 export type InvoiceDetail = NonNullable<Awaited<ReturnType<typeof getInvoice>>>;

@@ -258,7 +258,8 @@ export async function listInvoices(db: Executor, filter: { siteId?: string; peri
     )
     .select(["i.id", "i.number", "i.status", "i.org_id", "o.name as org_name", "s.code as site_code", "i.period", "i.currency"])
     .select(["i.subtotal_minor", "i.vat_minor", "i.total_minor", "i.flags", "i.issued_on", "i.due_on", "p.total_minor as previous_total"])
-    .select(sql<string>`(select coalesce(sum(cn.total_minor), 0) from credit_notes cn where cn.invoice_id = i.id)::text`.as("credited"));
+    .select(sql<string>`(select coalesce(sum(cn.total_minor), 0) from credit_notes cn where cn.invoice_id = i.id)::text`.as("credited"))
+    .select(sql<string>`invoice_balance_minor(i.id)::text`.as("balance"));
   if (filter.siteId) q = q.where("i.site_id", "=", filter.siteId);
   if (filter.period) q = q.where("i.period", "=", filter.period);
   if (filter.status) q = q.where("i.status", "=", filter.status);
@@ -283,7 +284,7 @@ export async function listInvoices(db: Executor, filter: { siteId?: string; peri
         issuedOn: r.issued_on,
         dueOn: r.due_on,
         creditedMinor: credited,
-        balanceMinor: r.status === "draft" || r.status === "void" ? 0 : r.total_minor - credited,
+        balanceMinor: Number(r.balance),
         previousTotalMinor: r.previous_total ?? null,
       };
     }),

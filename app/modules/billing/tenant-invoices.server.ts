@@ -7,7 +7,8 @@ import { neutraliseFormula } from "~/modules/audit/actions";
 import { currencyDecimals, minorToDecimalString, type Locale, type MessageKey } from "~/i18n/format";
 import { formatDecimal } from "./compute";
 import { convertMinor } from "./documents.server";
-import { creditedMinorSql, displayStatus, getInvoice, getStoredDocument, type InvoiceDisplayStatus } from "./invoices.server";
+import { invoicePayments } from "~/modules/payments/views.server";
+import { creditedMinorSql, paidMinorSql, displayStatus, getInvoice, getStoredDocument, type InvoiceDisplayStatus } from "./invoices.server";
 import { attachInvoiceDocuments } from "./issue.server";
 import { attachCreditNoteDocument } from "./credit-notes.server";
 import { getIssuer } from "./issuers.server";
@@ -96,7 +97,7 @@ export function filterQuery(filters: InvoiceFilters): string {
 /**
  * The organisation's invoices with their credited sum, balance and display status, as a CTE `x`
  * so the display status (the rule of `displayStatus`, in SQL) can be filtered on.
- * Balance = total − credit notes; a void invoice owes nothing.
+ * Balance = total − credit notes − payments (as `invoice_balance_minor`); a void invoice owes nothing.
  */
 function listQuery(db: Executor, orgId: string, opts: { today?: string }) {
   const today = opts.today ? sql<string>`${opts.today}::date::text` : sql<string>`site_today(i.site_id)::text`;
@@ -122,6 +123,7 @@ function listQuery(db: Executor, orgId: string, opts: { today?: string }) {
           "s.name as site_name",
         ])
         .select((eb) => creditedMinorSql(eb).as("credited_minor"))
+        .select((eb) => paidMinorSql(eb).as("paid_minor"))
         .select(today.as("today")),
     )
     .selectFrom("x");
@@ -130,7 +132,7 @@ function listQuery(db: Executor, orgId: string, opts: { today?: string }) {
 /** The display status of a row of `x`, as `displayStatus` decides it. */
 const displayStatusSql: RawBuilder<ListStatus> = sql<ListStatus>`(CASE
   WHEN x.status IN ('paid', 'void') THEN x.status::text
-  WHEN x.total_minor - x.credited_minor > 0 AND x.due_on < x.today::date THEN 'overdue'
+  WHEN x.total_minor - x.credited_minor - x.paid_minor > 0 AND x.due_on < x.today::date THEN 'overdue'
   WHEN x.credited_minor > 0 THEN 'credited'
   ELSE 'issued' END)`;
 
@@ -153,6 +155,7 @@ export interface TenantInvoiceRow {
   vatMinor: number;
   totalMinor: number;
   creditedMinor: number;
+  paidMinor: number;
   balanceMinor: number;
   /** The stored status: issued, paid or void. */
   status: "issued" | "paid" | "void";
@@ -175,12 +178,14 @@ type XRow = {
   site_code: string;
   site_name: string;
   credited_minor: string | number;
+  paid_minor: string | number;
   today: string;
 };
 
 function toRow(r: XRow): TenantInvoiceRow {
   const creditedMinor = Number(r.credited_minor);
-  const balanceMinor = r.status === "void" ? 0 : r.total_minor - creditedMinor;
+  const paidMinor = Number(r.paid_minor);
+  const balanceMinor = r.status === "void" ? 0 : r.total_minor - creditedMinor - paidMinor;
   const today = r.today;
   return {
     id: r.id,
@@ -193,6 +198,7 @@ function toRow(r: XRow): TenantInvoiceRow {
     vatMinor: r.vat_minor,
     totalMinor: r.total_minor,
     creditedMinor,
+    paidMinor,
     balanceMinor,
     status: r.status as TenantInvoiceRow["status"],
     displayStatus: displayStatus({ status: r.status, balanceMinor, creditedMinor, dueOn: r.due_on }, today) as ListStatus,
@@ -338,8 +344,9 @@ export function invoicesCsv(db: Executor, orgId: string, filters: InvoiceFilters
 export async function tenantInvoiceView(db: Executor, input: { orgId: string; invoiceId: string; locale: Locale; today?: string }) {
   const inv = await getInvoice(db, input.invoiceId, { orgId: input.orgId });
   if (!inv || inv.status === "draft" || !inv.number) return null;
-  const [issuer, todayRow] = await Promise.all([
+  const [issuer, payments, todayRow] = await Promise.all([
     getIssuer(db, inv.site_id),
+    invoicePayments(db, inv.id, input.orgId),
     input.today ? { today: input.today } : db.selectNoFrom(sql<string>`site_today(${inv.site_id})::text`.as("today")).executeTakeFirstOrThrow(),
   ]);
   const today = todayRow.today;
@@ -391,6 +398,8 @@ export async function tenantInvoiceView(db: Executor, input: { orgId: string; in
     exemptionReference: inv.vat_exemption_reference,
     creditNotes: inv.creditNotes.map((c) => ({ id: c.id, number: c.number, issuedOn: c.issued_on, reason: c.reason, totalMinor: c.total_minor })),
     creditedMinor: inv.creditedMinor,
+    paidMinor: inv.paidMinor,
+    payments,
     balanceMinor: inv.balanceMinor,
     fx,
     issuer: issuer
