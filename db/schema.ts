@@ -364,13 +364,16 @@ export interface Database {
   payment_allocations: PaymentAllocationsTable;
   refunds: RefundsTable;
   customer_ledger: CustomerLedgerView;
-  reminder_schedules: ReminderSchedulesTable;
-  reminder_steps: ReminderStepsTable;
-  reminder_pauses: ReminderPausesTable;
+  stripe_customers: StripeCustomersTable;
+  stripe_invoices: StripeInvoicesTable;
+  stripe_events: StripeEventsTable;
   statement_sources: StatementSourcesTable;
   statement_imports: StatementImportsTable;
   statement_lines: StatementLinesTable;
   statement_line_suggestions: StatementLineSuggestionsTable;
+  reminder_schedules: ReminderSchedulesTable;
+  reminder_steps: ReminderStepsTable;
+  reminder_pauses: ReminderPausesTable;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -596,7 +599,7 @@ export interface EarlyTerminationWaiversTable {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Payments and the customer balance (2026_12_02_0900_payments; names of billing.md; ADR 013).
+// Payments and the customer balance (2026_12_02_0900_payments; names of billing.md; ADR 014).
 
 export type PaymentMethod = "bank_transfer" | "mtn_momo" | "moov_flooz" | "orange_money" | "airtel_money" | "mpesa" | "cash" | "cheque" | "card";
 export type PaymentSource = "manual" | "statement" | "stripe";
@@ -663,6 +666,46 @@ export interface CustomerLedgerView {
   debit_minor: number;
   credit_minor: number;
   created_at: Date;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Payment reminders (2026_12_02_0930_reminders; app/modules/payments/reminders.server.ts).
+
+/** Days relative to the due date (negative = before), ascending, at most 6, each −60…365. */
+export interface ReminderSchedulesTable {
+  site_id: string;
+  org_kind: OrgKind;
+  offsets_days: ColumnType<number[], number[], number[]>;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+export type ReminderStepStatus = "sent" | "skipped";
+
+/** One row per invoice and step, never changed: UNIQUE (invoice_id, offset_days). */
+export interface ReminderStepsTable {
+  id: Generated<string>;
+  invoice_id: string;
+  org_id: string;
+  offset_days: number;
+  status: ReminderStepStatus;
+  run_on: DateOnly;
+  step_on: DateOnly;
+  recipients: Generated<number>;
+  statement_document_id: string | null;
+  job_id: string | null;
+  created_at: CreatedAt;
+}
+
+/** At most one open pause (resumed_at null) per organisation. */
+export interface ReminderPausesTable {
+  id: Generated<string>;
+  org_id: string;
+  reason: string;
+  paused_by: string | null;
+  paused_at: CreatedAt;
+  resumed_by: string | null;
+  resumed_at: Date | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -746,41 +789,49 @@ export interface StatementLineSuggestionsTable {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Payment reminders (2026_12_02_0930_reminders; app/modules/payments/reminders.server.ts).
+// Cards through Stripe (2026_12_02_0920_stripe; app/modules/payments/stripe.server.ts; docs/stripe.md).
 
-/** Days relative to the due date (negative = before), ascending, at most 6, each −60…365. */
-export interface ReminderSchedulesTable {
-  site_id: string;
-  org_kind: OrgKind;
-  offsets_days: ColumnType<number[], number[], number[]>;
-  updated_by: string | null;
-  updated_at: Timestamp;
-}
-
-export type ReminderStepStatus = "sent" | "skipped";
-
-/** One row per invoice and step, never changed: UNIQUE (invoice_id, offset_days). */
-export interface ReminderStepsTable {
-  id: Generated<string>;
-  invoice_id: string;
+export interface StripeCustomersTable {
   org_id: string;
-  offset_days: number;
-  status: ReminderStepStatus;
-  run_on: DateOnly;
-  step_on: DateOnly;
-  recipients: Generated<number>;
-  statement_document_id: string | null;
-  job_id: string | null;
+  stripe_customer_id: string;
   created_at: CreatedAt;
 }
 
-/** At most one open pause (resumed_at null) per organisation. */
-export interface ReminderPausesTable {
+export type StripeMirrorStatus = "pending" | "draft" | "open" | "uncollectible" | "paid" | "void";
+
+/** The Stripe mirror of an issued invoice for one amount; UNIQUE (invoice_id, attempt). */
+export interface StripeInvoicesTable {
   id: Generated<string>;
-  org_id: string;
-  reason: string;
-  paused_by: string | null;
-  paused_at: CreatedAt;
-  resumed_by: string | null;
-  resumed_at: Date | null;
+  invoice_id: string;
+  /** Copied from the invoice by the database. */
+  org_id: Generated<string>;
+  currency: Generated<Currency>;
+  attempt: number;
+  amount_minor: number;
+  stripe_invoice_id: string | null;
+  hosted_invoice_url: string | null;
+  payment_intent_id: string | null;
+  /** Only moves forward (the database keeps the further one). */
+  status: Generated<StripeMirrorStatus>;
+  payment_failures: Generated<number>;
+  last_payment_failed_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+}
+
+export type StripeEventOutcome = "received" | "applied" | "ignored" | "deferred" | "unmatched" | "refused";
+
+/** Every webhook event, once by its id. */
+export interface StripeEventsTable {
+  id: string;
+  type: string;
+  object_id: string | null;
+  livemode: Generated<boolean>;
+  payload: Json;
+  received_at: CreatedAt;
+  processed_at: Date | null;
+  outcome: Generated<StripeEventOutcome>;
+  detail: string | null;
+  invoice_id: string | null;
+  org_id: string | null;
 }
