@@ -17,6 +17,12 @@ const EnvSchema = z.object({
   MAIL_FROM: z.string().min(3).default("Portail colocation <no-reply@localhost>"),
   SESSION_SECURE: z.enum(["auto", "true", "false"]).default("auto"),
   OUTBOX_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
+  /** Card payments through Stripe are offered only when set (docs/stripe.md). */
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_[A-Za-z0-9_]+$/, "must be a Stripe secret key (sk_live_…, sk_test_… or rk_…)").optional(),
+  /** Signing secret of the webhook endpoint POST /webhooks/stripe. */
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9_]+$/, "must be a webhook signing secret (whsec_…)").optional(),
+  /** Another base URL for Stripe's API (a local fake or stripe-mock in tests); default Stripe's own. */
+  STRIPE_API_URL: z.string().regex(/^https?:\/\/[^/]+\/?$/, "must be a base URL such as http://127.0.0.1:12111").optional(),
 }).superRefine((value, ctx) => {
   // Links in e-mails come from configuration only, never from a request's Host header.
   if (value.NODE_ENV === "production" && !value.APP_URL) {

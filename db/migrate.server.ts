@@ -11,6 +11,7 @@ import * as m1201_1200 from "./migrations/2026_12_01_1200_one_off_charges";
 import * as m1201_1300 from "./migrations/2026_12_01_1300_issuing";
 import * as m1202_0900 from "./migrations/2026_12_02_0900_payments";
 import * as m1202_0910 from "./migrations/2026_12_02_0910_statements";
+import * as m1202_0920 from "./migrations/2026_12_02_0920_stripe";
 import * as m1202_0930 from "./migrations/2026_12_02_0930_reminders";
 import * as m1202_0940 from "./migrations/2026_12_02_0940_statements_of_account";
 
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   "2026_12_01_1300_issuing": m1201_1300,
   "2026_12_02_0900_payments": m1202_0900,
   "2026_12_02_0910_statements": m1202_0910,
+  "2026_12_02_0920_stripe": m1202_0920,
   "2026_12_02_0930_reminders": m1202_0930,
   "2026_12_02_0940_statements_of_account": m1202_0940,
 };

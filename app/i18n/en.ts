@@ -14,12 +14,13 @@ import { billingOpsFormsEn } from "./areas/billing-ops-forms";
 import { billingOpsEn } from "./areas/billing-ops";
 import { invoicesEn } from "./areas/invoices";
 import { orgBillingEn } from "./areas/org-billing";
+import { stripeEn } from "./areas/stripe";
 import { remindersEn } from "./areas/reminders";
 import { statementEn } from "./areas/statement";
 import { receivablesEn } from "./areas/receivables";
+import { paymentsEn } from "./areas/payments";
 
 export const en: Record<MessageKey, string> = {
-import { paymentsEn } from "./areas/payments";
   ...inventoryEn,
   ...requestsEn,
   ...approvalsEn,
@@ -35,6 +36,7 @@ import { paymentsEn } from "./areas/payments";
   ...billingOpsEn,
   ...invoicesEn,
   ...orgBillingEn,
+  ...stripeEn,
   ...remindersEn,
   ...statementEn,
   ...receivablesEn,

@@ -25,6 +25,9 @@ import { approveRequest } from "~/modules/requests/approve.server";
 import { requestTermination } from "~/modules/requests/contracts.server";
 import { createMeter } from "~/modules/metering/meters.server";
 import { createApiToken } from "~/modules/metering/tokens.server";
+import Stripe from "stripe";
+import { resetEnvCache } from "#db/env.server";
+import { signedEvent, TEST_SECRET_KEY, TEST_WEBHOOK_SECRET } from "../support/fake-stripe";
 import { recordPayment } from "~/modules/payments/payments.server";
 import { issuedInvoice } from "../support/payments-world";
 
@@ -457,6 +460,14 @@ const SPECS: Record<string, Spec> = {
       },
     }),
   },
+  "app.invoices.$invoiceId.card.ts": {
+    caller: "tenant",
+    path: (w) => `/app/invoices/${w.invoice.id}/card`,
+    params: (w) => ({ invoiceId: w.invoice.id }),
+    intents: () => ({ "": {} }),
+  },
+  // Its hostile bodies, signed and not, are sent by the Stripe webhook test below.
+  "webhooks.stripe.ts": { caller: "anonymous", path: () => "/webhooks/stripe", params: () => ({}), intents: () => ({}) },
   // Its own, splat 404s and the API are covered separately.
   "api.v1.usage.ts": { caller: "anonymous", path: () => "/api/v1/usage", params: () => ({}), intents: () => ({}) },
 };
@@ -695,3 +706,50 @@ test("the usage API: hostile batches and content types are a 4xx that writes not
   for (const [label, request] of cases) await probe(file, label, request, ["api_tokens"]);
   expect(failures, `${failures.length} of ${sent} requests failed`).toEqual([]);
 }, 120_000);
+
+test("the Stripe webhook: hostile bodies, signed or not, are never a 5xx; a 4xx writes nothing", async () => {
+  if (!modules.size) await routesWithActions();
+  failures.length = 0;
+  sent = 0;
+  process.env.STRIPE_SECRET_KEY = TEST_SECRET_KEY;
+  process.env.STRIPE_WEBHOOK_SECRET = TEST_WEBHOOK_SECRET;
+  resetEnvCache();
+  try {
+    const file = "webhooks.stripe.ts";
+    const post = (payload: string, signature?: string, type = "application/json") => () =>
+      new Request(`${BASE}/webhooks/stripe`, { method: "POST", headers: { "Content-Type": type, ...(signature ? { "Stripe-Signature": signature } : {}) }, body: payload });
+    const signed = (type: string, object: unknown) => {
+      const e = signedEvent(type, object);
+      return post(e.payload, e.signature);
+    };
+    const cases: [string, () => Request][] = [];
+    for (const value of CORPUS) {
+      cases.push([`unsigned ${short(value)}`, post(value)]);
+      // Only what a header can carry (fetch refuses the rest before it is sent).
+      if (/^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/.test(value)) cases.push([`signature=${short(value)}`, post('{"id":"evt_1","type":"invoice.paid","data":{"object":{}}}', value)]);
+    }
+    // Signed with the right secret but not an event Stripe would send.
+    for (const raw of ["", "{", "null", "[]", '"x"', '{"id":1}', '{"id":"evt_x","type":"invoice.paid"}', '{"id":"evt_y","type":"invoice.paid","data":null}', '{"id":"evt_z","type":"invoice.paid","data":{"object":{"id":"in_\\u0000"}}}', '{"id":"evt_s","type":"invoice.paid","data":{"object":{"id":"in_1","customer_name":"\\ud800"}}}', `{"id":"${"e".repeat(400)}","type":"a","data":{"object":{}}}`]) {
+      cases.push([`signed raw ${short(raw)}`, post(raw, Stripe.webhooks.generateTestHeaderString({ payload: raw, secret: TEST_WEBHOOK_SECRET }))]);
+    }
+    // Signed events of every handled type whose object is hostile.
+    const types = ["invoice.paid", "invoice.payment_succeeded", "invoice.finalized", "invoice.updated", "invoice.payment_failed", "invoice.voided", "invoice_payment.paid", "charge.refunded", "nope.nope"];
+    const hostile: unknown[] = [-1, 1e300, 1.5, "100", null, [], {}, Number.MAX_SAFE_INTEGER + 2, ...CORPUS];
+    for (const type of types) {
+      cases.push([`${type} {}`, signed(type, {})]);
+      for (const v of hostile) {
+        const meta = { invoice_id: w.invoice.id, org_id: w.orgA.id, attempt: "1" };
+        cases.push([`${type} id=${short(String(v))}`, signed(type, { id: v, metadata: v, currency: v, amount_paid: v, amount_refunded: v, total: v, invoice: v, payment_intent: v, payment: v, status: v, status_transitions: v, hosted_invoice_url: v, customer_name: v })]);
+        cases.push([`${type} amounts=${short(String(v))}`, signed(type, { id: "in_fuzz", object: "invoice", metadata: meta, currency: "xof", amount_paid: v, amount_refunded: v, total: v, status: "paid", hosted_invoice_url: v, payment_intent: "pi_fuzz", status_transitions: { paid_at: v } })]);
+        cases.push([`${type} metadata=${short(String(v))}`, signed(type, { id: "in_fuzz2", object: "invoice", metadata: { invoice_id: v, org_id: v, attempt: v }, currency: "usd", amount_paid: 100, total: 100 })]);
+      }
+    }
+    // Stripe events land in stripe_events (a 2xx); a 4xx must write nothing.
+    for (const [label, request] of cases) await probe(file, label, request);
+  } finally {
+    delete process.env.STRIPE_SECRET_KEY;
+    delete process.env.STRIPE_WEBHOOK_SECRET;
+    resetEnvCache();
+  }
+  expect(failures, `${failures.length} of ${sent} requests failed`).toEqual([]);
+}, 240_000);
