@@ -367,13 +367,13 @@ export interface Database {
   stripe_customers: StripeCustomersTable;
   stripe_invoices: StripeInvoicesTable;
   stripe_events: StripeEventsTable;
-  reminder_schedules: ReminderSchedulesTable;
-  reminder_steps: ReminderStepsTable;
-  reminder_pauses: ReminderPausesTable;
   statement_sources: StatementSourcesTable;
   statement_imports: StatementImportsTable;
   statement_lines: StatementLinesTable;
   statement_line_suggestions: StatementLineSuggestionsTable;
+  reminder_schedules: ReminderSchedulesTable;
+  reminder_steps: ReminderStepsTable;
+  reminder_pauses: ReminderPausesTable;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -599,7 +599,7 @@ export interface EarlyTerminationWaiversTable {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Payments and the customer balance (2026_12_02_0900_payments; names of billing.md; ADR 013).
+// Payments and the customer balance (2026_12_02_0900_payments; names of billing.md; ADR 014).
 
 export type PaymentMethod = "bank_transfer" | "mtn_momo" | "moov_flooz" | "orange_money" | "airtel_money" | "mpesa" | "cash" | "cheque" | "card";
 export type PaymentSource = "manual" | "statement" | "stripe";
@@ -666,6 +666,46 @@ export interface CustomerLedgerView {
   debit_minor: number;
   credit_minor: number;
   created_at: Date;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Payment reminders (2026_12_02_0930_reminders; app/modules/payments/reminders.server.ts).
+
+/** Days relative to the due date (negative = before), ascending, at most 6, each −60…365. */
+export interface ReminderSchedulesTable {
+  site_id: string;
+  org_kind: OrgKind;
+  offsets_days: ColumnType<number[], number[], number[]>;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+export type ReminderStepStatus = "sent" | "skipped";
+
+/** One row per invoice and step, never changed: UNIQUE (invoice_id, offset_days). */
+export interface ReminderStepsTable {
+  id: Generated<string>;
+  invoice_id: string;
+  org_id: string;
+  offset_days: number;
+  status: ReminderStepStatus;
+  run_on: DateOnly;
+  step_on: DateOnly;
+  recipients: Generated<number>;
+  statement_document_id: string | null;
+  job_id: string | null;
+  created_at: CreatedAt;
+}
+
+/** At most one open pause (resumed_at null) per organisation. */
+export interface ReminderPausesTable {
+  id: Generated<string>;
+  org_id: string;
+  reason: string;
+  paused_by: string | null;
+  paused_at: CreatedAt;
+  resumed_by: string | null;
+  resumed_at: Date | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -746,46 +786,6 @@ export interface StatementLinesTable {
 export interface StatementLineSuggestionsTable {
   line_id: string;
   invoice_id: string;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Payment reminders (2026_12_02_0930_reminders; app/modules/payments/reminders.server.ts).
-
-/** Days relative to the due date (negative = before), ascending, at most 6, each −60…365. */
-export interface ReminderSchedulesTable {
-  site_id: string;
-  org_kind: OrgKind;
-  offsets_days: ColumnType<number[], number[], number[]>;
-  updated_by: string | null;
-  updated_at: Timestamp;
-}
-
-export type ReminderStepStatus = "sent" | "skipped";
-
-/** One row per invoice and step, never changed: UNIQUE (invoice_id, offset_days). */
-export interface ReminderStepsTable {
-  id: Generated<string>;
-  invoice_id: string;
-  org_id: string;
-  offset_days: number;
-  status: ReminderStepStatus;
-  run_on: DateOnly;
-  step_on: DateOnly;
-  recipients: Generated<number>;
-  statement_document_id: string | null;
-  job_id: string | null;
-  created_at: CreatedAt;
-}
-
-/** At most one open pause (resumed_at null) per organisation. */
-export interface ReminderPausesTable {
-  id: Generated<string>;
-  org_id: string;
-  reason: string;
-  paused_by: string | null;
-  paused_at: CreatedAt;
-  resumed_by: string | null;
-  resumed_at: Date | null;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ import { countMembers, getOrganisation } from "~/modules/orgs/organisations.serv
 import { listSites } from "~/modules/inventory/sites.server";
 import { listContracts } from "~/modules/requests/contracts.server";
 import { tenantCan } from "~/modules/auth/permissions";
-import { invoiceSummary } from "~/modules/billing/tenant-invoices.server";
+import { accountPosition } from "~/modules/payments/payments.server";
+import { AccountCard } from "~/components/account-card";
 import { getDb } from "~/utils/db.server";
 import { Alert } from "~/components/forms";
 import { StatusBadge } from "~/components/shell";
@@ -40,7 +41,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     contracts: await contractCounts(db, user.orgId),
     sites: await listSites(db),
     // Only for the roles that may read invoices (not technical).
-    invoices: tenantCan(user.role, "invoices:read") ? await invoiceSummary(db, user.orgId) : null,
+    account: tenantCan(user.role, "invoices:read") ? await accountPosition(db, user.orgId, dayIn("UTC")) : null,
+    today: dayIn("UTC"),
     // Every member reads the billing settings; the roles that manage the organisation (owners, admins) change its invoice language.
     billing: await orgBillingView(db, user.orgId, dayIn("UTC")),
     canChangeBillingLanguage: tenantCan(user.role, "members:manage"),
@@ -72,7 +74,7 @@ async function contractCounts(db: Awaited<ReturnType<typeof getDb>>, orgId: stri
 }
 
 export default function Dashboard() {
-  const { user, org, members, sites, contracts, invoices, billing, canChangeBillingLanguage } = useLoaderData<typeof loader>();
+  const { user, org, members, sites, contracts, account, today, billing, canChangeBillingLanguage } = useLoaderData<typeof loader>();
   const billingData = useActionData<typeof action>() as BillingActionData | undefined;
   const tr = useT();
   const format = useFormat();
@@ -104,21 +106,7 @@ export default function Dashboard() {
           <strong>{tr("requests.dashboard.servicesValue", { active: format.number(contracts.active), upcoming: format.number(contracts.upcoming) })}</strong>
           <Link to="/app/services">{tr("nav.services")} →</Link>
         </div>
-        {invoices ? (
-          <div className="tile tile--invoices">
-            <span className="tile-label">{tr("invoices.card.due")}</span>
-            {invoices.currencies.length ? (
-              invoices.currencies.map((c) => <strong key={c.currency}>{format.money(c.dueMinor, c.currency)}</strong>)
-            ) : (
-              <strong>{tr("invoices.card.nothingDue")}</strong>
-            )}
-            {invoices.nextDueOn ? <span className="tile-sub">{tr("invoices.card.nextDue", { date: format.date(invoices.nextDueOn) })}</span> : null}
-            <span className={invoices.overdue > 0 ? "tile-sub invoice-overdue" : "tile-sub"}>
-              {invoices.overdue > 0 ? tr("invoices.card.overdue", { count: format.number(invoices.overdue) }) : tr("invoices.card.noOverdue")}
-            </span>
-            <Link to="/app/invoices">{tr("invoices.card.link")} →</Link>
-          </div>
-        ) : null}
+        {account ? <AccountCard positions={account} today={today} /> : null}
         <div className="tile">
           <span className="tile-label">{tr("dashboard.paymentTerms")}</span>
           <strong>{tr("dashboard.paymentTermsValue", { days: org.paymentTermsDays })}</strong>

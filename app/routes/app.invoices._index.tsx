@@ -45,6 +45,7 @@ export default function Invoices() {
         <div>
           <h1>{tr("invoices.title")}</h1>
           <p className="muted">{tr("invoices.intro")}</p>
+          <Link to="/app/statement">{tr("statement.link")} →</Link>
         </div>
         {view.hasAny ? (
           <a className="btn btn--secondary" href={view.csvHref} download title={tr("invoices.exportHint")}>

@@ -51,6 +51,7 @@ function TenantShell({ data, children }: { data: SerializeFrom<typeof loader>; c
     { to: "/app/services", label: "nav.services" },
     { to: "/app/usage", label: "nav.usage" },
     ...(data.canReadInvoices ? [{ to: "/app/invoices", label: "invoices.nav" as const }] : []),
+    ...(data.canReadInvoices ? [{ to: "/app/statement", label: "statement.nav" as const }] : []),
     { to: "/app/members", label: "nav.members" },
   ];
   return (

@@ -119,6 +119,7 @@ export default function OrganisationPage() {
           <p className="muted">
             {tr(`orgKind.${org.kind}`)} · {format.country(org.country)}
           </p>
+          {canManageBilling ? <Link to={`/ops/organisations/${org.id}/statement`}>{tr("statement.link")} →</Link> : null}
         </div>
         <StatusBadge status={org.status} label={tr(`orgStatus.${org.status}`)} />
       </div>

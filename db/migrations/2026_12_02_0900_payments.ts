@@ -1,7 +1,7 @@
 import { sql, type Kysely } from "kysely";
 
 /**
- * Payments and the customer balance (issue 9; ADR 013). Stored names: shared/api/billing.md.
+ * Payments and the customer balance (issue 9; ADR 014). Stored names: shared/api/billing.md.
  *
  * - `payments`: money received from an organisation in one currency. Never deleted; only its
  *   reversal (bounced cheque, mobile-money reversal) may be recorded, once, after its allocations

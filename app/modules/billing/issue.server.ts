@@ -58,7 +58,7 @@ const needsCdf = (site: { currency: string; country: string }, org: { country: s
 
 /**
  * Step one of issuing, in the caller's transaction: number, dates, reference, audit, and the
- * organisation's credit applied (ADR 013). The documents and the e-mail are step two
+ * organisation's credit applied (ADR 014). The documents and the e-mail are step two
  * (`attachInvoiceDocuments`, or `completeIssuedDocuments` after a crash).
  */
 export async function issueInTransaction(trx: Trx, input: { invoiceId: string; actor: Actor | null; today?: string }) {

@@ -8,7 +8,7 @@ import { isUniqueViolation, withSavepoint } from "~/utils/db.server";
 import { isUuid } from "~/utils/ids";
 
 /**
- * Payments and the customer balance (issue 9; ADR 013; stored names in billing.md).
+ * Payments and the customer balance (issue 9; ADR 014; stored names in billing.md).
  *
  * A payment is money received from one organisation in one currency. It is allocated to that
  * organisation's issued invoices in the same currency (oldest due first unless told otherwise);

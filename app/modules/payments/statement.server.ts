@@ -6,6 +6,7 @@ import { neutraliseFormula } from "~/modules/audit/actions";
 import { storeDocument } from "~/modules/billing/documents.server";
 import { getIssuer } from "~/modules/billing/issuers.server";
 import { csvAmount } from "~/modules/billing/tenant-invoices.server";
+import { t } from "~/i18n";
 import type { MessageKey } from "~/i18n/format";
 import { dayIn } from "~/utils/dates";
 import { isUuid } from "~/utils/ids";
@@ -361,10 +362,10 @@ export async function statementView(db: Executor, input: { orgId: string; params
     values,
     today,
     statement: statement ? { ...statement, org: { name: statement.org.name } } : null,
-    pdfHref: query.currency ? `${input.base}/pdf${qs}` : null,
-    pdfOtherHref: query.currency ? `${input.base}/pdf${statementQueryString({ currency: query.currency, from: query.from, to: query.to }, { lang: other })}` : null,
+    pdfHref: query.currency ? `${input.base}.pdf${qs}` : null,
+    pdfOtherHref: query.currency ? `${input.base}.pdf${statementQueryString({ currency: query.currency, from: query.from, to: query.to }, { lang: other })}` : null,
     otherLanguage: other,
-    csvHref: query.currency ? `${input.base}/csv${qs}` : null,
+    csvHref: query.currency ? `${input.base}.csv${qs}` : null,
     presets: {
       thisYear: `${today.slice(0, 4)}-01-01`,
       lastYearFrom: `${Number(today.slice(0, 4)) - 1}-01-01`,
@@ -380,6 +381,7 @@ export type StatementView = NonNullable<Awaited<ReturnType<typeof statementView>
  * errors), `not_found` → 404 (no such organisation, or no currency to show).
  */
 export async function statementForDownload(db: Executor, input: { orgId: string; params: URLSearchParams; today?: string }) {
+  if (!isUuid(input.orgId)) return { ok: false as const, error: "not_found" as const };
   const currencies = await statementCurrencies(db, input.orgId);
   const today = input.today ?? dayIn("UTC");
   const { query, errors } = parseStatementQuery(input.params, today, currencies);
@@ -487,4 +489,43 @@ export async function storeStatementPdf(db: Executor, input: StatementPdfInput):
   const content = await renderStatementPdf(await statementPdfModel(db, s, locale, today));
   const doc = await storeDocument(db, { kind: "statement_pdf", filename: statementFilename(s, "pdf", locale), contentType: "application/pdf", content });
   return { documentId: doc.id };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Downloads (resource routes)
+
+export type StatementDownload =
+  | { ok: true; filename: string; contentType: string; body: Buffer | string }
+  | { ok: false; error: "bad_query"; errors: StatementErrors }
+  | { ok: false; error: "not_found" };
+
+/** The PDF or CSV of the statement the query string asks for (same defaults as the page). */
+export async function statementDownload(db: Executor, input: { orgId: string; params: URLSearchParams; format: "pdf" | "csv"; today?: string }): Promise<StatementDownload> {
+  const found = await statementForDownload(db, input);
+  if (!found.ok) return found;
+  const { statement: s, locale } = found;
+  if (input.format === "csv") return { ok: true, filename: statementFilename(s, "csv", locale), contentType: "text/csv; charset=utf-8", body: statementToCsv(s) };
+  const today = input.today ?? dayIn(s.site?.timeZone ?? "UTC");
+  const body = await renderStatementPdf(await statementPdfModel(db, s, locale, today));
+  return { ok: true, filename: statementFilename(s, "pdf", locale), contentType: "application/pdf", body };
+}
+
+/** The HTTP answer of a download: the file, a 400 naming the bad parameters (in the reader's language), or a 404. */
+export function statementDownloadResponse(result: StatementDownload, locale: Locale): Response {
+  const plain = { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "private, no-store" };
+  if (!result.ok && result.error === "bad_query") {
+    const fields = Object.entries(result.errors)
+      .map(([field, key]) => `${field} (${t(locale, key!)})`)
+      .join(", ");
+    return new Response(t(locale, "statement.badQuery", { fields }), { status: 400, headers: plain });
+  }
+  if (!result.ok) return new Response("Not Found", { status: 404, headers: plain });
+  const body = typeof result.body === "string" ? result.body : new Uint8Array(result.body);
+  return new Response(body, {
+    headers: {
+      "Content-Type": result.contentType,
+      "Content-Disposition": `attachment; filename="${result.filename.replace(/[^A-Za-z0-9._-]/g, "_")}"`,
+      "Cache-Control": "private, no-store",
+    },
+  });
 }
