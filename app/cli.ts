@@ -23,6 +23,7 @@ import { BILLING_ISSUE_KIND, billingIssueKey, completeIssuedDocuments, type Issu
 import { attachCreditNoteDocument } from "~/modules/billing/credit-notes.server";
 import { parseNumber } from "~/modules/billing/numbering.server";
 import { RateError, setRate } from "~/modules/billing/rates.server";
+import { statementImportCommand } from "~/modules/payments/statements/cli.server";
 import { writeFile } from "node:fs/promises";
 import type { PaymentMethod } from "#db/schema";
 import { currencyDecimals } from "~/i18n";
@@ -256,6 +257,15 @@ const commands: Record<string, Command> = {
         throw new UsageError(why[result.error] ?? `refused: ${result.error}`);
       }
       console.log(JSON.stringify({ payment: result.paymentId, allocated: result.allocated.map((a) => ({ number: a.number, amount_minor: a.amountMinor })), credit_minor: result.creditMinor }));
+    },
+  },
+  "statement import": {
+    summary: "Import a bank or mobile-money statement (csv = date,amount,currency,label,transaction_id) and match its lines",
+    usage: "statement import --site CODE --file FILE --format csv|mt940|camt053",
+    async run(args) {
+      const outcome = await statementImportCommand(await getDb(), args);
+      if (!outcome.ok) throw new UsageError(outcome.usage);
+      console.log(outcome.json);
     },
   },
   "auth purge": {

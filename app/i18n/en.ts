@@ -14,6 +14,7 @@ import { billingOpsFormsEn } from "./areas/billing-ops-forms";
 import { billingOpsEn } from "./areas/billing-ops";
 import { invoicesEn } from "./areas/invoices";
 import { orgBillingEn } from "./areas/org-billing";
+import { reconcileEn } from "./areas/reconcile";
 import { stripeEn } from "./areas/stripe";
 import { remindersEn } from "./areas/reminders";
 import { statementEn } from "./areas/statement";
@@ -36,6 +37,7 @@ export const en: Record<MessageKey, string> = {
   ...billingOpsEn,
   ...invoicesEn,
   ...orgBillingEn,
+  ...reconcileEn,
   ...stripeEn,
   ...remindersEn,
   ...statementEn,

@@ -13,6 +13,7 @@ import { billingOpsFormsFr } from "./areas/billing-ops-forms";
 import { billingOpsFr } from "./areas/billing-ops";
 import { invoicesFr } from "./areas/invoices";
 import { orgBillingFr } from "./areas/org-billing";
+import { reconcileFr } from "./areas/reconcile";
 import { stripeFr } from "./areas/stripe";
 import { remindersFr } from "./areas/reminders";
 import { statementFr } from "./areas/statement";
@@ -36,6 +37,7 @@ export const fr = {
   ...billingOpsFr,
   ...invoicesFr,
   ...orgBillingFr,
+  ...reconcileFr,
   ...stripeFr,
   ...remindersFr,
   ...statementFr,

@@ -46,6 +46,7 @@ function OperatorShell({ data, children }: { data: SerializeFrom<typeof loader>;
     { to: "/ops/metering", label: "nav.metering" },
     { to: "/ops/organisations", label: "nav.organisations" },
     ...(data.canBill ? [{ to: "/ops/billing", label: "billingOps.nav.operator" as const }] : []),
+    ...(data.canBill ? [{ to: "/ops/payments/inbox", label: "reconcile.nav" as const }] : []),
     ...(data.canBill ? [{ to: "/ops/receivables", label: "receivables.nav" as const }] : []),
     ...(data.canBill ? [{ to: "/ops/payments", label: "payments.nav" as const }] : []),
     ...(data.canReadAudit ? [{ to: "/ops/audit", label: "nav.audit" as const }] : []),

@@ -347,6 +347,43 @@ const SPECS: Record<string, Spec> = {
       attach: { site: "LDC", meterId: w.meterId, contractId: w.contractId, fromOn: "2099-01-01" },
     }),
   },
+  "ops.payments.inbox.tsx": {
+    caller: "operator",
+    path: () => "/ops/payments/inbox",
+    params: () => ({}),
+    // No statement line exists in this world: the line actions answer 404 after reading every field.
+    intents: (w) => ({
+      import: { site: "LDC", source: "plain", file: "date,amount,currency,label,transaction_id\n2026-11-20,1000,XOF,VIR FUZZ,FUZZ-1\n" },
+      confirm: { site: "LDC", lineId: "00000000-0000-4000-8000-00000000f001", invoiceId: w.issuedInvoiceId },
+      split: { site: "LDC", lineId: "00000000-0000-4000-8000-00000000f001", number1: "LDC-2026-000001", amount1: "1000", number2: "", amount2: "", number3: "", amount3: "" },
+      assign: { site: "LDC", lineId: "00000000-0000-4000-8000-00000000f001", orgId: w.orgA.id },
+      not_ours: { site: "LDC", lineId: "00000000-0000-4000-8000-00000000f001", reason: "Virement interne" },
+    }),
+  },
+  "ops.payments.sources.tsx": {
+    caller: "operator",
+    path: () => "/ops/payments/sources",
+    params: () => ({}),
+    intents: () => ({
+      "": {
+        id: "",
+        site: "LDC",
+        name: "Banque fuzz",
+        kind: "bank",
+        method: "bank_transfer",
+        format: "csv",
+        delimiter: "semicolon",
+        dateColumn: "Date",
+        amountColumn: "Montant",
+        currencyColumn: "",
+        labelColumn: "Libellé",
+        transactionIdColumn: "",
+        payerColumn: "",
+        dateFormat: "DD/MM/YYYY",
+        decimalSeparator: "comma",
+      },
+    }),
+  },
   "ops.metering.import.tsx": {
     caller: "operator",
     path: () => "/ops/metering/import",
@@ -517,7 +554,7 @@ function headersFor(caller: Caller, contentType?: string) {
 function formRequest(file: string, pairs: [string, string][], caller: Caller) {
   const spec = SPECS[file];
   const path = spec.path(w);
-  if (file === "ops.metering.import.tsx" || file === "ops.billing.rates.tsx") {
+  if (file === "ops.metering.import.tsx" || file === "ops.billing.rates.tsx" || file === "ops.payments.inbox.tsx") {
     const form = new FormData();
     for (const [k, v] of pairs) {
       if (k === "file") form.append("file", new File([v], "fuzz.csv", { type: "text/csv" }));

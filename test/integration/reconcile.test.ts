@@ -21,8 +21,9 @@ describe("statement import and matching", () => {
     t = await createTestDb({ reference: true });
     db = t.db;
     w = await statementsWorld(db);
-  });
-  afterEach(() => t.cleanup());
+    // The first one also migrates and seeds the worker's base database.
+  }, 180_000);
+  afterEach(() => t?.cleanup());
 
   const run = (input: Omit<Parameters<typeof importStatement>[1], "actor" | "via" | "fileName"> & { fileName?: string }) =>
     db.transaction().execute((trx) => importStatement(trx, { fileName: "statement", actor: w.actor, via: "web", ...input }));

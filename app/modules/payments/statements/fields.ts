@@ -65,8 +65,6 @@ const DATE_PATTERNS: Record<StatementDateFormat, { re: RegExp; order: [y: number
   "DD-MM-YYYY": { re: /^(\d{1,2})-(\d{1,2})-(\d{4})(?: .*)?$/, order: [3, 2, 1] },
 };
 
-export const DATE_FORMATS = Object.keys(DATE_PATTERNS) as StatementDateFormat[];
-
 export type DateRead = { ok: true; on: string } | { ok: false; problem: "date" | "dateRange" };
 
 /** A booking date in `format` (a time after it is ignored) → YYYY-MM-DD, a real day in 2000…latestOn. */

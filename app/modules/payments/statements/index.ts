@@ -5,7 +5,7 @@ import { STATEMENT_MAX_BYTES, type CsvMapping, type ParseOptions, type ParseResu
 
 export * from "./types";
 export { PLAIN_MAPPING } from "./csv";
-export { DATE_FORMATS } from "./fields";
+export { DATE_FORMATS } from "./constants";
 
 export type StatementLayout = { format: "csv_plain" } | { format: "csv"; mapping: CsvMapping } | { format: "mt940" } | { format: "camt053" };
 
@@ -33,8 +33,15 @@ export function parseStatement(bytes: Uint8Array, layout: StatementLayout, opts:
 }
 
 function decode(bytes: Uint8Array): string | null {
-  // Binary: NUL or other low controls (a PDF, a ZIP-based spreadsheet, an image).
-  for (const b of bytes.subarray(0, 8192)) if (b < 0x09 || (b > 0x0d && b < 0x20 && b !== 0x1a)) return null;
+  // Binary (a PDF, a ZIP-based spreadsheet, an image): a NUL, or many control bytes, near the start.
+  // A stray control character in a text file is reported on its line instead.
+  const head = bytes.subarray(0, 8192);
+  let controls = 0;
+  for (const b of head) {
+    if (b === 0) return null;
+    if (b < 0x09 || (b > 0x0d && b < 0x20)) controls++;
+  }
+  if (controls * 20 > head.byteLength) return null;
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {

@@ -6,16 +6,13 @@ import { recordAudit, type Actor } from "~/modules/audit/audit.server";
 import { fields } from "~/utils/forms.server";
 import { isUniqueViolation, withSavepoint } from "~/utils/db.server";
 import { isUuid } from "~/utils/ids";
-import { DATE_FORMATS } from "./fields";
+import { DATE_FORMATS, SOURCE_FORMATS, SOURCE_KINDS, SOURCE_METHODS } from "./constants";
 import type { StatementLayout } from "./index";
 
 /**
  * Statement sources: a site's bank account or mobile-money wallet, the method its lines become,
  * its file format and, for CSV, the saved column mapping (see `CsvMapping`).
  */
-export const SOURCE_KINDS = ["bank", "mobile_money"] as const;
-export const SOURCE_METHODS = ["bank_transfer", "mtn_momo", "moov_flooz", "orange_money", "airtel_money", "mpesa", "cheque", "cash"] as const;
-export const SOURCE_FORMATS = ["csv", "mt940", "camt053"] as const;
 /** As the form names them ("tab" for a tab). */
 export const DELIMITERS = { comma: ",", semicolon: ";", pipe: "|", tab: "\t" } as const;
 export type DelimiterName = keyof typeof DELIMITERS;
@@ -58,7 +55,7 @@ export const SourceForm = z
     labelColumn: column(),
     transactionIdColumn: column(),
     payerColumn: column(),
-    dateFormat: fields.choice(DATE_FORMATS as [string, ...string[]]).optional(),
+    dateFormat: fields.choice(DATE_FORMATS).optional(),
     decimalSeparator: fields.choice(["dot", "comma"]).optional(),
   })
   .superRefine((v, ctx) => {
