@@ -273,9 +273,15 @@ const SPECS: Record<string, Spec> = {
       delete: {},
     }),
   },
-  "ops.billing.rates.tsx": {
+  "ops.billing.reminders.tsx": {
     caller: "operator",
-    path: () => "/ops/billing/rates",
+    path: () => "/ops/billing/reminders",
+    params: () => ({}),
+    intents: () => ({
+      schedule: { site: "LDC", kind: "sme", offsets: "-3, 7, 15, 30" },
+      run: {},
+    }),
+  },
   "ops.payments.new.tsx": {
     caller: "operator",
     path: () => "/ops/payments/new",
@@ -312,6 +318,9 @@ const SPECS: Record<string, Spec> = {
       refund: { currency: "XOF", refundAmount: "99999999", refundedOn: "2026-11-01", refundMethod: "cash", refundReference: "R-1", refundReason: "Trop-perçu" },
     }),
   },
+  "ops.billing.rates.tsx": {
+    caller: "operator",
+    path: () => "/ops/billing/rates",
     params: () => ({}),
     intents: () => ({
       set: { from: "USD", to: "CDF", on: "2099-01-02", rate: "2841.5" },
@@ -407,6 +416,8 @@ const SPECS: Record<string, Spec> = {
       "": { transition: "verify", reason: "" },
       billing_settings: { billingLanguage: "en", isVatExempt: "on", paymentTermsDays: "45" },
       add_certificate: { reference: "ATT-FUZZ-1", validFrom: "2026-01-01", validTo: "2026-12-31" },
+      reminders_pause: { reason: "Bon de commande en cours" },
+      reminders_resume: {},
     }),
   },
   "ops.requests.$requestId.tsx": {
