@@ -24,6 +24,7 @@ import { startJobWorker } from "./app/modules/jobs/jobs.server";
 // Registers the handlers the job worker runs (billing runs).
 import "./app/modules/billing/run.server";
 import "./app/modules/billing/issue.server";
+import { startRemindersSchedule } from "./app/modules/payments/reminders.server";
 import { hostHeadersParse, isAllowedOrigin, securityHeaders } from "./app/utils/http.server";
 
 const config = (() => {
@@ -135,6 +136,8 @@ const stopHousekeeping = startAuthHousekeeping();
 
 // Background jobs (billing runs): claimed with a lease, so several servers share the work.
 const stopJobs = startJobWorker(await getDb(), { intervalMs: 2000 });
+// The daily payment reminders: today's run enqueued once (the job worker runs it).
+const stopReminders = startRemindersSchedule(await getDb());
 
 const server = app.listen(config.PORT, () => {
   const url = config.APP_URL ?? `http://localhost:${config.PORT}`;
@@ -155,6 +158,7 @@ async function shutdown(signal: string) {
   server.close();
   await stopWorker?.();
   await stopHousekeeping();
+  await stopReminders();
   await stopJobs();
   await closeDb();
   process.exit(0);

@@ -21,6 +21,7 @@ const TABS: { to: string; label: MessageKey; exact?: boolean }[] = [
   { to: "/ops/billing/rates", label: "billingOps.nav.rates" },
   { to: "/ops/billing/issuers", label: "billingOps.nav.issuers" },
   { to: "/ops/billing/late-usage", label: "billingOps.nav.lateUsage" },
+  { to: "/ops/billing/reminders", label: "reminders.nav" },
 ];
 
 export default function BillingLayout() {

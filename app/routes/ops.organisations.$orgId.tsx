@@ -26,6 +26,8 @@ import {
 import type { FieldErrors } from "~/utils/forms";
 import { dayIn } from "~/utils/dates";
 import { OrgBillingSection, type BillingActionData } from "~/components/org-billing";
+import { isReminderIntent, orgRemindersView, reminderPauseAction } from "~/modules/payments/reminders-forms.server";
+import { OrgRemindersSection } from "~/components/org-reminders";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireOperator(request, "orgs:read");
@@ -40,6 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // Every operator reads the billing settings; only `billing:manage` (admins, finance) changes them.
     billing: await orgBillingView(db, org.id, dayIn("UTC")),
     canManageBilling: operatorCan(user.operatorRole, "billing:manage"),
+    reminders: await orgRemindersView(db, org.id, user.operatorRole),
   });
 }
 
@@ -83,6 +86,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const intent = await peekIntent(request);
   const billingIntent = BILLING_INTENTS.find((i) => i === intent);
   if (billingIntent) return billingAction(request, params.orgId ?? "", billingIntent, clientIp(context));
+  if (isReminderIntent(intent)) return reminderPauseAction(request, params.orgId ?? "", intent, clientIp(context));
   const user = await requireOperator(request, "orgs:verify");
   const parsed = parseForm(OrgStatusForm, await readForm(request));
   if (!parsed.ok) return json<FormState>({ errors: parsed.errors, formError: "error.invalidChoice", notice: undefined }, { status: 400 });
@@ -102,7 +106,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function OrganisationPage() {
-  const { org, members, history, canChangeStatus, billing, canManageBilling } = useLoaderData<typeof loader>();
+  const { org, members, history, canChangeStatus, billing, canManageBilling, reminders } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as FormState | BillingActionData | undefined;
   const billingData = actionData && "intent" in actionData ? actionData : undefined;
   const data = actionData && !("intent" in actionData) ? actionData : undefined;
@@ -185,6 +189,7 @@ export default function OrganisationPage() {
         </section>
       </div>
       {billing ? <OrgBillingSection view={billing} data={billingData} mode={canManageBilling ? "operator" : "readOnly"} /> : null}
+      <OrgRemindersSection view={reminders} data={billingData} />
       <section className="card">
         <h2>{tr("ops.orgs.history")}</h2>
         <AuditTable rows={history} />
