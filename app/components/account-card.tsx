@@ -12,30 +12,52 @@ export function AccountCard({ positions, today }: { positions: SerializeFrom<Cur
   const tr = useT();
   const format = useFormat();
   return (
-    <div className="tile tile--invoices" data-testid="account-card">
-      <span className="tile-label">{tr("statement.card.title")}</span>
-      {positions.length === 0 ? <strong>{tr("statement.card.nothingDue")}</strong> : null}
-      {positions.map((p) => (
-        <div key={p.currency}>
-          <span className="tile-sub">
-            {tr("statement.card.due")} · {p.currency}
-          </span>
-          <strong>{format.money(p.outstandingMinor, p.currency)}</strong>
-          {p.nextDueOn ? (
-            <span className={p.nextDueOn < today ? "tile-sub invoice-overdue" : "tile-sub"}>{tr(p.nextDueOn < today ? "statement.card.pastDue" : "statement.card.nextDue", { date: format.date(p.nextDueOn) })}</span>
-          ) : null}
-          {p.outstandingMinor > 0 ? (
-            <span className={p.overdueMinor > 0 ? "tile-sub invoice-overdue" : "tile-sub"}>
-              {p.overdueMinor > 0 ? tr("statement.card.overdue", { amount: format.money(p.overdueMinor, p.currency) }) : tr("statement.card.noOverdue")}
-            </span>
-          ) : null}
-          {p.creditMinor > 0 ? <span className="tile-sub">{tr("statement.card.credit", { amount: format.money(p.creditMinor, p.currency) })}</span> : null}
-        </div>
-      ))}
-      <span className="stack-h">
-        <Link to="/app/invoices">{tr("statement.card.invoices")} →</Link>
-        <Link to="/app/statement">{tr("statement.card.link")} →</Link>
-      </span>
-    </div>
+    <section className="card" aria-labelledby="account-card-title" data-testid="account-card">
+      <div className="page-head">
+        <h2 id="account-card-title">{tr("statement.card.title")}</h2>
+        <span className="stack-h">
+          <Link to="/app/invoices">{tr("statement.card.invoices")} →</Link>
+          <Link to="/app/statement">{tr("statement.card.link")} →</Link>
+        </span>
+      </div>
+      {positions.length === 0 ? (
+        <p className="muted">{tr("statement.card.nothingDue")}</p>
+      ) : (
+        <table className="table table--compact">
+          <thead>
+            <tr>
+              <th scope="col">{tr("statement.field.currency")}</th>
+              <th scope="col" className="num">
+                {tr("statement.card.due")}
+              </th>
+              <th scope="col" className="num">
+                {tr("statement.card.overdueCol")}
+              </th>
+              <th scope="col" className="hide-sm">
+                {tr("statement.card.nextDueCol")}
+              </th>
+              <th scope="col" className="num">
+                {tr("statement.creditAvailable")}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {positions.map((p) => (
+              <tr key={p.currency}>
+                <td>{p.currency}</td>
+                <td className="num nowrap">
+                  <strong>{format.money(p.outstandingMinor, p.currency)}</strong>
+                </td>
+                <td className={`num nowrap${p.overdueMinor > 0 ? " invoice-overdue" : ""}`}>{p.overdueMinor > 0 ? format.money(p.overdueMinor, p.currency) : "—"}</td>
+                <td className={`hide-sm nowrap${p.nextDueOn && p.nextDueOn < today ? " invoice-overdue" : ""}`}>
+                  {p.nextDueOn ? tr(p.nextDueOn < today ? "statement.card.pastDue" : "statement.card.nextDue", { date: format.date(p.nextDueOn) }) : "—"}
+                </td>
+                <td className="num nowrap">{p.creditMinor > 0 ? format.money(p.creditMinor, p.currency) : "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }

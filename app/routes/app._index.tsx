@@ -106,7 +106,6 @@ export default function Dashboard() {
           <strong>{tr("requests.dashboard.servicesValue", { active: format.number(contracts.active), upcoming: format.number(contracts.upcoming) })}</strong>
           <Link to="/app/services">{tr("nav.services")} →</Link>
         </div>
-        {account ? <AccountCard positions={account} today={today} /> : null}
         <div className="tile">
           <span className="tile-label">{tr("dashboard.paymentTerms")}</span>
           <strong>{tr("dashboard.paymentTermsValue", { days: org.paymentTermsDays })}</strong>
@@ -116,6 +115,7 @@ export default function Dashboard() {
           <strong>{org.isVatExempt ? tr("dashboard.vatExempt") : tr("dashboard.vatApplies")}</strong>
         </div>
       </div>
+      {account ? <AccountCard positions={account} today={today} /> : null}
       {billing ? <OrgBillingSection view={billing} data={billingData} mode={canChangeBillingLanguage ? "tenant" : "tenantReadOnly"} /> : null}
       <section className="card">
         <h2>{tr("dashboard.sites")}</h2>

@@ -133,13 +133,10 @@ export default function Receivables() {
           <p className="muted">{tr("receivables.empty")}</p>
         ) : (
           <div className="table-scroll">
-            <table className="table table--compact">
+            <table className="table table--compact" style={{ fontSize: "0.85rem" }}>
               <thead>
                 <tr>
                   <th scope="col">{tr("receivables.col.organisation")}</th>
-                  <th scope="col" className="hide-sm">
-                    {tr("receivables.col.kind")}
-                  </th>
                   <th scope="col">{tr("receivables.col.currency")}</th>
                   {BUCKETS.map((b) => (
                     <th key={b} scope="col" className="num">
@@ -155,18 +152,18 @@ export default function Receivables() {
                   <th scope="col" className="num">
                     {tr("receivables.col.net")}
                   </th>
-                  <th scope="col" className="hide-sm">
-                    {tr("receivables.col.oldestDue")}
-                  </th>
                 </tr>
               </thead>
               <tbody>
                 {view.rows.map((r) => (
                   <tr key={`${r.orgId}-${r.currency}`}>
-                    <td>
+                    <td style={{ minWidth: "11rem" }}>
                       <Link to={`/ops/organisations/${r.orgId}/statement?currency=${r.currency}`}>{r.orgName}</Link>
+                      <div className="muted small">
+                        {tr(`orgKind.${r.kind}`)}
+                        {r.oldestDueOn ? ` · ${tr("receivables.col.oldestDue")} : ${format.date(r.oldestDueOn)}` : ""}
+                      </div>
                     </td>
-                    <td className="hide-sm">{tr(`orgKind.${r.kind}`)}</td>
                     <td>{r.currency}</td>
                     {BUCKETS.map((b) => (
                       <td key={b} className={`num nowrap${b !== "notDue" && r.ageing[b] > 0 ? " invoice-overdue" : ""}`}>
@@ -178,12 +175,11 @@ export default function Receivables() {
                     </td>
                     <td className="num nowrap">{r.creditMinor ? format.money(r.creditMinor, r.currency) : "—"}</td>
                     <td className="num nowrap">{format.money(r.netMinor, r.currency)}</td>
-                    <td className="hide-sm nowrap">{r.oldestDueOn ? format.date(r.oldestDueOn) : "—"}</td>
                   </tr>
                 ))}
                 {view.totals.map((t) => (
                   <tr key={t.currency} className="row-highlight">
-                    <td colSpan={2}>
+                    <td>
                       <strong>{tr("receivables.total", { currency: t.currency })}</strong>
                     </td>
                     <td>{t.currency}</td>
@@ -197,7 +193,6 @@ export default function Receivables() {
                     </td>
                     <td className="num nowrap">{format.money(t.creditMinor, t.currency)}</td>
                     <td className="num nowrap">{format.money(t.netMinor, t.currency)}</td>
-                    <td className="hide-sm" />
                   </tr>
                 ))}
               </tbody>
