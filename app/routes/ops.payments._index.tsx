@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireOperator } from "~/modules/auth/session.server";
-import { PAYMENT_CURRENCIES, PAYMENT_METHODS } from "~/modules/payments/payments.server";
+import { PAYMENT_CURRENCIES, PAYMENT_METHODS } from "~/modules/payments/methods";
 import { listPayments, PAYMENT_LIST_LIMIT, paymentFilters, payingOrganisations } from "~/modules/payments/views.server";
 import { getDb } from "~/utils/db.server";
 import { Alert } from "~/components/forms";

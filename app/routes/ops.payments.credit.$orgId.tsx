@@ -1,7 +1,8 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { requireOperator } from "~/modules/auth/session.server";
-import { accountPosition, applyCredit, PAYMENT_METHODS, refundCredit } from "~/modules/payments/payments.server";
+import { accountPosition, applyCredit, refundCredit } from "~/modules/payments/payments.server";
+import { PAYMENT_METHODS } from "~/modules/payments/methods";
 import { CurrencyChoice, PAYMENT_ERRORS, refundForm } from "~/modules/payments/forms.server";
 import { listPayments } from "~/modules/payments/views.server";
 import { formDataObject, parseForm, readForm } from "~/utils/forms.server";

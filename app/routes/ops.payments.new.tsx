@@ -1,7 +1,8 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireOperator } from "~/modules/auth/session.server";
-import { creditBalanceMinor, openInvoices, PAYMENT_CURRENCIES, PAYMENT_METHODS, recordPayment } from "~/modules/payments/payments.server";
+import { creditBalanceMinor, openInvoices, recordPayment } from "~/modules/payments/payments.server";
+import { PAYMENT_CURRENCIES, PAYMENT_METHODS } from "~/modules/payments/methods";
 import { allocationsFrom, PayerChoice, PAYMENT_ERRORS, recordPaymentForm } from "~/modules/payments/forms.server";
 import { payingOrganisations } from "~/modules/payments/views.server";
 import { formDataObject, parseForm, readForm } from "~/utils/forms.server";

@@ -18,21 +18,8 @@ import { isUuid } from "~/utils/ids";
  * same rules first, with the rows locked, so a refusal is a clear error and writes nothing.
  */
 
-export const PAYMENT_METHODS = [
-  "bank_transfer",
-  "mtn_momo",
-  "moov_flooz",
-  "orange_money",
-  "airtel_money",
-  "mpesa",
-  "cash",
-  "cheque",
-  "card",
-] as const satisfies readonly PaymentMethod[];
-export type { PaymentMethod };
-
-export const PAYMENT_CURRENCIES = ["XOF", "XAF", "USD"] as const satisfies readonly Currency[];
-export type PaymentCurrency = (typeof PAYMENT_CURRENCIES)[number];
+export { PAYMENT_CURRENCIES, PAYMENT_METHODS, type PaymentCurrency, type PaymentMethod } from "./methods";
+import { PAYMENT_CURRENCIES, type PaymentCurrency } from "./methods";
 
 /** The largest amount one payment may carry (the column's CHECK): 10^15 minor units. */
 export const MAX_PAYMENT_MINOR = 1_000_000_000_000_000;
