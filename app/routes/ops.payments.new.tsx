@@ -125,10 +125,10 @@ export default function NewPayment() {
             </div>
             <fieldset>
               <legend>{tr("payments.new.allocation")}</legend>
-              <label className="choice">
+              <label className="check">
                 <input type="radio" name="mode" value="auto" defaultChecked={(v.mode ?? "auto") === "auto"} /> {tr("payments.new.auto")}
               </label>
-              <label className="choice">
+              <label className="check">
                 <input type="radio" name="mode" value="manual" defaultChecked={v.mode === "manual"} /> {tr("payments.new.manual")}
               </label>
               {payer.invoices.length ? (
