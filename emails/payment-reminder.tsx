@@ -1,3 +1,4 @@
+import type { CSSProperties } from "react";
 import { formatDate, formatMoney, type Locale } from "~/i18n";
 import { detailStyles, EmailLayout } from "./layout";
 import { copyFor, reminderLabels } from "./messages";
@@ -52,6 +53,12 @@ export const paymentReminderVars = (locale: Locale, props: PaymentReminderProps)
   statement: props.statementAttached ? reminderLabels[locale].statementAttached : "",
 });
 
+/** Labels stay on one line; values (an IBAN, mobile-money numbers) may wrap. */
+const cell = {
+  label: { ...detailStyles.td, whiteSpace: "nowrap", paddingRight: "16px" },
+  value: { ...detailStyles.td, textAlign: "right" },
+} satisfies Record<string, CSSProperties>;
+
 const templateOf = (tone: ReminderTone) => `payment_reminder_${tone}` as const;
 
 export function PaymentReminder({ locale, ...props }: PaymentReminderProps & { locale: Locale }) {
@@ -78,8 +85,8 @@ export function PaymentReminder({ locale, ...props }: PaymentReminderProps & { l
         <tbody>
           {rows.map(([label, value]) => (
             <tr key={label}>
-              <td style={detailStyles.td}>{label}</td>
-              <td style={detailStyles.tdNumber}>{value}</td>
+              <td style={cell.label}>{label}</td>
+              <td style={cell.value}>{value}</td>
             </tr>
           ))}
         </tbody>

@@ -1,3 +1,4 @@
+import { Fragment } from "react";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireOperator } from "~/modules/auth/session.server";
@@ -178,28 +179,33 @@ export default function Reminders() {
                 </tr>
               </thead>
               <tbody>
-                {runs.map((r) => (
-                  <tr key={r.id}>
-                    <td className="nowrap">
-                      {format.date(r.key.slice(-10))}
-                      {r.result?.sites.length ? (
-                        <div className="small muted">
-                          {r.result.sites.map((s) => tr("reminders.runs.bySite", { site: s.site, date: format.date(s.today), sent: format.number(s.sent), overdue: format.number(s.overdue) })).join(" · ")}
-                        </div>
+                {runs.map((r) => {
+                  const bySite = r.result?.sites.filter((s) => s.sent > 0 || s.overdue > 0 || s.paused > 0) ?? [];
+                  return (
+                    <Fragment key={r.id}>
+                      <tr>
+                        <td className="nowrap">{format.date(r.key.slice(-10))}</td>
+                        <td>
+                          <StatusBadge status={STATUS_BADGE[r.status]} label={tr(`reminders.status.${r.status}`)} />
+                          {r.error ? <div className="small muted">{r.error.slice(0, 200)}</div> : null}
+                        </td>
+                        <td className="nowrap small">{r.finishedAt ? format.dateTime(r.finishedAt) : "—"}</td>
+                        <td className="num">{r.result ? format.number(r.result.sent) : "—"}</td>
+                        <td className="num">{r.result ? format.number(r.result.emails) : "—"}</td>
+                        <td className="num">{r.result ? format.number(r.result.skipped) : "—"}</td>
+                        <td className="num">{r.result ? format.number(r.result.paused) : "—"}</td>
+                        <td className="num">{r.result ? format.number(r.result.overdue) : "—"}</td>
+                      </tr>
+                      {bySite.length ? (
+                        <tr>
+                          <td colSpan={8} className="small muted">
+                            {bySite.map((s) => tr("reminders.runs.bySite", { site: s.site, date: format.date(s.today), sent: format.number(s.sent), overdue: format.number(s.overdue) })).join(" · ")}
+                          </td>
+                        </tr>
                       ) : null}
-                    </td>
-                    <td>
-                      <StatusBadge status={STATUS_BADGE[r.status]} label={tr(`reminders.status.${r.status}`)} />
-                      {r.error ? <div className="small muted">{r.error.slice(0, 200)}</div> : null}
-                    </td>
-                    <td className="nowrap small">{r.finishedAt ? format.dateTime(r.finishedAt) : "—"}</td>
-                    <td className="num">{r.result ? format.number(r.result.sent) : "—"}</td>
-                    <td className="num">{r.result ? format.number(r.result.emails) : "—"}</td>
-                    <td className="num">{r.result ? format.number(r.result.skipped) : "—"}</td>
-                    <td className="num">{r.result ? format.number(r.result.paused) : "—"}</td>
-                    <td className="num">{r.result ? format.number(r.result.overdue) : "—"}</td>
-                  </tr>
-                ))}
+                    </Fragment>
+                  );
+                })}
               </tbody>
             </table>
           </div>
