@@ -200,7 +200,7 @@ export default function ReconciliationInbox() {
             </ul>
           </div>
         ) : null}
-        <Form method="post" encType="multipart/form-data" noValidate className="inline-form">
+        <Form method="post" encType="multipart/form-data" noValidate className="inline-form" key={last?.at ?? "import"}>
           <input type="hidden" name="intent" value="import" />
           <input type="hidden" name="site" value={view.site.code} />
           <div className={`field${imp?.errors?.source ? " field--error" : ""}`}>

@@ -6,7 +6,7 @@ import { createTestDb, type TestDb } from "../support/db";
 import { BASE, body, call, formRequest, getRequest } from "../support/http";
 import { count, signedIn } from "../support/factories";
 import { invoiceState } from "../support/payments-world";
-import { fixture, statementsWorld, type StatementsWorld } from "../support/statements-world";
+import { ECOBANK_FIELDS, fixture, statementsWorld, type StatementsWorld } from "../support/statements-world";
 
 /**
  * The reconciliation pages through their loaders and actions, with real requests: the inbox's
@@ -54,22 +54,7 @@ describe("the reconciliation pages", () => {
   let sourceId: string;
 
   test("finance creates the bank's source with its CSV mapping; a duplicate name is a 409; operators without payments:record get 403", async () => {
-    const fields = {
-      site: "LDC",
-      name: "Ecobank Togo",
-      kind: "bank",
-      method: "bank_transfer",
-      format: "csv",
-      delimiter: "semicolon",
-      dateColumn: "Date valeur",
-      amountColumn: "Montant",
-      currencyColumn: "Devise",
-      labelColumn: "Libellé",
-      transactionIdColumn: "Référence",
-      payerColumn: "",
-      dateFormat: "DD/MM/YYYY",
-      decimalSeparator: "comma",
-    };
+    const fields = { ...ECOBANK_FIELDS, name: "Ecobank Togo" };
     expect((await call(sourcesAction, formRequest("/ops/payments/sources", fields, { cookie: noc.cookie }))).status).toBe(403);
     const before = await written();
     const missing = await call(sourcesAction, formRequest("/ops/payments/sources", { ...fields, amountColumn: "" }, { cookie: finance.cookie }));

@@ -43,23 +43,26 @@ export function fixture(name: string, w: StatementsWorld): Uint8Array {
   return new TextEncoder().encode(text);
 }
 
+/** The source form's fields for the Ecobank fixture (semicolons, decimal commas, DD/MM/YYYY). */
+export const ECOBANK_FIELDS = {
+  site: "LDC",
+  name: "Ecobank Togo — compte courant",
+  kind: "bank",
+  method: "bank_transfer",
+  format: "csv",
+  delimiter: "semicolon",
+  dateColumn: "Date valeur",
+  amountColumn: "Montant",
+  currencyColumn: "Devise",
+  labelColumn: "Libellé",
+  transactionIdColumn: "Référence",
+  payerColumn: "",
+  dateFormat: "DD/MM/YYYY",
+  decimalSeparator: "comma",
+};
+
 export async function ecobankSource(db: Kysely<Database>, w: StatementsWorld) {
-  const data = SourceForm.parse({
-    site: "LDC",
-    name: "Ecobank Togo — compte courant",
-    kind: "bank",
-    method: "bank_transfer",
-    format: "csv",
-    delimiter: "semicolon",
-    dateColumn: "Date valeur",
-    amountColumn: "Montant",
-    currencyColumn: "Devise",
-    labelColumn: "Libellé",
-    transactionIdColumn: "Référence",
-    payerColumn: "",
-    dateFormat: "DD/MM/YYYY",
-    decimalSeparator: "comma",
-  });
+  const data = SourceForm.parse(ECOBANK_FIELDS);
   const saved = await db.transaction().execute((trx) => saveSource(trx, { data, actor: w.actor }));
   if (!saved.ok) throw new Error(saved.error);
   return saved.id;

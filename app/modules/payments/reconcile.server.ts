@@ -226,15 +226,21 @@ async function setOutcome(
   }
 }
 
-/** Matches one new line (see the module's comment); returns its status. */
-export async function matchLine(trx: Trx, lineId: string, actor: Actor | null): Promise<StatementLineStatus> {
-  const line = await trx
+/** A line with its site's code, locked until the transaction ends. */
+function lineForUpdate(trx: Trx, lineId: string) {
+  return trx
     .selectFrom("statement_lines as l")
     .innerJoin("sites as s", "s.id", "l.site_id")
     .select(["l.id", "l.site_id", "l.line_key", "l.transaction_id", "l.booked_on", "l.amount_minor", "l.currency", "l.label", "l.payer", "l.method", "l.status", "s.code as site_code"])
     .where("l.id", "=", lineId)
     .forUpdate("l")
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+}
+
+/** Matches one new line (see the module's comment); returns its status. */
+export async function matchLine(trx: Trx, lineId: string, actor: Actor | null): Promise<StatementLineStatus> {
+  const line = await lineForUpdate(trx, lineId);
+  if (!line) throw new Error(`statement line ${lineId} not found`);
   if (line.status !== "unmatched") return line.status;
   const codes = (await trx.selectFrom("sites").select("code").execute()).map((s) => s.code);
   const text = `${line.label} ${line.payer ?? ""}`;
@@ -332,13 +338,7 @@ export type LineResult = { ok: true; paymentId: string | null } | { ok: false; e
 
 async function lockOpenLine(trx: Trx, lineId: string) {
   if (!isUuid(lineId)) return { ok: false as const, error: "line_not_found" as const };
-  const line = await trx
-    .selectFrom("statement_lines as l")
-    .innerJoin("sites as s", "s.id", "l.site_id")
-    .select(["l.id", "l.line_key", "l.transaction_id", "l.booked_on", "l.amount_minor", "l.currency", "l.label", "l.payer", "l.method", "l.status", "l.site_id", "s.code as site_code"])
-    .where("l.id", "=", lineId)
-    .forUpdate("l")
-    .executeTakeFirst();
+  const line = await lineForUpdate(trx, lineId);
   if (!line) return { ok: false as const, error: "line_not_found" as const };
   if (line.status !== "suggested" && line.status !== "unmatched") return { ok: false as const, error: "already_resolved" as const };
   return { ok: true as const, line };
