@@ -123,7 +123,11 @@ export default function OrganisationPage() {
           <p className="muted">
             {tr(`orgKind.${org.kind}`)} · {format.country(org.country)}
           </p>
-          {canManageBilling ? <Link to={`/ops/organisations/${org.id}/statement`}>{tr("statement.link")} →</Link> : null}
+          {canManageBilling ? (
+            <p>
+              <Link to={`/ops/organisations/${org.id}/statement`}>{tr("statement.link")} →</Link> · <Link to={`/ops/payments/credit/${org.id}`}>{tr("payments.credit.link")} →</Link>
+            </p>
+          ) : null}
         </div>
         <StatusBadge status={org.status} label={tr(`orgStatus.${org.status}`)} />
       </div>
