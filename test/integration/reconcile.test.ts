@@ -190,6 +190,21 @@ describe("statement import and matching", () => {
     expect(audit.map((a) => a.action)).toEqual(["statement.line_confirmed", "statement.line_confirmed", "statement.line_not_ours"]);
   });
 
+  it("two finance officers confirming the same line at once: one payment, the other told it is handled", async () => {
+    const source = await ecobankSource(db, w);
+    await run({ siteCode: "LDC", sourceId: source, bytes: fixture("bank-ecobank-ldc.csv", w) });
+    const line = (await lines()).find((l) => l.label.startsWith("VIR TOGO"))!;
+    const confirm = () => db.transaction().execute((trx) => confirmLine(trx, { lineId: line.id, invoiceId: w.D.id, actor: w.actor }));
+    const results = await Promise.all([confirm(), confirm(), confirm()]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok)).toEqual([
+      { ok: false, error: "already_resolved" },
+      { ok: false, error: "already_resolved" },
+    ]);
+    expect(await db.selectFrom("payments").select("amount_minor").where("org_id", "=", w.fibre).execute()).toEqual([{ amount_minor: 295_000 }]);
+    expect(await invoiceState(db, w.D.id)).toEqual({ status: "paid", balanceMinor: 0 });
+  });
+
   it("a split across two invoices of one organisation, the rest as credit; another organisation's invoice refused; assign as credit", async () => {
     const csv = (rows: string[]) => new TextEncoder().encode(["date,amount,currency,label,transaction_id", ...rows].join("\n"));
     const r = await run({
