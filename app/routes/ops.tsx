@@ -39,16 +39,16 @@ export function ErrorBoundary() {
 
 function OperatorShell({ data, children }: { data: SerializeFrom<typeof loader>; children: ReactNode }) {
   const tr = useT();
-  const nav: { to: string; label: MessageKey }[] = [
+  const nav: { to: string; label: MessageKey; end?: boolean }[] = [
     { to: "/ops/requests", label: "nav.queue" },
     { to: "/ops/sites", label: "nav.sites" },
     { to: "/ops/contracts", label: "nav.contracts" },
     { to: "/ops/metering", label: "nav.metering" },
     { to: "/ops/organisations", label: "nav.organisations" },
     ...(data.canBill ? [{ to: "/ops/billing", label: "billingOps.nav.operator" as const }] : []),
-    ...(data.canBill ? [{ to: "/ops/payments/inbox", label: "reconcile.nav" as const }] : []),
     ...(data.canBill ? [{ to: "/ops/receivables", label: "receivables.nav" as const }] : []),
-    ...(data.canBill ? [{ to: "/ops/payments", label: "payments.nav" as const }] : []),
+    ...(data.canBill ? [{ to: "/ops/payments/inbox", label: "reconcile.nav" as const }] : []),
+    ...(data.canBill ? [{ to: "/ops/payments", label: "payments.nav" as const, end: true }] : []),
     ...(data.canReadAudit ? [{ to: "/ops/audit", label: "nav.audit" as const }] : []),
     { to: "/ops/outbox", label: "nav.outbox" },
   ];

@@ -4,7 +4,7 @@ import type { Database } from "#db/schema";
 import type { Executor, Trx } from "#db/types";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
 import { enqueueEmail } from "~/modules/email/outbox.server";
-import { linkBase, orgManagers } from "~/modules/email/recipients.server";
+import { billingAddresses, linkBase } from "~/modules/email/recipients.server";
 import { registerJobHandler } from "~/modules/jobs/jobs.server";
 import { applyCredit } from "~/modules/payments/payments.server";
 import { isUniqueViolation, withSavepoint } from "~/utils/db.server";
@@ -152,8 +152,7 @@ export async function attachInvoiceDocuments(db: Kysely<Database>, invoiceId: st
 
 async function queueIssuedEmails(trx: Executor, inv: NonNullable<Awaited<ReturnType<typeof getInvoice>>>, documentId: string) {
   const org = await trx.selectFrom("organisations").select(["billing_email"]).where("id", "=", inv.org_id).executeTakeFirstOrThrow();
-  const members = await orgManagers(trx, inv.org_id, ["owner", "billing"]);
-  const addresses = [...new Set([org.billing_email, ...members.map((m) => m.email)].map((a) => a.trim().toLowerCase()).filter(Boolean))];
+  const addresses = await billingAddresses(trx, inv.org_id, org.billing_email);
   for (const to of addresses) {
     await enqueueEmail(trx, {
       to,

@@ -28,6 +28,15 @@ export async function orgManagers(db: Executor, orgId: string, roles: readonly T
 }
 
 /**
+ * Where billing messages (invoices, payments, reminders) go: the organisation's billing address and
+ * its owners' and billing members' addresses, lower-cased, each once.
+ */
+export async function billingAddresses(db: Executor, orgId: string, billingEmail: string): Promise<string[]> {
+  const members = await orgManagers(db, orgId, ["owner", "billing"]);
+  return [...new Set([billingEmail, ...members.map((m) => m.email)].map((a) => a.trim().toLowerCase()).filter(Boolean))];
+}
+
+/**
  * The operators whose role holds `permission` (from the one permission table), ordered by
  * address: those who can act on what the message is about.
  */

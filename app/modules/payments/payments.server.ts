@@ -3,7 +3,7 @@ import type { Currency, PaymentMethod, PaymentSource } from "#db/schema";
 import type { Executor, Trx } from "#db/types";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
 import { enqueueEmail } from "~/modules/email/outbox.server";
-import { linkBase, orgManagers } from "~/modules/email/recipients.server";
+import { billingAddresses, linkBase } from "~/modules/email/recipients.server";
 import { isUniqueViolation, withSavepoint } from "~/utils/db.server";
 import { isUuid } from "~/utils/ids";
 
@@ -528,8 +528,7 @@ async function queuePaymentReceived(trx: Trx, input: { orgId: string; paymentId:
     .orderBy("i.number")
     .execute();
   const position = (await accountPosition(trx, input.orgId, "0001-01-01")).find((p) => p.currency === pay.currency);
-  const members = await orgManagers(trx, input.orgId, ["owner", "billing"]);
-  const addresses = [...new Set([pay.billing_email, ...members.map((m) => m.email)].map((a) => a.trim().toLowerCase()).filter(Boolean))];
+  const addresses = await billingAddresses(trx, input.orgId, pay.billing_email);
   for (const to of addresses) {
     await enqueueEmail(trx, {
       to,

@@ -3,7 +3,7 @@ import type { Database, Locale, OrgKind } from "#db/schema";
 import type { Executor, Trx } from "#db/types";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
 import { enqueueEmail } from "~/modules/email/outbox.server";
-import { linkBase, orgManagers } from "~/modules/email/recipients.server";
+import { billingAddresses, linkBase } from "~/modules/email/recipients.server";
 import { getIssuer } from "~/modules/billing/issuers.server";
 import { enqueue, registerJobHandler, type Job } from "~/modules/jobs/jobs.server";
 import { startLoop } from "~/utils/loop.server";
@@ -248,11 +248,6 @@ async function reminderStatement(trx: Trx, input: { orgId: string; currency: str
 }
 
 /** The addresses a billing message goes to: the billing address and the owner and billing members, once each. */
-async function billingAddresses(db: Executor, orgId: string, billingEmail: string): Promise<string[]> {
-  const members = await orgManagers(db, orgId, ["owner", "billing"]);
-  return [...new Set([billingEmail, ...members.map((m) => m.email)].map((a) => a.trim().toLowerCase()).filter(Boolean))];
-}
-
 class StepTaken extends Error {}
 
 /**
