@@ -18,9 +18,9 @@ import { stripeFr } from "./areas/stripe";
 import { remindersFr } from "./areas/reminders";
 import { statementFr } from "./areas/statement";
 import { receivablesFr } from "./areas/receivables";
+import { paymentsFr } from "./areas/payments";
 
 /** French (default) messages. Every key here must exist in en.ts (the type checks it). */
-import { paymentsFr } from "./areas/payments";
 export const fr = {
   ...inventoryFr,
   ...requestsFr,
@@ -42,11 +42,11 @@ export const fr = {
   ...remindersFr,
   ...statementFr,
   ...receivablesFr,
+  ...paymentsFr,
   "app.name": "Portail colocation",
   "app.tagline": "Espace baies, énergie et bande passante, facturés au franc près.",
   "nav.dashboard": "Tableau de bord",
   "nav.requests": "Demandes",
-  ...paymentsFr,
   "nav.services": "Mes services",
   "nav.queue": "Demandes",
   "nav.sites": "Sites",

@@ -89,10 +89,6 @@ export const auditFr = {
   "audit.action.payment.allocation_undone": "Affectation d'un paiement annulée",
   "audit.action.payment.reversed": "Paiement contre-passé",
   "audit.action.payment.refunded": "Avoir client remboursé",
-  "audit.action.reminders.schedule_changed": "Calendrier des relances modifié",
-  "audit.action.reminders.paused": "Relances suspendues pour l'organisation",
-  "audit.action.reminders.resumed": "Relances reprises pour l'organisation",
-  "audit.action.reminders.run_requested": "Relances lancées à la main",
   "audit.action.statement.imported": "Relevé importé",
   "audit.action.statement.source_created": "Source de relevés créée",
   "audit.action.statement.source_updated": "Source de relevés modifiée",
@@ -100,6 +96,10 @@ export const auditFr = {
   "audit.action.statement.line_split": "Ligne de relevé répartie sur des factures",
   "audit.action.statement.line_assigned": "Ligne de relevé affectée en avoir client",
   "audit.action.statement.line_not_ours": "Ligne de relevé marquée « pas pour nous »",
+  "audit.action.reminders.schedule_changed": "Calendrier des relances modifié",
+  "audit.action.reminders.paused": "Relances suspendues pour l'organisation",
+  "audit.action.reminders.resumed": "Relances reprises pour l'organisation",
+  "audit.action.reminders.run_requested": "Relances lancées à la main",
 
   "audit.entity.organisation": "Organisation",
   "audit.entity.request": "Demande",
@@ -117,9 +117,9 @@ export const auditFr = {
   "audit.entity.invoice": "Facture",
   "audit.entity.exchange_rate": "Taux de change",
   "audit.entity.payment": "Paiement",
-  "audit.entity.job": "Tâche de fond",
   "audit.entity.statement_line": "Ligne de relevé",
   "audit.entity.statement_source": "Source de relevés",
+  "audit.entity.job": "Tâche de fond",
 };
 
 export const auditEn: Record<keyof typeof auditFr, string> = {
@@ -212,10 +212,6 @@ export const auditEn: Record<keyof typeof auditFr, string> = {
   "audit.action.payment.allocation_undone": "Payment allocation undone",
   "audit.action.payment.reversed": "Payment reversed",
   "audit.action.payment.refunded": "Customer credit refunded",
-  "audit.action.reminders.schedule_changed": "Reminder schedule changed",
-  "audit.action.reminders.paused": "Reminders paused for the organisation",
-  "audit.action.reminders.resumed": "Reminders resumed for the organisation",
-  "audit.action.reminders.run_requested": "Reminders run by hand",
   "audit.action.statement.imported": "Statement imported",
   "audit.action.statement.source_created": "Statement source created",
   "audit.action.statement.source_updated": "Statement source changed",
@@ -223,6 +219,10 @@ export const auditEn: Record<keyof typeof auditFr, string> = {
   "audit.action.statement.line_split": "Statement line split across invoices",
   "audit.action.statement.line_assigned": "Statement line assigned as customer credit",
   "audit.action.statement.line_not_ours": "Statement line marked \"not ours\"",
+  "audit.action.reminders.schedule_changed": "Reminder schedule changed",
+  "audit.action.reminders.paused": "Reminders paused for the organisation",
+  "audit.action.reminders.resumed": "Reminders resumed for the organisation",
+  "audit.action.reminders.run_requested": "Reminders run by hand",
 
   "audit.entity.organisation": "Organisation",
   "audit.entity.request": "Request",
@@ -240,7 +240,7 @@ export const auditEn: Record<keyof typeof auditFr, string> = {
   "audit.entity.invoice": "Invoice",
   "audit.entity.exchange_rate": "Exchange rate",
   "audit.entity.payment": "Payment",
-  "audit.entity.job": "Background job",
   "audit.entity.statement_line": "Statement line",
   "audit.entity.statement_source": "Statement source",
+  "audit.entity.job": "Background job",
 };
