@@ -27,9 +27,14 @@ export default function OpsPayments() {
           <h1>{tr("payments.list.title")}</h1>
           <p className="muted">{tr("payments.list.lead")}</p>
         </div>
-        <Link className="btn" to="/ops/payments/new">
-          {tr("payments.new.title")}
-        </Link>
+        <div className="inline-form">
+          <Link className="btn btn--secondary" to="/ops/payments/stripe">
+            {tr("stripe.ops.title")}
+          </Link>
+          <Link className="btn" to="/ops/payments/new">
+            {tr("payments.new.title")}
+          </Link>
+        </div>
       </div>
       {ignored ? <Alert kind="warning">{tr("payments.list.ignored")}</Alert> : null}
       <section className="card" aria-labelledby="pf-title">

@@ -18,7 +18,8 @@ export function formRefusal(status: 400 | 413 | 415, message: MessageKey) {
   return json({ message }, { status });
 }
 
-async function readBounded(request: Request, maxBytes: number): Promise<Uint8Array> {
+/** The request's body as sent, at most `maxBytes` (a 413 Response beyond; 400 when unreadable). */
+export async function readBounded(request: Request, maxBytes: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get("content-length") ?? "");
   if (Number.isFinite(declared) && declared > maxBytes) throw formRefusal(413, "errors.formTooLarge");
   if (!request.body) return new Uint8Array();

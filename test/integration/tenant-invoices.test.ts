@@ -3,7 +3,8 @@ import { parse } from "csv-parse/sync";
 import { runBilling } from "~/modules/billing/run.server";
 import { issueInvoice } from "~/modules/billing/issue.server";
 import { createCreditNote } from "~/modules/billing/credit-notes.server";
-import { INVOICE_CSV_HEADER, invoiceSummary, invoicesCsv, listTenantInvoices, tenantInvoiceView } from "~/modules/billing/tenant-invoices.server";
+import { accountPosition } from "~/modules/payments/payments.server";
+import { INVOICE_CSV_HEADER, invoicesCsv, listTenantInvoices, tenantInvoiceView } from "~/modules/billing/tenant-invoices.server";
 import { loader as listLoader } from "~/routes/app.invoices._index";
 import { loader as csvLoader } from "~/routes/app.invoices.export[.csv]";
 import { loader as pageLoader } from "~/routes/app.invoices.$invoiceId";
@@ -304,39 +305,28 @@ test("the technical role may not read invoices (403, no nav entry, no dashboard 
   expect((await call(creditNotePdfLoader, getRequest(`/app/credit-notes/${cn.alphaPartial}/pdf`, tech), { creditNoteId: cn.alphaPartial })).status).toBe(403);
   expect((await call(annexLoader, getRequest(`/app/invoices/${inv.alphaLdc}/annex.csv`, tech), { invoiceId: inv.alphaLdc })).status).toBe(403);
   expect((await body(await call(areaLoader, getRequest("/app", tech)))).canReadInvoices).toBe(false);
-  expect((await body(await call(dashboardLoader, getRequest("/app", tech)))).invoices).toBeNull();
+  expect((await body(await call(dashboardLoader, getRequest("/app", tech)))).account).toBeNull();
 
   for (const role of ["owner", "admin", "billing", "viewer"] as const) {
     const who = await signedIn(t.db, { orgId: org.alpha, role });
     expect((await body(await call(areaLoader, getRequest("/app", who)))).canReadInvoices).toBe(true);
     const dash = await body(await call(dashboardLoader, getRequest("/app", who)));
-    // Real today: all three of Alpha's owing invoices are overdue, none is still to come.
-    expect(dash.invoices).toEqual({
-      currencies: [
-        { currency: "USD", dueMinor: 121_357, nextDueOn: null, overdue: 1 },
-        { currency: "XOF", dueMinor: 2_572_400, nextDueOn: null, overdue: 2 },
-      ],
-      nextDueOn: null,
-      overdue: 3,
-    });
+    // Real today: all three of Alpha's owing invoices are overdue; the earliest due date is shown (and marked as passed).
+    expect(dash.account).toEqual([
+      { currency: "USD", outstandingMinor: 121_357, overdueMinor: 121_357, nextDueOn: "2026-03-05", creditMinor: 0 },
+      { currency: "XOF", outstandingMinor: 2_572_400, overdueMinor: 2_572_400, nextDueOn: "2026-01-04", creditMinor: 0 },
+    ]);
   }
 });
 
-test("the dashboard card on a given day: amount due per currency, next due date, invoices overdue", async () => {
-  expect(await invoiceSummary(t.db, org.alpha, { today: TODAY })).toEqual({
-    currencies: [
-      { currency: "USD", dueMinor: 121_357, nextDueOn: "2026-03-05", overdue: 0 },
-      { currency: "XOF", dueMinor: 1_227_200 + 1_345_200, nextDueOn: "2026-03-05", overdue: 1 },
-    ],
-    nextDueOn: "2026-03-05",
-    overdue: 1,
-  });
+test("the dashboard card on a given day: amount due per currency, overdue, earliest due date, credit", async () => {
+  // 2026-02-10: LDC-2025-000001 (1 345 200, due 2026-01-04) is overdue; LDC-2026-000001 (1 227 200 after its credit note) is not yet.
+  expect(await accountPosition(t.db, org.alpha, TODAY)).toEqual([
+    { currency: "USD", outstandingMinor: 121_357, overdueMinor: 0, nextDueOn: "2026-03-05", creditMinor: 0 },
+    { currency: "XOF", outstandingMinor: 1_227_200 + 1_345_200, overdueMinor: 1_345_200, nextDueOn: "2026-01-04", creditMinor: 0 },
+  ]);
   // Bravo: its void invoice owes nothing.
-  expect(await invoiceSummary(t.db, org.bravo, { today: TODAY })).toEqual({
-    currencies: [{ currency: "XOF", dueMinor: 1_180_000, nextDueOn: "2026-03-05", overdue: 0 }],
-    nextDueOn: "2026-03-05",
-    overdue: 0,
-  });
+  expect(await accountPosition(t.db, org.bravo, TODAY)).toEqual([{ currency: "XOF", outstandingMinor: 1_180_000, overdueMinor: 0, nextDueOn: "2026-03-05", creditMinor: 0 }]);
 });
 
 test("hostile query strings and ids never answer 5xx", async () => {

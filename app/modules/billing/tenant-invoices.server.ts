@@ -491,29 +491,3 @@ export function pdfResponse(pdf: StoredPdf): Response {
   });
 }
 
-// ---------------------------------------------------------------------------------------------
-// Dashboard
-
-/**
- * The dashboard card: per currency, what is due on issued invoices, the next due date among those
- * still owing and not yet late, and how many are overdue.
- */
-export async function invoiceSummary(db: Executor, orgId: string, opts: { today?: string } = {}) {
-  const rows = (await selectRow(listQuery(db, orgId, opts)).where("x.status", "=", "issued").execute()).map((r) => toRow(r as XRow));
-  const owing = rows.filter((r) => r.balanceMinor > 0);
-  const byCurrency = new Map<string, { currency: string; dueMinor: number; nextDueOn: string | null; overdue: number }>();
-  for (const r of owing) {
-    const c = byCurrency.get(r.currency) ?? { currency: r.currency, dueMinor: 0, nextDueOn: null, overdue: 0 };
-    c.dueMinor += r.balanceMinor;
-    if (r.displayStatus === "overdue") c.overdue++;
-    else if (!c.nextDueOn || r.dueOn < c.nextDueOn) c.nextDueOn = r.dueOn;
-    byCurrency.set(r.currency, c);
-  }
-  const currencies = [...byCurrency.values()].sort((a, b) => a.currency.localeCompare(b.currency));
-  const upcoming = currencies.map((c) => c.nextDueOn).filter((d): d is string => d !== null);
-  return {
-    currencies,
-    nextDueOn: upcoming.length ? upcoming.sort()[0] : null,
-    overdue: currencies.reduce((n, c) => n + c.overdue, 0),
-  };
-}

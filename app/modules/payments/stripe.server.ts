@@ -2,6 +2,7 @@ import Stripe from "stripe";
 import { sql } from "kysely";
 import type { Currency, Database, StripeEventOutcome, StripeMirrorStatus, TenantRole } from "#db/schema";
 import type { Executor, Trx } from "#db/types";
+import { readBounded } from "~/utils/forms.server";
 import type { Kysely } from "kysely";
 import { env } from "#db/env.server";
 import { recordAudit } from "~/modules/audit/audit.server";
@@ -245,27 +246,11 @@ function storable(v: unknown, depth = 0): boolean {
 
 /** The request's body as bytes, exactly as sent (the signature covers them); null beyond `maxBytes` or unreadable. */
 export async function readRawBody(request: Request, maxBytes: number): Promise<Uint8Array | null> {
-  const declared = Number(request.headers.get("Content-Length"));
-  if (Number.isFinite(declared) && declared > maxBytes) return null;
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel().catch(() => {});
-        return null;
-      }
-      chunks.push(value);
-    }
+    return await readBounded(request, maxBytes);
   } catch {
     return null;
   }
-  return Buffer.concat(chunks);
 }
 
 export type WebhookResult = { ok: true; duplicate: boolean; outcome: StripeEventOutcome } | { ok: false; error: "not_configured" | "bad_signature" | "bad_event" };
