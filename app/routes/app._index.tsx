@@ -41,7 +41,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     contracts: await contractCounts(db, user.orgId),
     sites: await listSites(db),
     // Only for the roles that may read invoices (not technical).
-    account: tenantCan(user.role, "invoices:read") ? await accountPosition(db, user.orgId, dayIn("UTC")) : null,
+    account: tenantCan(user.role, "invoices:read") ? await accountPosition(db, user.orgId) : null,
     today: dayIn("UTC"),
     // Every member reads the billing settings; the roles that manage the organisation (owners, admins) change its invoice language.
     billing: await orgBillingView(db, user.orgId, dayIn("UTC")),

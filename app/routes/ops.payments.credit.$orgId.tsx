@@ -29,7 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!org) throw json({ message: "payments.error.org" }, { status: 404 });
   const db = await getDb();
   const today = new Date().toISOString().slice(0, 10);
-  const [position, payments] = await Promise.all([accountPosition(db, org.id, today), listPayments(db, { orgId: org.id, state: "live" })]);
+  const [position, payments] = await Promise.all([accountPosition(db, org.id), listPayments(db, { orgId: org.id, state: "live" })]);
   return json({ org, position, withCredit: payments.rows.filter((p) => p.unallocatedMinor > 0), today });
 }
 

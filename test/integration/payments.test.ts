@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { Database } from "#db/schema";
 import { createCreditNote } from "~/modules/billing/credit-notes.server";
 import {
@@ -117,6 +117,19 @@ describe("payments: allocation, credit, reversal, refunds", () => {
       { currency: "XAF", outstandingMinor: 0, overdueMinor: 0, nextDueOn: null, creditMinor: 5_000 },
       { currency: "XOF", outstandingMinor: 294_000, overdueMinor: 118_000, nextDueOn: "2026-11-02", creditMinor: 40_000 },
     ]);
+  });
+
+  it("without a given day, overdue is judged in each invoice's own site calendar (Kinshasa, UTC+1)", async () => {
+    const { rows } = await sql<{ d: string }>`SELECT site_today(id)::text AS d FROM sites WHERE code = 'KIN'`.execute(db);
+    const kinToday = rows[0].d;
+    const minusDays = (n: number) => new Date(Date.parse(`${kinToday}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+    const monthsBefore = (day: string, n: number) => new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1 - n, 1)).toISOString().slice(0, 7);
+    // Payment terms 30 days: issued 30 days ago is due today (not overdue), 31 days ago was due yesterday (overdue).
+    const dueToday = await issuedInvoice(db, { orgId: ansi, siteCode: "KIN", period: monthsBefore(minusDays(30), 1), subtotalMinor: 10_000, issuedOn: minusDays(30) });
+    const dueYesterday = await issuedInvoice(db, { orgId: ansi, siteCode: "KIN", period: monthsBefore(minusDays(31), 2), subtotalMinor: 20_000, issuedOn: minusDays(31) });
+    expect([dueToday.dueOn, dueYesterday.dueOn]).toEqual([kinToday, minusDays(1)]);
+    const usd = (await accountPosition(db, ansi)).find((p) => p.currency === "USD");
+    expect(usd).toEqual({ currency: "USD", outstandingMinor: dueToday.totalMinor + dueYesterday.totalMinor, overdueMinor: dueYesterday.totalMinor, nextDueOn: minusDays(1), creditMinor: 0 });
   });
 
   it("reverses a payment: its invoices reopen, its credit disappears, the ledger shows both movements", async () => {

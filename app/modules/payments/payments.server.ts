@@ -480,16 +480,20 @@ export interface CurrencyPosition {
   creditMinor: number;
 }
 
-/** What the organisation owes and holds, per currency (dashboard card, e-mails, receivables). */
-export async function accountPosition(db: Executor, orgId: string, today: string): Promise<CurrencyPosition[]> {
+/**
+ * What the organisation owes and holds, per currency (dashboard card, e-mails, customer account).
+ * Overdue: past its due date in its site's calendar, unless `today` is given (tests, e-mails).
+ */
+export async function accountPosition(db: Executor, orgId: string, today?: string): Promise<CurrencyPosition[]> {
   if (!isUuid(orgId)) return [];
+  const overdueBefore = today ? sql`${today}::date` : sql`site_today(i.site_id)`;
   const [owed, credit] = await Promise.all([
     db
       .selectFrom("invoices as i")
       .select(["i.currency"])
       .select([
         sql<string>`coalesce(sum(invoice_balance_minor(i.id)), 0)`.as("outstanding"),
-        sql<string>`coalesce(sum(invoice_balance_minor(i.id)) FILTER (WHERE i.due_on < ${today}::date), 0)`.as("overdue"),
+        sql<string>`coalesce(sum(invoice_balance_minor(i.id)) FILTER (WHERE i.due_on < ${overdueBefore}), 0)`.as("overdue"),
         sql<string | null>`min(i.due_on)::text`.as("next_due"),
       ])
       .where("i.org_id", "=", orgId)
