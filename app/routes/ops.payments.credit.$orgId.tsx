@@ -4,12 +4,11 @@ import { requireOperator } from "~/modules/auth/session.server";
 import { accountPosition, applyCredit, refundCredit } from "~/modules/payments/payments.server";
 import { PAYMENT_METHODS } from "~/modules/payments/methods";
 import { CurrencyChoice, PAYMENT_ERRORS, refundForm } from "~/modules/payments/forms.server";
-import { listPayments } from "~/modules/payments/views.server";
+import { getOrganisation, listPayments } from "~/modules/payments/views.server";
 import { formDataObject, parseForm, readForm } from "~/utils/forms.server";
 import type { FieldErrors } from "~/utils/forms";
 import { clientIp } from "~/utils/request.server";
 import { getDb, inTransaction, inTransactionOrRollback } from "~/utils/db.server";
-import { isUuid } from "~/utils/ids";
 import { Alert, Field, FormErrors, SelectField } from "~/components/forms";
 import { useFormat, useT } from "~/components/i18n";
 import type { MessageKey } from "~/i18n";
@@ -18,16 +17,11 @@ import type { MessageKey } from "~/i18n";
  * /ops/payments/credit/:orgId — an organisation's account per currency (what it owes, what is
  * overdue, its credit), applying its credit to its open invoices, and refunding credit.
  */
-async function organisation(orgId: string) {
-  if (!isUuid(orgId)) return null;
-  return (await (await getDb()).selectFrom("organisations").select(["id", "name"]).where("id", "=", orgId).executeTakeFirst()) ?? null;
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireOperator(request, "payments:record");
-  const org = await organisation(params.orgId ?? "");
-  if (!org) throw json({ message: "payments.error.org" }, { status: 404 });
   const db = await getDb();
+  const org = await getOrganisation(db, params.orgId ?? "");
+  if (!org) throw json({ message: "payments.error.org" }, { status: 404 });
   const today = new Date().toISOString().slice(0, 10);
   const [position, payments] = await Promise.all([accountPosition(db, org.id), listPayments(db, { orgId: org.id, state: "live" })]);
   return json({ org, position, withCredit: payments.rows.filter((p) => p.unallocatedMinor > 0), today });
@@ -38,7 +32,7 @@ type ActionData = { intent: string; errors?: FieldErrors; formError?: MessageKey
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireOperator(request, "payments:record");
   const actor = { id: user.id, email: user.email, ip: clientIp(context) };
-  const org = await organisation(params.orgId ?? "");
+  const org = await getOrganisation(await getDb(), params.orgId ?? "");
   if (!org) return json<ActionData>({ intent: "", formError: "payments.error.org" }, { status: 404 });
   const formData = await readForm(request);
   const intent = String(formData.get("intent") ?? "");

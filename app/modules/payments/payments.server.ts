@@ -531,7 +531,7 @@ async function queuePaymentReceived(trx: Trx, input: { orgId: string; paymentId:
     .where("a.payment_id", "=", input.paymentId)
     .orderBy("i.number")
     .execute();
-  const position = (await accountPosition(trx, input.orgId, "0001-01-01")).find((p) => p.currency === pay.currency);
+  const position = (await accountPosition(trx, input.orgId)).find((p) => p.currency === pay.currency);
   const addresses = await billingAddresses(trx, input.orgId, pay.billing_email);
   for (const to of addresses) {
     await enqueueEmail(trx, {

@@ -145,6 +145,12 @@ export async function invoicePayments(db: Executor, invoiceId: string, orgId: st
     .filter((r) => r.amountMinor !== 0);
 }
 
+/** One organisation's id and name, or null (an unknown or malformed id). */
+export async function getOrganisation(db: Executor, orgId: string) {
+  if (!isUuid(orgId)) return null;
+  return (await db.selectFrom("organisations").select(["id", "name"]).where("id", "=", orgId).executeTakeFirst()) ?? null;
+}
+
 /** Organisations to pick from when recording a payment (name and tax id). */
 export async function payingOrganisations(db: Executor) {
   return db.selectFrom("organisations").select(["id", "name", "tax_id"]).where("status", "!=", "pending").orderBy("name").execute();
