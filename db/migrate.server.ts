@@ -14,6 +14,7 @@ import * as m1202_0910 from "./migrations/2026_12_02_0910_statements";
 import * as m1202_0920 from "./migrations/2026_12_02_0920_stripe";
 import * as m1202_0930 from "./migrations/2026_12_02_0930_reminders";
 import * as m1202_0940 from "./migrations/2026_12_02_0940_statements_of_account";
+import * as m1202_1020 from "./migrations/2026_12_02_1020_cross_connect_orders";
 
 /** The migrations, in order. Add new files here; never edit one that has landed. */
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   "2026_12_02_0920_stripe": m1202_0920,
   "2026_12_02_0930_reminders": m1202_0930,
   "2026_12_02_0940_statements_of_account": m1202_0940,
+  "2026_12_02_1020_cross_connect_orders": m1202_1020,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -264,6 +264,9 @@ export interface PortAllocationsTable {
   start_on: DateOnly;
   end_on: DateOnly | null;
   during: GeneratedAlways<string>;
+  /** The cross-connect order this port serves, and which end (2026_12_02_1020); null for a contract's own ports. */
+  cross_connect_order_id: string | null;
+  cross_connect_side: "a" | "z" | null;
 }
 
 export interface ContractChangesTable {
@@ -374,6 +377,8 @@ export interface Database {
   reminder_schedules: ReminderSchedulesTable;
   reminder_steps: ReminderStepsTable;
   reminder_pauses: ReminderPausesTable;
+  carriers: CarriersTable;
+  cross_connect_orders: CrossConnectOrdersTable;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -834,4 +839,66 @@ export interface StripeEventsTable {
   detail: string | null;
   invoice_id: string | null;
   org_id: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cross-connect orders (2026_12_02_1020_cross_connect_orders; app/modules/crossconnects/).
+
+export type CrossConnectMedia = "smf" | "mmf" | "cat6";
+export type CrossConnectStatus = "pending_acceptance" | "ordered" | "rejected" | "installed" | "removal_requested" | "removed" | "cancelled";
+
+/** The carriers present in a site's meet-me room, kept by the operators. */
+export interface CarriersTable {
+  id: Generated<string>;
+  site_id: string;
+  name: string;
+  is_active: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+/** A cross-connect from an organisation's contract (A side) to a carrier or another tenant (Z side). */
+export interface CrossConnectOrdersTable {
+  id: Generated<string>;
+  org_id: string;
+  contract_id: string;
+  site_id: string;
+  z_kind: "carrier" | "tenant";
+  carrier_id: string | null;
+  z_org_id: string | null;
+  /** The Z tenant's contract, named when it accepts. */
+  z_contract_id: string | null;
+  media: CrossConnectMedia;
+  a_position: string;
+  z_position: string | null;
+  notes: string | null;
+  status: CrossConnectStatus;
+  product_id: string;
+  /** Frozen at order time from the site's active cross_connect product. */
+  monthly_price_minor: number;
+  setup_fee_minor: number;
+  currency: Currency;
+  client_key: string | null;
+  requested_by: string | null;
+  requested_at: CreatedAt;
+  accepted_by: string | null;
+  accepted_at: Date | null;
+  rejected_side: "z" | "operator" | null;
+  rejected_by: string | null;
+  rejected_at: Date | null;
+  rejection_reason: string | null;
+  cancelled_by: string | null;
+  cancelled_at: Date | null;
+  ports_assigned_on: DateOnly | null;
+  ports_assigned_by: string | null;
+  /** First billed day. */
+  installed_on: DateOnly | null;
+  installed_by: string | null;
+  test_result: string | null;
+  removal_requested_side: "a" | "z" | null;
+  removal_requested_by: string | null;
+  removal_requested_at: Date | null;
+  /** Last billed day (inclusive); the ports are free after it. */
+  removed_on: DateOnly | null;
+  removed_by: string | null;
+  updated_at: Generated<Date>;
 }

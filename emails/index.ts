@@ -16,6 +16,7 @@ import { TerminationApplied, terminationAppliedVars, type TerminationAppliedProp
 import { InvoiceIssued, invoiceIssuedVars, type InvoiceIssuedProps } from "./invoice-issued";
 import { PaymentReceived, paymentReceivedVars, type PaymentReceivedProps } from "./payment-received";
 import { PaymentReminder, paymentReminderVars, type PaymentReminderProps } from "./payment-reminder";
+import { crossConnectTemplates, type CrossConnectMailProps, type CrossConnectTemplate } from "./cross-connect";
 
 /**
  * Every e-mail the portal sends. To add one: write `emails/<name>.tsx` (component + vars),
@@ -37,7 +38,8 @@ export type EmailMessage =
   | { template: "payment_received"; props: PaymentReceivedProps }
   | { template: "payment_reminder_upcoming"; props: PaymentReminderProps }
   | { template: "payment_reminder_overdue"; props: PaymentReminderProps }
-  | { template: "payment_reminder_final"; props: PaymentReminderProps };
+  | { template: "payment_reminder_final"; props: PaymentReminderProps }
+  | { [T in CrossConnectTemplate]: { template: T; props: CrossConnectMailProps } }[CrossConnectTemplate];
 
 export type EmailTemplate = EmailMessage["template"];
 export type EmailProps<T extends EmailTemplate> = Extract<EmailMessage, { template: T }>["props"];
@@ -65,6 +67,7 @@ const templates: { [T in EmailTemplate]: TemplateEntry<EmailProps<T>> } = {
   payment_reminder_upcoming: { Component: PaymentReminder, vars: paymentReminderVars },
   payment_reminder_overdue: { Component: PaymentReminder, vars: paymentReminderVars },
   payment_reminder_final: { Component: PaymentReminder, vars: paymentReminderVars },
+  ...crossConnectTemplates,
 };
 
 export interface RenderedEmail {

@@ -1,6 +1,7 @@
 import type { Locale } from "~/i18n";
 import { t } from "~/i18n";
 import type { EmailTemplate } from "./index";
+import { crossConnectMessages } from "./cross-connect-messages";
 
 /**
  * The words of every e-mail, in French (default) and English.
@@ -90,6 +91,7 @@ export const reminderLabels = {
 } satisfies Record<Locale, Record<string, string>>;
 
 export const messages = {
+  ...crossConnectMessages,
   verify_email: {
     fr: {
       subject: "Confirmez votre adresse e-mail",

@@ -20,6 +20,7 @@ import { remindersEn } from "./areas/reminders";
 import { statementEn } from "./areas/statement";
 import { receivablesEn } from "./areas/receivables";
 import { paymentsEn } from "./areas/payments";
+import { crossconnectsEn } from "./areas/crossconnects";
 
 export const en: Record<MessageKey, string> = {
   ...inventoryEn,
@@ -43,6 +44,7 @@ export const en: Record<MessageKey, string> = {
   ...statementEn,
   ...receivablesEn,
   ...paymentsEn,
+  ...crossconnectsEn,
   "app.name": "Colocation portal",
   "app.tagline": "Rack space, power and bandwidth, billed to the last franc.",
   "nav.dashboard": "Dashboard",

@@ -19,6 +19,7 @@ import { remindersFr } from "./areas/reminders";
 import { statementFr } from "./areas/statement";
 import { receivablesFr } from "./areas/receivables";
 import { paymentsFr } from "./areas/payments";
+import { crossconnectsFr } from "./areas/crossconnects";
 
 /** French (default) messages. Every key here must exist in en.ts (the type checks it). */
 export const fr = {
@@ -43,6 +44,7 @@ export const fr = {
   ...statementFr,
   ...receivablesFr,
   ...paymentsFr,
+  ...crossconnectsFr,
   "app.name": "Portail colocation",
   "app.tagline": "Espace baies, énergie et bande passante, facturés au franc près.",
   "nav.dashboard": "Tableau de bord",

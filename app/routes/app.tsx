@@ -49,6 +49,7 @@ function TenantShell({ data, children }: { data: SerializeFrom<typeof loader>; c
     { to: "/app", label: "nav.dashboard", end: true },
     { to: "/app/requests", label: "nav.requests" },
     { to: "/app/services", label: "nav.services" },
+    { to: "/app/cross-connects", label: "crossconnects.nav" },
     { to: "/app/usage", label: "nav.usage" },
     ...(data.canReadInvoices ? [{ to: "/app/invoices", label: "invoices.nav" as const }] : []),
     ...(data.canReadInvoices ? [{ to: "/app/statement", label: "statement.nav" as const }] : []),

@@ -24,11 +24,12 @@ export default function SiteLayout() {
   const format = useFormat();
   const { pathname } = useLocation();
   const base = `/ops/sites/${site.code}`;
-  const section = pathname.endsWith("/inventory") ? "inventory" : pathname.endsWith("/prices") ? "prices" : "capacity";
+  const section = pathname.endsWith("/inventory") ? "inventory" : pathname.endsWith("/prices") ? "prices" : pathname.endsWith("/carriers") ? "carriers" : "capacity";
   const tabs = [
     { to: base, key: "capacity", label: tr("inventory.nav.capacity") },
     { to: `${base}/inventory`, key: "inventory", label: tr("inventory.nav.inventory") },
     ...(canSeePrices ? [{ to: `${base}/prices`, key: "prices", label: tr("inventory.nav.prices") } as const] : []),
+    { to: `${base}/carriers`, key: "carriers", label: tr("crossconnects.carriers.tab") },
   ];
   return (
     <>

@@ -41,6 +41,7 @@ function OperatorShell({ data, children }: { data: SerializeFrom<typeof loader>;
   const tr = useT();
   const nav: { to: string; label: MessageKey; end?: boolean }[] = [
     { to: "/ops/requests", label: "nav.queue" },
+    { to: "/ops/cross-connects", label: "crossconnects.nav" },
     { to: "/ops/sites", label: "nav.sites" },
     { to: "/ops/contracts", label: "nav.contracts" },
     { to: "/ops/metering", label: "nav.metering" },

@@ -64,6 +64,18 @@ export const AUDIT_ACTIONS = {
   "reminders.paused": "audit.action.reminders.paused",
   "reminders.resumed": "audit.action.reminders.resumed",
   "reminders.run_requested": "audit.action.reminders.run_requested",
+  "crossconnect.ordered": "audit.action.crossconnect.ordered",
+  "crossconnect.accepted": "audit.action.crossconnect.accepted",
+  "crossconnect.declined": "audit.action.crossconnect.declined",
+  "crossconnect.cancelled": "audit.action.crossconnect.cancelled",
+  "crossconnect.removal_requested": "audit.action.crossconnect.removal_requested",
+  "crossconnect.ports_assigned": "audit.action.crossconnect.ports_assigned",
+  "crossconnect.installed": "audit.action.crossconnect.installed",
+  "crossconnect.rejected": "audit.action.crossconnect.rejected",
+  "crossconnect.removed": "audit.action.crossconnect.removed",
+  "carrier.created": "audit.action.carrier.created",
+  "carrier.activated": "audit.action.carrier.activated",
+  "carrier.deactivated": "audit.action.carrier.deactivated",
 } as const satisfies Record<string, MessageKey>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
@@ -96,6 +108,8 @@ export const AUDIT_ENTITIES = {
   statement_line: "audit.entity.statement_line",
   statement_source: "audit.entity.statement_source",
   job: "audit.entity.job",
+  cross_connect_order: "audit.entity.cross_connect_order",
+  carrier: "audit.entity.carrier",
 } as const satisfies Record<string, MessageKey>;
 
 export type AuditEntity = keyof typeof AUDIT_ENTITIES;

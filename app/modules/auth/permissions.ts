@@ -20,6 +20,8 @@ export const tenantPermissions = {
   "services:read": everyone,
   /** Asking to end a contract commits the organisation: owners and admins only. */
   "contracts:terminate": ["owner", "admin"],
+  /** Order a cross-connect, answer one ordered by another tenant, cancel it or ask for its removal. */
+  "crossconnects:order": ["owner", "admin", "technical"],
   "usage:read": everyone,
   /** Invoices are money matters: every role but technical (issue 8). */
   "invoices:read": ["owner", "admin", "billing", "viewer"],

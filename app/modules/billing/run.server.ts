@@ -10,6 +10,7 @@ import { decimalToMicros } from "./money";
 import { exemptionStatus } from "./exemptions.server";
 import { oneOffsFor, waivedContracts } from "./charges.server";
 import { siteUsage, type ContractUsage } from "./site-usage.server";
+import { crossConnectInvoiceLines } from "~/modules/crossconnects/billing.server";
 
 /**
  * The billing run of a site and a month (`YYYY-MM`, the site's calendar): one draft invoice per
@@ -198,6 +199,8 @@ async function billOrganisation(
       lines.push({ ...l, details });
     }
   }
+  // Installed cross-connects of the organisation (A side), prorated by day like recurring lines.
+  lines.push(...(await crossConnectInvoiceLines(trx, { orgId: org.id, siteId: site.id, period })));
 
   const exemption = await exemptionStatus(trx, org.id, last);
   const sums = totals(lines, site.vat_rate_bp, exemption.exempt);
