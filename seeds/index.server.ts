@@ -8,6 +8,7 @@ import { seedDemoContracts } from "./demo-contracts";
 import { seedDemoUsage } from "./demo-usage";
 import { seedIssuers } from "./issuers";
 import { seedDemoBilling } from "./demo-billing";
+import { seedDemoCarriers } from "./demo-carriers";
 
 export interface SeedOptions {
   /** Also write the demo organisations and users (never in production). */
@@ -81,6 +82,7 @@ export async function seed(db: Kysely<Database>, opts: SeedOptions): Promise<See
       await seedDemoContracts(trx, result);
       await seedDemoUsage(trx, result, opts.now);
       await seedDemoBilling(trx);
+      await seedDemoCarriers(trx);
     }
     return result;
   });
