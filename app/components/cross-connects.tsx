@@ -87,3 +87,17 @@ export function CrossConnectTable({ orders, base, showParties = false }: { order
     </div>
   );
 }
+
+/** The operators' queue block: cross-connect orders waiting for someone, with their kind, oldest first. */
+export function CrossConnectQueue({ orders }: { orders: CrossConnectListItem[] }) {
+  const tr = useT();
+  return (
+    <section className="card" aria-labelledby="cross-connects-title">
+      <h2 id="cross-connects-title">{tr("crossconnects.queue.title", { count: orders.length })}</h2>
+      {orders.length === 0 ? <p className="muted">{tr("crossconnects.ops.empty")}</p> : <CrossConnectTable orders={orders} base="/ops/cross-connects" showParties />}
+      <p className="small">
+        <Link to="/ops/cross-connects?status=all">{tr("crossconnects.queue.all")}</Link>
+      </p>
+    </section>
+  );
+}

@@ -7,6 +7,8 @@ import { pendingChanges } from "~/modules/requests/contracts.server";
 import { listAudit } from "~/modules/audit/audit.server";
 import { REQUESTABLE_KINDS } from "~/modules/requests/quote";
 import { getDb } from "~/utils/db.server";
+import { listForOperators } from "~/modules/crossconnects/orders.server";
+import { CrossConnectQueue } from "~/components/cross-connects";
 import { StatusBadge } from "~/components/shell";
 import { useFormat, useLocale, useT } from "~/components/i18n";
 import type { Locale } from "~/i18n";
@@ -24,9 +26,10 @@ function parseLines(text: string | null) {
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireOperator(request, "orgs:read");
   const db = await getDb();
-  const [queue, changes, audit] = await Promise.all([requestQueue(db), pendingChanges(db), listAudit(db, { page: 1, pageSize: 40, entityType: "request" })]);
+  const [queue, changes, audit, crossConnects] = await Promise.all([requestQueue(db), pendingChanges(db), listAudit(db, { page: 1, pageSize: 40, entityType: "request" }), listForOperators(db)]);
   const now = Date.now();
   return json({
+    crossConnects,
     requests: queue.map((r) => ({
       id: r.id,
       ref: shortRef(r.id),
@@ -72,7 +75,7 @@ function useAskedFor() {
 }
 
 export default function ApprovalQueue() {
-  const { requests, changes, recent } = useLoaderData<typeof loader>();
+  const { requests, changes, crossConnects, recent } = useLoaderData<typeof loader>();
   const tr = useT();
   const format = useFormat();
   const locale = useLocale();
@@ -160,6 +163,8 @@ export default function ApprovalQueue() {
           </div>
         )}
       </section>
+
+      <CrossConnectQueue orders={crossConnects} />
 
       <section className="card" aria-labelledby="recent-title">
         <h2 id="recent-title">{tr("approvals.recent.title")}</h2>

@@ -6,6 +6,8 @@ import * as opsList from "~/routes/ops.cross-connects._index";
 import * as opsPage from "~/routes/ops.cross-connects.$orderId";
 import * as opsLoa from "~/routes/ops.cross-connects.$orderId.loa[.pdf]";
 import * as carriersPage from "~/routes/ops.sites.$siteCode.carriers";
+import * as queuePage from "~/routes/ops.requests._index";
+import { listAudit } from "~/modules/audit/audit.server";
 import { dayIn } from "~/utils/dates";
 import { createTestDb, type TestDb } from "../support/db";
 import { count } from "../support/factories";
@@ -225,6 +227,15 @@ describe("operator pages", () => {
     const audit = await t.db.selectFrom("audit_log").select(["action", "actor_email", "ip"]).where("entity_id", "=", id).orderBy("id").execute();
     expect(audit.map((a) => a.action)).toEqual(["crossconnect.ordered", "crossconnect.ports_assigned", "crossconnect.installed", "crossconnect.removal_requested", "crossconnect.removed"]);
     expect(audit[1]).toMatchObject({ actor_email: w.ops.ops_noc.email, ip: "198.51.100.7" });
+  });
+
+  test("the operators' queue shows cross-connect orders waiting for someone beside requests, and the audit log links to them", async () => {
+    const res = await order(w.a.owner.cookie, orderFields({ zKind: "tenant", zOrgId: w.org.z.id }));
+    const id = idFrom(res);
+    const queue = await body(await call(queuePage.loader, getRequest("/ops/requests", { cookie: w.ops.ops_noc.cookie })));
+    expect(queue.crossConnects.find((o: { id: string }) => o.id === id)).toMatchObject({ status: "pending_acceptance", z_kind: "tenant", z_name: "Togo Cloud SARL" });
+    const audit = await listAudit(t.db, { page: 1, entityId: id });
+    expect(audit.rows[0]).toMatchObject({ action: "crossconnect.ordered", entity: { name: `XC-${id.slice(0, 8).toUpperCase()}`, href: `/ops/cross-connects/${id}` } });
   });
 
   test("carriers per site: the NOC adds and withdraws them; the same name twice (any case) is refused; finance only reads", async () => {

@@ -128,6 +128,8 @@ async function resolveEntities(
         return { name: id.slice(0, 8).toUpperCase(), href: isUuid(id) ? `/ops/requests/${id}` : null };
       case "contract":
         return { name: id.slice(0, 8).toUpperCase(), href: isUuid(id) ? `/ops/contracts/${id}` : null };
+      case "cross_connect_order":
+        return { name: `XC-${id.slice(0, 8).toUpperCase()}`, href: isUuid(id) ? `/ops/cross-connects/${id}` : null };
       case "rack": {
         const x = maps.rack.get(id);
         return x ? { name: `${x.code} · ${x.name}`, href: `/ops/sites/${enc(x.code)}/racks/${id}` } : { name: null, href: null };
