@@ -25,6 +25,7 @@ import { startJobWorker } from "./app/modules/jobs/jobs.server";
 import "./app/modules/billing/run.server";
 import "./app/modules/billing/issue.server";
 import { startRemindersSchedule } from "./app/modules/payments/reminders.server";
+import { startRenewalsSchedule } from "./app/modules/renewals/renewals.server";
 import { hostHeadersParse, isAllowedOrigin, securityHeaders } from "./app/utils/http.server";
 
 const config = (() => {
@@ -138,6 +139,8 @@ const stopHousekeeping = startAuthHousekeeping();
 const stopJobs = startJobWorker(await getDb(), { intervalMs: 2000 });
 // The daily payment reminders: today's run enqueued once (the job worker runs it).
 const stopReminders = startRemindersSchedule(await getDb());
+// The daily renewals (notices 90/60/30 days before a commitment ends, tacit renewals): same pattern.
+const stopRenewals = startRenewalsSchedule(await getDb());
 
 const server = app.listen(config.PORT, () => {
   const url = config.APP_URL ?? `http://localhost:${config.PORT}`;
@@ -159,6 +162,7 @@ async function shutdown(signal: string) {
   await stopWorker?.();
   await stopHousekeeping();
   await stopReminders();
+  await stopRenewals();
   await stopJobs();
   await closeDb();
   process.exit(0);

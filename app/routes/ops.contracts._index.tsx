@@ -42,6 +42,9 @@ export default function Contracts() {
         <div>
           <h1>{tr("approvals.contracts.title")}</h1>
           <p className="muted">{tr("approvals.contracts.intro")}</p>
+          <p>
+            <Link to="/ops/contracts/renewals">{tr("renewals.ops.link")}</Link>
+          </p>
         </div>
         <nav className="filters" aria-label={tr("approvals.col.status")}>
           {filters.map((f) => (

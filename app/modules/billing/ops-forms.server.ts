@@ -7,6 +7,7 @@
  * Money is typed in major units of the site's currency ("1234.56" USD) and converted to integer
  * minor units with string arithmetic only (`decimalToMinor`), never through a float.
  */
+import { sql } from "kysely";
 import { z } from "zod";
 import type { Executor } from "#db/types";
 import { fields } from "~/utils/forms.server";
@@ -101,7 +102,7 @@ export async function contractChargesView(
   db: Executor,
   contract: { id: string; start_on: string; end_on: string | null; term_months: number; lines: readonly FrozenLine[] },
 ): Promise<{ charges: ContractCharge[]; earlyTermination: EarlyTermination | null; waiver: { reason: string; by: string | null; at: Date } | null }> {
-  const [rows, waiver] = await Promise.all([
+  const [rows, waiver, commitment] = await Promise.all([
     db
       .selectFrom("one_off_charges as o")
       .leftJoin("users as u", "u.id", "o.created_by")
@@ -117,6 +118,8 @@ export async function contractChargesView(
       .select(["w.reason", "w.waived_at", "u.name as by_name", "u.email as by_email"])
       .where("w.contract_id", "=", contract.id)
       .executeTakeFirst(),
+    // The commitment in force on the last day of service, after tacit renewals (as the billing run).
+    sql<{ on: string }>`SELECT contract_commitment_end(${contract.id}::uuid, ${contract.end_on}::date)::text AS on`.execute(db),
   ]);
   return {
     charges: rows.map((r) => ({
@@ -130,7 +133,13 @@ export async function contractChargesView(
       by: r.by_name ?? r.by_email ?? null,
       createdAt: r.created_at,
     })),
-    earlyTermination: earlyTermination({ startOn: contract.start_on, endOn: contract.end_on, termMonths: contract.term_months, lines: contract.lines }),
+    earlyTermination: earlyTermination({
+      startOn: contract.start_on,
+      endOn: contract.end_on,
+      termMonths: contract.term_months,
+      lines: contract.lines,
+      commitmentEndOn: commitment.rows[0]?.on ?? undefined,
+    }),
     waiver: waiver ? { reason: waiver.reason, by: waiver.by_name ?? waiver.by_email ?? null, at: waiver.waived_at } : null,
   };
 }
