@@ -30,6 +30,7 @@ import { resetEnvCache } from "#db/env.server";
 import { signedEvent, TEST_SECRET_KEY, TEST_WEBHOOK_SECRET } from "../support/fake-stripe";
 import { recordPayment } from "~/modules/payments/payments.server";
 import { issuedInvoice } from "../support/payments-world";
+import { orderCrossConnect } from "~/modules/crossconnects/orders.server";
 
 const ROUTES_DIR = join(process.cwd(), "app/routes");
 
@@ -143,6 +144,14 @@ async function buildWorld() {
   );
   if (!paymentB.ok) throw new Error("world: payment B");
 
+  // A carrier at LDC and a carrier cross-connect of tenant A, for the cross-connect pages.
+  const carrier = await db.insertInto("carriers").values({ site_id: site.id, name: "Fuzz Telecom" }).returning("id").executeTakeFirstOrThrow();
+  const crossConnect = await db.transaction().execute((trx) =>
+    orderCrossConnect(trx, { actor: { id: owner.id, email: owner.email, orgId: orgA.id, role: "owner" }, contractId, zKind: "carrier", carrierId: carrier.id, media: "smf", aPosition: "FZ A03" }),
+  );
+  if (!crossConnect.ok) throw new Error(`world: cross-connect (${crossConnect.error})`);
+  const crossConnectPorts = await db.selectFrom("cross_connect_ports").select("id").where("site_id", "=", site.id).where("media", "=", "smf").where("name", "like", "MMR-0%").orderBy("name").limit(2).execute();
+
   otherIds = [orgB.id, ownerB.id, requestB, paymentB.paymentId];
   return {
     site,
@@ -165,6 +174,9 @@ async function buildWorld() {
     token,
     invitationId: invitation?.id ?? "00000000-0000-4000-8000-000000000001",
     invoice,
+    carrierId: carrier.id,
+    crossConnectId: crossConnect.orderId,
+    crossConnectPorts: crossConnectPorts.map((p) => p.id),
   };
 }
 
@@ -457,6 +469,35 @@ const SPECS: Record<string, Spec> = {
       update: { productId: w.product.id, nameFr: "Unité", nameEn: "Unit", unitPrice: "15000", setupFee: "0" },
       active: { productId: w.product.id, active: "true" },
     }),
+  },
+  "app.services.$contractId_.cross-connects.tsx": {
+    caller: "tenant",
+    path: (w) => `/app/services/${w.contractId}/cross-connects`,
+    params: (w) => ({ contractId: w.contractId }),
+    intents: (w) => ({ "": { clientKey: "5d7c1b3e-2f4a-4b6c-8d9e-0a1b2c3d4e5f", zKind: "carrier", carrierId: w.carrierId, zOrgId: "", media: "smf", aPosition: "FZ A04", notes: "" } }),
+  },
+  "app.cross-connects.$orderId.tsx": {
+    caller: "tenant",
+    path: (w) => `/app/cross-connects/${w.crossConnectId}`,
+    params: (w) => ({ orderId: w.crossConnectId }),
+    intents: (w) => ({ accept: { zContractId: w.contractId, zPosition: "FZ C07" }, decline: { reason: "Pas de place" }, removal: {}, cancel: {} }),
+  },
+  "ops.cross-connects.$orderId.tsx": {
+    caller: "operator",
+    path: (w) => `/ops/cross-connects/${w.crossConnectId}`,
+    params: (w) => ({ orderId: w.crossConnectId }),
+    intents: (w) => ({
+      assign: { aPortId: w.crossConnectPorts[0], zPortId: w.crossConnectPorts[1], zPosition: "ODF 4" },
+      install: { installedOn: "2026-01-01", testResult: "0,4 dB" },
+      remove: { removedOn: "2099-01-01" },
+      reject: { reason: "Opérateur absent" },
+    }),
+  },
+  "ops.sites.$siteCode.carriers.tsx": {
+    caller: "operator",
+    path: () => "/ops/sites/LDC/carriers",
+    params: () => ({ siteCode: "LDC" }),
+    intents: (w) => ({ add: { name: "Liquid Telecom" }, active: { carrierId: w.carrierId, active: "false" } }),
   },
   "ops.sites.$siteCode.racks.$rackId.tsx": {
     caller: "operator",

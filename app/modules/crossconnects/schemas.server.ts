@@ -4,10 +4,11 @@ import { CROSS_CONNECT_MEDIA } from "./shared";
 
 /**
  * The cross-connect forms, with i18n keys as messages. One-line fields (positions, a test result,
- * a carrier's name) refuse every control character, tab and line break included, as the database's
- * CHECKs do; a reason may span lines.
+ * a carrier's name) refuse every control character, tab and line break included (and the Unicode
+ * line and paragraph separators, which PostgreSQL's [[:cntrl:]] matches in a UTF-8 locale), as the
+ * database's CHECKs do; a reason may span lines.
  */
-const ONE_LINE_CONTROLS = /[\u0000-\u001f\u007f-\u009f]/;
+const ONE_LINE_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const line = (max: number, min = 1) =>
   fields
     .text(max)
