@@ -14,6 +14,8 @@ import * as m1202_0910 from "./migrations/2026_12_02_0910_statements";
 import * as m1202_0920 from "./migrations/2026_12_02_0920_stripe";
 import * as m1202_0930 from "./migrations/2026_12_02_0930_reminders";
 import * as m1202_0940 from "./migrations/2026_12_02_0940_statements_of_account";
+import * as m1202_1000 from "./migrations/2026_12_02_1000_contract_versions";
+import * as m1202_1010 from "./migrations/2026_12_02_1010_renewals";
 import * as m1202_1020 from "./migrations/2026_12_02_1020_cross_connect_orders";
 
 /** The migrations, in order. Add new files here; never edit one that has landed. */
@@ -33,6 +35,8 @@ const migrations: Record<string, Migration> = {
   "2026_12_02_0920_stripe": m1202_0920,
   "2026_12_02_0930_reminders": m1202_0930,
   "2026_12_02_0940_statements_of_account": m1202_0940,
+  "2026_12_02_1000_contract_versions": m1202_1000,
+  "2026_12_02_1010_renewals": m1202_1010,
   "2026_12_02_1020_cross_connect_orders": m1202_1020,
 };
 

@@ -131,6 +131,8 @@ export interface SitesTable {
   /** numeric, returned as a string such as "1.50" */
   oversubscription_ratio: ColumnType<string, string | number, string | number>;
   created_at: CreatedAt;
+  /** Days before a commitment's end by which the tenant's notice of non-renewal is due (1–90; 2026_12_02_1010). */
+  renewal_notice_days: Generated<number>;
 }
 
 export interface RoomsTable {
@@ -222,9 +224,10 @@ export interface ContractsTable {
   /** Last day of service (inclusive); null while open-ended. Active until it has passed. */
   end_on: DateOnly | null;
   term_months: 12 | 24 | 36;
-  bandwidth_commit_mbps: Generated<number>;
   approved_by: string | null;
   created_at: CreatedAt;
+  /** Last day of the commitment in force (start + term − 1 day, moved on by each tacit renewal); filled on insert. */
+  commitment_ends_on: ColumnType<string, string | undefined, string>;
 }
 
 export interface ContractLinesTable {
@@ -238,6 +241,14 @@ export interface ContractLinesTable {
   unit_price_minor: number;
   setup_fee_minor: Generated<number>;
   currency: Currency;
+  /** First day this version is in force; defaults to the contract's start (the version signed at approval). */
+  valid_from: ColumnType<string, string | undefined, string>;
+  /** Last day in force (inclusive); null = until the contract ends. One version per kind a day. */
+  valid_to: DateOnly | null;
+  /** The amendment (or renewal) that made this version; null for the version signed at approval. */
+  change_id: string | null;
+  /** The tacit renewal that made this version at the operators' new price (2026_12_02_1010). */
+  renewal_id: Generated<string | null>;
 }
 
 export interface AllocationsTable {
@@ -282,6 +293,20 @@ export interface ContractChangesTable {
   decided_by: string | null;
   decided_at: Date | null;
   decision_note: string | null;
+  /** Amendments: first day of the new quantities. */
+  effective_on: DateOnly | null;
+  /** An amendment giving back capacity before the commitment's end (an operator must accept it). */
+  before_commitment_end: Generated<boolean>;
+  /** The operator waived the early-release charge of such a downgrade. */
+  waive_early_release: Generated<boolean>;
+}
+
+/** The quantities an amendment changes: before and after, per product kind. */
+export interface ContractChangeLinesTable {
+  change_id: string;
+  kind: ProductKind;
+  quantity_before: number;
+  quantity: number;
 }
 
 export type Metric = "energy_kwh" | "power_w" | "bw_in_mbps" | "bw_out_mbps";
@@ -347,6 +372,7 @@ export interface Database {
   allocations: AllocationsTable;
   port_allocations: PortAllocationsTable;
   contract_changes: ContractChangesTable;
+  contract_change_lines: ContractChangeLinesTable;
   meters: MetersTable;
   meter_attachments: MeterAttachmentsTable;
   api_tokens: ApiTokensTable;
@@ -379,6 +405,10 @@ export interface Database {
   reminder_pauses: ReminderPausesTable;
   carriers: CarriersTable;
   cross_connect_orders: CrossConnectOrdersTable;
+  contract_renewals: ContractRenewalsTable;
+  renewal_notices: RenewalNoticesTable;
+  renewal_opt_outs: RenewalOptOutsTable;
+  renewal_prices: RenewalPricesTable;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -901,4 +931,60 @@ export interface CrossConnectOrdersTable {
   removed_on: DateOnly | null;
   removed_by: string | null;
   updated_at: Generated<Date>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Renewals (2026_12_02_1010_renewals; app/modules/renewals/).
+
+/** A tacit renewal: the commitment after `previous_ends_on`, from the next day for the same term. */
+export interface ContractRenewalsTable {
+  id: Generated<string>;
+  contract_id: string;
+  previous_ends_on: DateOnly;
+  starts_on: DateOnly;
+  ends_on: DateOnly;
+  term_months: number;
+  /** Line versions created at the operators' new prices. */
+  repriced: Generated<number>;
+  job_id: string | null;
+  created_at: CreatedAt;
+}
+
+/** A 90/60/30-day renewal notice, recorded once per contract, commitment and step. Immutable. */
+export interface RenewalNoticesTable {
+  id: Generated<string>;
+  contract_id: string;
+  org_id: string;
+  commitment_ends_on: DateOnly;
+  days_before: 90 | 60 | 30;
+  status: "sent" | "skipped";
+  run_on: DateOnly;
+  recipients: Generated<number>;
+  with_prices: Generated<boolean>;
+  job_id: string | null;
+  created_at: CreatedAt;
+}
+
+/** The tenant's notice of non-renewal of one commitment. */
+export interface RenewalOptOutsTable {
+  contract_id: string;
+  org_id: string;
+  commitment_ends_on: DateOnly;
+  given_on: DateOnly;
+  deadline_on: DateOnly;
+  given_by: string | null;
+  given_by_email: string;
+  given_at: CreatedAt;
+  change_id: string;
+}
+
+/** The operators' price for a kind at the renewal that follows `commitment_ends_on`. */
+export interface RenewalPricesTable {
+  contract_id: string;
+  commitment_ends_on: DateOnly;
+  kind: ProductKind;
+  unit_price_minor: number;
+  currency: Currency;
+  set_by: string | null;
+  set_at: Generated<Date>;
 }

@@ -16,7 +16,9 @@ import { TerminationApplied, terminationAppliedVars, type TerminationAppliedProp
 import { InvoiceIssued, invoiceIssuedVars, type InvoiceIssuedProps } from "./invoice-issued";
 import { PaymentReceived, paymentReceivedVars, type PaymentReceivedProps } from "./payment-received";
 import { PaymentReminder, paymentReminderVars, type PaymentReminderProps } from "./payment-reminder";
+import { amendmentTemplates, type AmendmentMailProps, type AmendmentTemplate } from "./amendment";
 import { crossConnectTemplates, type CrossConnectMailProps, type CrossConnectTemplate } from "./cross-connect";
+import { renewalTemplates, type RenewalMailProps, type RenewalTemplate } from "./renewal";
 
 /**
  * Every e-mail the portal sends. To add one: write `emails/<name>.tsx` (component + vars),
@@ -39,7 +41,9 @@ export type EmailMessage =
   | { template: "payment_reminder_upcoming"; props: PaymentReminderProps }
   | { template: "payment_reminder_overdue"; props: PaymentReminderProps }
   | { template: "payment_reminder_final"; props: PaymentReminderProps }
-  | { [T in CrossConnectTemplate]: { template: T; props: CrossConnectMailProps } }[CrossConnectTemplate];
+  | { [T in CrossConnectTemplate]: { template: T; props: CrossConnectMailProps } }[CrossConnectTemplate]
+  | { [T in AmendmentTemplate]: { template: T; props: AmendmentMailProps } }[AmendmentTemplate]
+  | { [T in RenewalTemplate]: { template: T; props: RenewalMailProps } }[RenewalTemplate];
 
 export type EmailTemplate = EmailMessage["template"];
 export type EmailProps<T extends EmailTemplate> = Extract<EmailMessage, { template: T }>["props"];
@@ -68,6 +72,8 @@ const templates: { [T in EmailTemplate]: TemplateEntry<EmailProps<T>> } = {
   payment_reminder_overdue: { Component: PaymentReminder, vars: paymentReminderVars },
   payment_reminder_final: { Component: PaymentReminder, vars: paymentReminderVars },
   ...crossConnectTemplates,
+  ...amendmentTemplates,
+  ...renewalTemplates,
 };
 
 export interface RenderedEmail {

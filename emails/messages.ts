@@ -2,6 +2,8 @@ import type { Locale } from "~/i18n";
 import { t } from "~/i18n";
 import type { EmailTemplate } from "./index";
 import { crossConnectMessages } from "./cross-connect-messages";
+import { amendmentMessages } from "./amendment-messages";
+import { renewalMessages } from "./renewal-messages";
 
 /**
  * The words of every e-mail, in French (default) and English.
@@ -92,6 +94,8 @@ export const reminderLabels = {
 
 export const messages = {
   ...crossConnectMessages,
+  ...amendmentMessages,
+  ...renewalMessages,
   verify_email: {
     fr: {
       subject: "Confirmez votre adresse e-mail",

@@ -168,14 +168,13 @@ export async function seedDemoContracts(trx: Trx, result: SeedResult) {
         start_on: c.startOn,
         end_on: c.endOn ?? null,
         term_months: c.termMonths,
-        bandwidth_commit_mbps: c.lines.bandwidth_commit_mbps ?? 0,
         approved_by: operator,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
     result.contracts++;
 
-    await freezeContractLines(trx, { contractId: contract.id, siteId: site.id, currency: site.currency, lines });
+    await freezeContractLines(trx, { contractId: contract.id, siteId: site.id, currency: site.currency, validFrom: c.startOn, lines });
 
     for (const a of c.allocations) {
       let rackQuery = trx

@@ -17,6 +17,8 @@ import { orgBillingEn } from "./areas/org-billing";
 import { reconcileEn } from "./areas/reconcile";
 import { stripeEn } from "./areas/stripe";
 import { remindersEn } from "./areas/reminders";
+import { amendmentsEn } from "./areas/amendments";
+import { renewalsEn } from "./areas/renewals";
 import { statementEn } from "./areas/statement";
 import { receivablesEn } from "./areas/receivables";
 import { paymentsEn } from "./areas/payments";
@@ -41,6 +43,8 @@ export const en: Record<MessageKey, string> = {
   ...reconcileEn,
   ...stripeEn,
   ...remindersEn,
+  ...amendmentsEn,
+  ...renewalsEn,
   ...statementEn,
   ...receivablesEn,
   ...paymentsEn,

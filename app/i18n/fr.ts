@@ -16,6 +16,8 @@ import { orgBillingFr } from "./areas/org-billing";
 import { reconcileFr } from "./areas/reconcile";
 import { stripeFr } from "./areas/stripe";
 import { remindersFr } from "./areas/reminders";
+import { amendmentsFr } from "./areas/amendments";
+import { renewalsFr } from "./areas/renewals";
 import { statementFr } from "./areas/statement";
 import { receivablesFr } from "./areas/receivables";
 import { paymentsFr } from "./areas/payments";
@@ -41,6 +43,8 @@ export const fr = {
   ...reconcileFr,
   ...stripeFr,
   ...remindersFr,
+  ...amendmentsFr,
+  ...renewalsFr,
   ...statementFr,
   ...receivablesFr,
   ...paymentsFr,

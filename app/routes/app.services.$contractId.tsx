@@ -20,7 +20,11 @@ import { QuoteSummary } from "~/components/quote-summary";
 import { RackElevation, type ElevationAllocation } from "~/components/rack-elevation";
 import { tenantColours } from "~/modules/inventory/elevation";
 import { useFormat, useLocale, useT } from "~/components/i18n";
+import { ContractVersions } from "~/components/contract-versions";
+import { pendingAmendmentOf } from "~/modules/contracts/amendments.server";
 import type { MessageKey } from "~/i18n";
+import { renewalPanel } from "~/modules/renewals/views.server";
+import { ContractRenewal } from "~/components/contract-renewal";
 
 /** The order of the request form; other kinds last. */
 const kindOrder = (kind: string) => {
@@ -52,6 +56,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const pendingTermination = c.changes.some((ch) => ch.kind === "termination" && ch.status === "pending");
 
   return json({
+    // Commitment, renewal status, notice deadline, new prices (components/contract-renewal.tsx).
+    renewal: (await renewalPanel(db, { orgId: user.orgId, role: user.role }, c.id)) ?? null,
+    canAmend: c.status !== "terminated" && tenantCan(user.role, "contracts:amend"),
+    versions: c.versions,
+    pendingAmendment: await pendingAmendmentOf(db, c.id),
+    amendmentNotice: new URL(request.url).searchParams.get("amendment"),
     canTerminate: c.status !== "terminated" && tenantCan(user.role, "contracts:terminate"),
     pendingTermination,
     contract: {
@@ -71,7 +81,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       // The billing run's rule (compute.ts): the early-termination charge is counted up to this day.
       commitmentEndOn: commitmentEndOn(c.start_on, c.term_months),
       termMonths: c.term_months,
-      bandwidthMbps: c.bandwidth_commit_mbps,
+      bandwidthMbps: c.bandwidthCommitMbps,
       lines: c.lines
         .map((l) => ({ ...l, monthlyMinor: lineAmount(l.unit_price_minor, l.quantity) }))
         .sort((a, b) => kindOrder(a.kind) - kindOrder(b.kind)),
@@ -135,7 +145,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function ContractPage() {
-  const { contract: c, racks, canTerminate, pendingTermination } = useLoaderData<typeof loader>();
+  const { contract: c, racks, canTerminate, pendingTermination, canAmend, versions, pendingAmendment, amendmentNotice } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const navigation = useNavigation();
   const tr = useT();
@@ -177,6 +187,7 @@ export default function ContractPage() {
         <StatusBadge status={c.status} label={tr(`requests.contractStatus.${c.status}`)} />
       </div>
       {data?.sent ? <Alert kind="success">{tr("requests.terminate.sent")}</Alert> : null}
+      {amendmentNotice === "requested" ? <Alert kind="success">{tr("amendments.requested")}</Alert> : amendmentNotice === "withdrawn" ? <Alert kind="success">{tr("amendments.withdrawn")}</Alert> : null}
 
       <div className="req-detail">
         <div>
@@ -312,6 +323,10 @@ export default function ContractPage() {
               <dd>{c.endOn ? format.date(c.endOn) : tr("requests.services.openEnded")}</dd>
             </dl>
           </section>
+
+          <ContractRenewal />
+
+          <ContractVersions versions={versions} pending={pendingAmendment} canAmend={canAmend} changeUrl={`/app/services/${c.id}/change`} />
 
           <section className="card">
             <h2>{tr("requests.contract.changes")}</h2>

@@ -73,7 +73,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       startOn: contract.start_on,
       endOn: contract.end_on,
       termMonths: contract.term_months,
-      bandwidthMbps: contract.bandwidth_commit_mbps,
+      bandwidthMbps: contract.bandwidthCommitMbps,
       createdAt: contract.created_at,
       requestId: contract.request_id,
       requestRef: contract.request_id ? shortRef(contract.request_id) : null,

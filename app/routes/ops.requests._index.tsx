@@ -48,6 +48,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
       contractRef: shortRef(c.contract_id),
       kind: c.kind,
       requestedEndOn: c.requested_end_on,
+      effectiveOn: c.effective_on,
+      // Amendments are handled on their own page (resources to assign); terminations on the contract's.
+      url: c.kind === "amendment" ? `/ops/amendments/${c.id}` : `/ops/contracts/${c.contract_id}#changes`,
       requestedAt: c.requested_at,
       orgName: c.org_name,
       siteCode: c.site_code,
@@ -142,17 +145,19 @@ export default function ApprovalQueue() {
                 {changes.map((c) => (
                   <tr key={c.id}>
                     <td>
-                      <Link to={`/ops/contracts/${c.contractId}#changes`}>
+                      <Link to={c.url}>
                         <strong>{c.orgName}</strong>
                       </Link>{" "}
                       <span className="muted small">{c.siteCode}</span>
                     </td>
                     <td>{tr(`requests.change.${c.kind}`)}</td>
                     <td className="hide-sm mono">{c.contractRef}</td>
-                    <td className="nowrap">{c.requestedEndOn ? format.date(c.requestedEndOn) : tr("common.none")}</td>
+                    <td className="nowrap">
+                      {c.requestedEndOn ? format.date(c.requestedEndOn) : c.effectiveOn ? tr("amendments.fromDate", { date: format.date(c.effectiveOn) }) : tr("common.none")}
+                    </td>
                     <td className="hide-sm nowrap">{format.date(c.requestedAt)}</td>
                     <td className="actions hide-sm">
-                      <Link className="btn btn--small btn--secondary" to={`/ops/contracts/${c.contractId}#changes`}>
+                      <Link className="btn btn--small btn--secondary" to={c.url}>
                         {tr("approvals.changes.handle")}
                       </Link>
                     </td>

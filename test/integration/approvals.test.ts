@@ -178,7 +178,11 @@ test("approving with the suggested values creates the contract and redirects to 
   const location = res.headers.get("Location")!;
   const contract = await t.db.selectFrom("contracts").selectAll().where("request_id", "=", id).executeTakeFirstOrThrow();
   expect(location).toBe(`/ops/contracts/${contract.id}?approved=1`);
-  expect(contract).toMatchObject({ org_id: org.id, start_on: "2027-01-01", bandwidth_commit_mbps: 50, approved_by: noc.id });
+  expect(contract).toMatchObject({ org_id: org.id, start_on: "2027-01-01", approved_by: noc.id });
+  // The committed bandwidth: one version of kind bandwidth_commit_mbps, from the start, open-ended.
+  expect(
+    await t.db.selectFrom("contract_lines").select(["kind", "quantity", "valid_from", "valid_to"]).where("contract_id", "=", contract.id).where("kind", "=", "bandwidth_commit_mbps").execute(),
+  ).toEqual([{ kind: "bandwidth_commit_mbps", quantity: 50, valid_from: "2027-01-01", valid_to: null }]);
   expect(await statusOf(contract.id)).toBe(startedOr("2027-01-01"));
   const [slot] = page.approval.defaults.placements;
   expect(await t.db.selectFrom("allocations").select(["rack_id", "first_u", "last_u", "power_w"]).where("contract_id", "=", contract.id).execute()).toEqual([

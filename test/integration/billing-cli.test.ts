@@ -37,7 +37,7 @@ describe.skipIf(usingPostgres())("issuing on the command line", () => {
       await db.updateTable("organisations").set({ country: "CD" }).where("id", "=", org.id).execute();
       const contract = await db
         .insertInto("contracts")
-        .values({ org_id: org.id, site_id: site.id, request_id: null, start_on: "2026-09-01", end_on: null, term_months: 12, bandwidth_commit_mbps: 0 })
+        .values({ org_id: org.id, site_id: site.id, request_id: null, start_on: "2026-09-01", end_on: null, term_months: 12 })
         .returning("id")
         .executeTakeFirstOrThrow();
       const rack = await db.selectFrom("products").select(["id", "kind", "name_fr", "name_en"]).where("site_id", "=", site.id).where("kind", "=", "full_rack").executeTakeFirstOrThrow();

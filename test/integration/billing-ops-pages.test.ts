@@ -48,7 +48,7 @@ async function contract(orgId: string, siteCode: string, startOn: string, lines:
   const site = await db().selectFrom("sites").select(["id", "currency"]).where("code", "=", siteCode).executeTakeFirstOrThrow();
   const row = await db()
     .insertInto("contracts")
-    .values({ org_id: orgId, site_id: site.id, request_id: null, start_on: startOn, end_on: null, term_months: 12, bandwidth_commit_mbps: 0 })
+    .values({ org_id: orgId, site_id: site.id, request_id: null, start_on: startOn, end_on: null, term_months: 12 })
     .returning("id")
     .executeTakeFirstOrThrow();
   const products = await db().selectFrom("products").select(["id", "kind", "name_fr", "name_en"]).where("site_id", "=", site.id).execute();

@@ -7,7 +7,7 @@ import { runBilling } from "~/modules/billing/run.server";
 import { ChargeError, recordOneOff, waiveEarlyTermination } from "~/modules/billing/charges.server";
 import { createTestDb, usingPostgres, type TestDb } from "../support/db";
 import { runTsx, withDatabaseAt } from "../support/cli";
-import { createOrg } from "../support/factories";
+import { commitBandwidth, createOrg } from "../support/factories";
 
 /**
  * The billing run of LDC (XOF, VAT 18 %, Africa/Lome = UTC) for October 2026 (31 days), figures
@@ -40,7 +40,7 @@ import { createOrg } from "../support/factories";
 async function addContract(db: Kysely<Database>, o: { orgId: string; siteId: string; startOn: string; endOn?: string; commitMbps?: number }, lines: Partial<Record<ProductKind, [number, number, number?]>>) {
   const row = await db
     .insertInto("contracts")
-    .values({ org_id: o.orgId, site_id: o.siteId, request_id: null, start_on: o.startOn, end_on: o.endOn ?? null, term_months: 12, bandwidth_commit_mbps: o.commitMbps ?? 0 })
+    .values({ org_id: o.orgId, site_id: o.siteId, request_id: null, start_on: o.startOn, end_on: o.endOn ?? null, term_months: 12 })
     .returning("id")
     .executeTakeFirstOrThrow();
   const products = await db.selectFrom("products").select(["id", "kind", "name_fr", "name_en"]).where("site_id", "=", o.siteId).execute();
@@ -54,6 +54,10 @@ async function addContract(db: Kysely<Database>, o: { orgId: string; siteId: str
       }),
     )
     .execute();
+  // The committed bandwidth is the bandwidth_commit_mbps line (at the test's price), or a version at price 0.
+  const line = lines.bandwidth_commit_mbps;
+  if (o.commitMbps !== undefined && line && line[0] !== o.commitMbps) throw new Error(`commitMbps ${o.commitMbps} ≠ the bandwidth_commit_mbps line's ${line[0]}`);
+  if (o.commitMbps && !line) await commitBandwidth(db, row.id, o.commitMbps);
   return row.id;
 }
 

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { createTestDb, type TestDb } from "../support/db";
-import { createOrg, createRequestRow, createUser, outbox, siteWithRacks } from "../support/factories";
+import { commitBandwidth, createOrg, createRequestRow, createUser, outbox, siteWithRacks } from "../support/factories";
 import { approveRequest, rejectRequest, type ApproveInput } from "~/modules/requests/approve.server";
 import { applyTermination, getContract, requestTermination } from "~/modules/requests/contracts.server";
 import { capacityErrorOf } from "~/modules/inventory/constraint-errors";
@@ -92,11 +92,24 @@ describe("the database refuses an oversell, whatever the application does", () =
 
   test("committed bandwidth at a site never exceeds uplink × ratio", async () => {
     const sellable = Math.floor(ldc.site.uplink_capacity_mbps * Number(ldc.site.oversubscription_ratio));
-    const contract = (mbps: number) =>
-      t.db.insertInto("contracts").values({ org_id: org.id, site_id: ldc.site.id, start_on: "2027-01-01", end_on: null, term_months: 12, bandwidth_commit_mbps: mbps }).execute();
+    // A raw contract row, then its bandwidth version: the constraint trigger on contract_lines refuses.
+    const contract = async (mbps: number, opts: { start?: string; end?: string | null } = {}) => {
+      const row = await t.db
+        .insertInto("contracts")
+        .values({ org_id: org.id, site_id: ldc.site.id, start_on: opts.start ?? "2027-01-01", end_on: opts.end ?? null, term_months: 12 })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      return commitBandwidth(t.db, row.id, mbps);
+    };
+    const versions = async () =>
+      (await t.db.selectFrom("contract_lines").select("quantity").where("kind", "=", "bandwidth_commit_mbps").orderBy("quantity").execute()).map((l) => l.quantity);
     await contract(sellable - 100);
     expect(await refusal(contract(101))).toBe("bandwidth_exceeded");
+    expect(await versions()).toEqual([sellable - 100]);
     expect(await refusal(contract(100))).toBe("accepted");
+    expect(await versions()).toEqual([100, sellable - 100]);
+    // Bandwidth committed in another period does not count.
+    expect(await refusal(contract(500, { start: "2026-01-01", end: "2026-12-31" }))).toBe("accepted");
     // The uplink cannot be shrunk below what is sold.
     expect(await refusal(t.db.updateTable("sites").set({ uplink_capacity_mbps: 10 }).where("id", "=", ldc.site.id).execute())).toBe("bandwidth_below_committed");
   });
@@ -129,7 +142,11 @@ describe("approving a request", () => {
     if (!result.ok) return;
 
     const contract = await t.db.selectFrom("contracts").selectAll().where("id", "=", result.contractId).executeTakeFirstOrThrow();
-    expect(contract).toMatchObject({ org_id: org.id, start_on: "2027-01-01", bandwidth_commit_mbps: 50, request_id: requestId });
+    expect(contract).toMatchObject({ org_id: org.id, start_on: "2027-01-01", request_id: requestId });
+    // The committed bandwidth is the contract's first version of kind bandwidth_commit_mbps, from its start, open-ended.
+    expect(
+      await t.db.selectFrom("contract_lines").select(["kind", "quantity", "valid_from", "valid_to"]).where("contract_id", "=", contract.id).where("kind", "=", "bandwidth_commit_mbps").execute(),
+    ).toEqual([{ kind: "bandwidth_commit_mbps", quantity: 50, valid_from: "2027-01-01", valid_to: null }]);
     // It starts on 2027-01-01: upcoming until then (LDC is on UTC), active from that day.
     expect((await getContract(t.db, { operator: true }, contract.id))!.status).toBe(new Date().toISOString().slice(0, 10) >= "2027-01-01" ? "active" : "upcoming");
     const lines = await t.db.selectFrom("contract_lines").select(["kind", "quantity", "unit_price_minor", "currency"]).where("contract_id", "=", contract.id).orderBy("kind").execute();

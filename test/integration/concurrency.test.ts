@@ -1,5 +1,5 @@
 import { createTestDb, usingPostgres, type TestDb } from "../support/db";
-import { createOrg, createRequestRow, createUser, siteWithRacks } from "../support/factories";
+import { commitBandwidth, createOrg, createRequestRow, createUser, siteWithRacks } from "../support/factories";
 import { approveRequest } from "~/modules/requests/approve.server";
 import { inTransactionOrRollback } from "~/utils/db.server";
 
@@ -85,7 +85,8 @@ describe.runIf(usingPostgres())("concurrent approvals on PostgreSQL", () => {
     const { site, racks } = await siteWithRacks(t.db, "LDC");
     const sellable = Math.floor(site.uplink_capacity_mbps * Number(site.oversubscription_ratio));
     const holder = await createOrg(t.db);
-    await t.db.insertInto("contracts").values({ org_id: holder.id, site_id: site.id, start_on: "2026-01-01", end_on: null, term_months: 36, bandwidth_commit_mbps: sellable - 100 }).execute();
+    const held = await t.db.insertInto("contracts").values({ org_id: holder.id, site_id: site.id, start_on: "2026-01-01", end_on: null, term_months: 36 }).returning("id").executeTakeFirstOrThrow();
+    await commitBandwidth(t.db, held.id, sellable - 100);
     const active = racks.filter((r) => r.status === "active");
     const results = await contest(
       [
@@ -96,5 +97,14 @@ describe.runIf(usingPostgres())("concurrent approvals on PostgreSQL", () => {
     );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok).map((r) => (r as { error: string }).error)).toEqual(new Array(19).fill("bandwidth_exceeded"));
+    // The bandwidth versions at the site: the holder's and the winner's, exactly the uplink's sellable Mbps.
+    const committed = await t.db
+      .selectFrom("contract_lines as l")
+      .innerJoin("contracts as c", "c.id", "l.contract_id")
+      .select((eb) => eb.fn.sum<number>("l.quantity").as("mbps"))
+      .where("c.site_id", "=", site.id)
+      .where("l.kind", "=", "bandwidth_commit_mbps")
+      .executeTakeFirstOrThrow();
+    expect(Number(committed.mbps)).toBe(sellable);
   });
 });

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { createTestDb, type TestDb } from "../support/db";
-import { createOrg, siteWithRacks } from "../support/factories";
+import { commitBandwidth, createOrg, siteWithRacks } from "../support/factories";
 import { capacityErrorOf } from "~/modules/inventory/constraint-errors";
 import { dayIn } from "~/utils/dates";
 
@@ -209,9 +209,15 @@ describe("one notion of today: the site's local date", () => {
     expect(await refusal(lower(ended.id))).toBe("accepted");
     expect(await refusal(lower(ending.id))).toBe("power_below_committed");
 
-    // The site's bandwidth: a commitment that ended yesterday at the site no longer counts.
-    await t.db.insertInto("contracts").values({ org_id: tenant.id, site_id: site.id, start_on: START, end_on: yesterday, term_months: 12, bandwidth_commit_mbps: 800 }).execute();
-    await t.db.insertInto("contracts").values({ org_id: tenant.id, site_id: site.id, start_on: START, end_on: today, term_months: 12, bandwidth_commit_mbps: 400 }).execute();
+    // The site's bandwidth: a commitment that ended yesterday at the site no longer counts. Each
+    // commitment is a raw contract row and its bandwidth version (the site's product of that kind).
+    await t.db.insertInto("products").values({ site_id: site.id, kind: "bandwidth_commit_mbps", name_fr: "Bande passante garantie", name_en: "Committed bandwidth", unit_price_minor: 0 }).execute();
+    const commitment = async (endOn: string, mbps: number) => {
+      const row = await t.db.insertInto("contracts").values({ org_id: tenant.id, site_id: site.id, start_on: START, end_on: endOn, term_months: 12 }).returning("id").executeTakeFirstOrThrow();
+      await commitBandwidth(t.db, row.id, mbps);
+    };
+    await commitment(yesterday, 800);
+    await commitment(today, 400);
     expect(await refusal(t.db.updateTable("sites").set({ uplink_capacity_mbps: 400 }).where("id", "=", site.id).execute())).toBe("accepted");
     expect(await refusal(t.db.updateTable("sites").set({ uplink_capacity_mbps: 300 }).where("id", "=", site.id).execute())).toBe("bandwidth_below_committed");
   });

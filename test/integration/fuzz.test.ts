@@ -23,6 +23,7 @@ import { BASE } from "../support/http";
 import { createOrg, createRequestRow, createUser, signedIn, siteWithRacks } from "../support/factories";
 import { approveRequest } from "~/modules/requests/approve.server";
 import { requestTermination } from "~/modules/requests/contracts.server";
+import { requestAmendment } from "~/modules/contracts/amendments.server";
 import { createMeter } from "~/modules/metering/meters.server";
 import { createApiToken } from "~/modules/metering/tokens.server";
 import Stripe from "stripe";
@@ -106,6 +107,18 @@ async function buildWorld() {
     requestTermination(trx, { orgId: orgA.id, contractId, endOn: "2099-12-31", actor: { id: owner.id, email: owner.email }, baseUrl: BASE }),
   );
   if (!change.ok) throw new Error(`world: termination request failed (${change.error})`);
+  // A pending amendment (one more unit from 1 June 2099), for the operators' amendment page.
+  const amendment = await db.transaction().execute((trx) =>
+    requestAmendment(trx, {
+      orgId: orgA.id,
+      contractId,
+      effectiveOn: "2099-06-01",
+      quantities: { rack_unit: 2, half_rack: 0, full_rack: 0, power_commit_kw: 0, bandwidth_commit_mbps: 0, cross_connect: 0 },
+      actor: { id: owner.id, email: owner.email },
+      baseUrl: BASE,
+    }),
+  );
+  if (!amendment.ok) throw new Error(`world: amendment request failed (${amendment.error})`);
 
   const meter = await db.transaction().execute((trx) => createMeter(trx, { siteId: site.id, externalId: "FUZZ-M1", kind: "power", actor }));
   if (!meter.ok) throw new Error("world: meter");
@@ -170,6 +183,7 @@ async function buildWorld() {
     pendingRequest,
     contractId,
     changeId: change.changeId,
+    amendmentId: amendment.changeId,
     meterId: meter.meterId,
     token,
     invitationId: invitation?.id ?? "00000000-0000-4000-8000-000000000001",
@@ -242,6 +256,25 @@ const SPECS: Record<string, Spec> = {
     path: (w) => `/app/services/${w.contractId}`,
     params: (w) => ({ contractId: w.contractId }),
     intents: () => ({ "": { endOn: "2099-06-30", details: "" } }),
+  },
+  "app.services.$contractId_.change.tsx": {
+    caller: "tenant",
+    path: (w) => `/app/services/${w.contractId}/change`,
+    params: (w) => ({ contractId: w.contractId }),
+    intents: (w) => ({
+      "": { effectiveOn: "2099-07-01", details: "", q_rack_unit: "3", q_half_rack: "0", q_full_rack: "0", q_power_commit_kw: "0", q_bandwidth_commit_mbps: "0", q_cross_connect: "0" },
+      withdraw: { changeId: w.amendmentId },
+    }),
+  },
+  "ops.amendments.$changeId.tsx": {
+    caller: "operator",
+    path: (w) => `/ops/amendments/${w.amendmentId}`,
+    params: (w) => ({ changeId: w.amendmentId }),
+    intents: (w) => ({
+      "": { "placements.0.rackId": w.rack.id, "placements.0.kind": "units", "placements.0.firstU": "40", "placements.0.lastU": "41", "placements.0.powerW": "0", note: "", waive: "on" },
+      reject: { reason: "Non" },
+    }),
+    ignore: ["portIds"],
   },
   "forgot-password.tsx": {
     caller: "anonymous",

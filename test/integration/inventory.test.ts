@@ -1,6 +1,6 @@
 import { createTestDb, type TestDb } from "../support/db";
 import { body, call, formRequest, getRequest } from "../support/http";
-import { count, createOrg, signedIn } from "../support/factories";
+import { commitBandwidth, count, createOrg, signedIn } from "../support/factories";
 import { t } from "~/i18n";
 import { decimalToMinor } from "~/modules/inventory/schemas.server";
 import { loader as sitesLoader } from "~/routes/ops.sites._index";
@@ -65,10 +65,10 @@ async function occupy(opts: {
       site_id: await siteId(opts.code),
       start_on: "2020-01-01",
       term_months: 12,
-      bandwidth_commit_mbps: opts.bandwidthMbps ?? 0,
     })
     .returning("id")
     .executeTakeFirstOrThrow();
+  if (opts.bandwidthMbps) await commitBandwidth(db(), contract.id, opts.bandwidthMbps);
   if (opts.rackId) {
     await db()
       .insertInto("allocations")

@@ -9,7 +9,7 @@ import LateUsagePage, { loader as lateUsagePage } from "~/routes/ops.billing.lat
 import { fr } from "~/i18n/fr";
 import { en } from "~/i18n/en";
 import { createTestDb, type TestDb } from "../support/db";
-import { createOrg, signedIn } from "../support/factories";
+import { commitBandwidth, createOrg, signedIn } from "../support/factories";
 import { body, call, getRequest } from "../support/http";
 
 /**
@@ -35,10 +35,10 @@ const contract: Record<string, string> = {};
 const invoice: Record<string, string> = {};
 const meter: Record<string, string> = {};
 
-async function addContract(db: Kysely<Database>, o: { orgId: string; commitMbps: number }, lines: Partial<Record<ProductKind, [number, number]>>) {
+async function addContract(db: Kysely<Database>, o: { orgId: string; commit: [number, number] }, lines: Partial<Record<ProductKind, [number, number]>>) {
   const row = await db
     .insertInto("contracts")
-    .values({ org_id: o.orgId, site_id: ldc, request_id: null, start_on: "2026-01-01", end_on: null, term_months: 12, bandwidth_commit_mbps: o.commitMbps })
+    .values({ org_id: o.orgId, site_id: ldc, request_id: null, start_on: "2026-01-01", end_on: null, term_months: 12 })
     .returning("id")
     .executeTakeFirstOrThrow();
   const products = await db.selectFrom("products").select(["id", "kind", "name_fr", "name_en"]).where("site_id", "=", ldc).execute();
@@ -51,6 +51,8 @@ async function addContract(db: Kysely<Database>, o: { orgId: string; commitMbps:
       }),
     )
     .execute();
+  // The committed bandwidth: [Mbps, monthly price per Mbps], a bandwidth_commit_mbps version.
+  await commitBandwidth(db, row.id, o.commit[0], { price: o.commit[1] });
   return row.id;
 }
 
@@ -67,9 +69,9 @@ beforeAll(async () => {
   ldc = (await t.db.selectFrom("sites").select("id").where("code", "=", "LDC").executeTakeFirstOrThrow()).id;
   for (const name of ["Kara", "Other", "Charlie"]) org[name] = (await createOrg(t.db, { name })).id;
   const metered: Partial<Record<ProductKind, [number, number]>> = { energy_kwh: [0, 150], bandwidth_overage_mbps: [0, 5_000] };
-  contract.KA = await addContract(t.db, { orgId: org.Kara, commitMbps: 50 }, { bandwidth_commit_mbps: [50, 10_000], ...metered });
-  contract.KB = await addContract(t.db, { orgId: org.Other, commitMbps: 10 }, { bandwidth_commit_mbps: [10, 10_000], ...metered });
-  contract.KC = await addContract(t.db, { orgId: org.Charlie, commitMbps: 10 }, { bandwidth_commit_mbps: [10, 10_000], ...metered });
+  contract.KA = await addContract(t.db, { orgId: org.Kara, commit: [50, 10_000] }, metered);
+  contract.KB = await addContract(t.db, { orgId: org.Other, commit: [10, 10_000] }, metered);
+  contract.KC = await addContract(t.db, { orgId: org.Charlie, commit: [10, 10_000] }, metered);
   for (const [name, kind, c] of [
     ["PA", "power", contract.KA],
     ["SA", "bandwidth", contract.KA],

@@ -247,12 +247,15 @@ test("the availability route answers ok for a small request and lists what is sh
   expect(anonymous.status).toBe(302);
 });
 
-/** A contract at LDC, inserted directly: 10U + 2 kW + 50 Mbps + 1 cross-connect, rack A01 U1–U10, one port. */
+/**
+ * A contract at LDC, inserted directly: 10U + 2 kW + 50 Mbps + 1 cross-connect, rack A01 U1–U10, one
+ * port. The 50 Mbps commitment is its bandwidth_commit_mbps line (at the catalogue price).
+ */
 async function contractFor(orgId: string, opts: { rack?: string; firstU?: number; lastU?: number; requestId?: string } = {}) {
   const products = await t.db.selectFrom("products").selectAll().where("site_id", "=", site.LDC).where("is_active", "=", true).execute();
   const contract = await t.db
     .insertInto("contracts")
-    .values({ org_id: orgId, site_id: site.LDC, request_id: opts.requestId ?? null, start_on: "2026-12-01", term_months: 12, bandwidth_commit_mbps: 50 })
+    .values({ org_id: orgId, site_id: site.LDC, request_id: opts.requestId ?? null, start_on: "2026-12-01", term_months: 12 })
     .returning("id")
     .executeTakeFirstOrThrow();
   const line = (kind: string, quantity: number) => {

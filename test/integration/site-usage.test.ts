@@ -4,7 +4,8 @@ import { siteUsage } from "~/modules/billing/site-usage.server";
 import { contractMeters } from "~/modules/metering/meters.server";
 import { energyKwh, monthPeriod, percentile95, type MeterWindow } from "~/modules/metering/usage.server";
 import { createTestDb, type TestDb } from "../support/db";
-import { createOrg } from "../support/factories";
+import { commitBandwidth, createOrg } from "../support/factories";
+import { contractCommitMbps } from "~/modules/contracts/versions.server";
 
 /**
  * `siteUsage` (every contract of a site in a few statements) against the per-contract reference
@@ -62,11 +63,13 @@ async function randomWorld(t: TestDb, siteCode: "LDC" | "BZV", seed: number) {
   ];
   const contracts: { id: string; start: string; end: string | null }[] = [];
   for (const [i, [start, end]] of dates.entries()) {
+    const commit = r.int(0, 150);
     const row = await t.db
       .insertInto("contracts")
-      .values({ org_id: orgs[i % 3].id, site_id: site.id, request_id: null, start_on: start, end_on: end, term_months: 12, bandwidth_commit_mbps: r.int(0, 150) })
+      .values({ org_id: orgs[i % 3].id, site_id: site.id, request_id: null, start_on: start, end_on: end, term_months: 12 })
       .returning("id")
       .executeTakeFirstOrThrow();
+    if (commit > 0) await commitBandwidth(t.db, row.id, commit);
     contracts.push({ id: row.id, start, end });
   }
 
@@ -160,11 +163,12 @@ test.each([1, 2, 3])("random world %i: siteUsage equals the per-contract referen
     let withEnergy = 0;
     let withBandwidth = 0;
     for (const { id } of activeIds) {
-      const contract = await t.db.selectFrom("contracts").select("bandwidth_commit_mbps").where("id", "=", id).executeTakeFirstOrThrow();
+      // The month's commit as the usage pages read it (day-weighted across the bandwidth versions).
+      const commitMbps = await contractCommitMbps(t.db, id, "2026-10");
       const meters = await contractMeters(t.db, id, period, world.site.time_zone);
       const windows = (kind: "power" | "bandwidth"): MeterWindow[] => meters.filter((m) => m.kind === kind).map((m) => ({ id: m.id, from: m.from, to: m.to }));
       const kwh = await energyKwh(t.db, windows("power"), period);
-      const bw = await percentile95(t.db, windows("bandwidth"), period, contract.bandwidth_commit_mbps);
+      const bw = await percentile95(t.db, windows("bandwidth"), period, commitMbps);
       expect({ id, ...usage.get(id) }).toEqual({ id, energyKwh: kwh, powerMeters: windows("power").length, p95: bw.p95, samples: bw.samples, aboveCommit: bw.aboveCommit });
       if (kwh !== "0") withEnergy++;
       if (bw.p95 !== null) withBandwidth++;
@@ -190,10 +194,13 @@ test("a small world worked out by hand: windows of a moved meter, a reset, the r
   const contract = (start: string, end: string | null, commit: number) =>
     t.db
       .insertInto("contracts")
-      .values({ org_id: org.id, site_id: site.id, request_id: null, start_on: start, end_on: end, term_months: 12, bandwidth_commit_mbps: commit })
+      .values({ org_id: org.id, site_id: site.id, request_id: null, start_on: start, end_on: end, term_months: 12 })
       .returning("id")
       .executeTakeFirstOrThrow()
-      .then((c) => c.id);
+      .then(async (c) => {
+        if (commit > 0) await commitBandwidth(t.db, c.id, commit);
+        return c.id;
+      });
   const X = await contract("2025-01-01", null, 10);
   const Y = await contract("2025-01-01", "2026-10-20", 0);
   const meter = (external_id: string, kind: "power" | "bandwidth") =>

@@ -7,7 +7,7 @@ import { decimalToMicros } from "~/modules/billing/money";
 import { loader as tenantAnnex } from "~/routes/app.invoices.$invoiceId.annex[.csv]";
 import { loader as opsAnnex } from "~/routes/ops.billing.invoices.$invoiceId.annex[.csv]";
 import { createTestDb, type TestDb } from "../support/db";
-import { createOrg, signedIn } from "../support/factories";
+import { commitBandwidth, createOrg, signedIn } from "../support/factories";
 import { call, getRequest } from "../support/http";
 
 /**
@@ -36,10 +36,10 @@ const org: Record<string, string> = {};
 const contract: Record<string, string> = {};
 const invoice: Record<string, string> = {};
 
-async function addContract(db: Kysely<Database>, o: { orgId: string; siteId: string; startOn: string; commitMbps: number }, lines: Partial<Record<ProductKind, [number, number]>>) {
+async function addContract(db: Kysely<Database>, o: { orgId: string; siteId: string; startOn: string; commit: [number, number] }, lines: Partial<Record<ProductKind, [number, number]>>) {
   const row = await db
     .insertInto("contracts")
-    .values({ org_id: o.orgId, site_id: o.siteId, request_id: null, start_on: o.startOn, end_on: null, term_months: 12, bandwidth_commit_mbps: o.commitMbps })
+    .values({ org_id: o.orgId, site_id: o.siteId, request_id: null, start_on: o.startOn, end_on: null, term_months: 12 })
     .returning("id")
     .executeTakeFirstOrThrow();
   const products = await db.selectFrom("products").select(["id", "kind", "name_fr", "name_en"]).where("site_id", "=", o.siteId).execute();
@@ -52,6 +52,8 @@ async function addContract(db: Kysely<Database>, o: { orgId: string; siteId: str
       }),
     )
     .execute();
+  // The committed bandwidth: [Mbps, monthly price per Mbps], a bandwidth_commit_mbps version.
+  await commitBandwidth(db, row.id, o.commit[0], { price: o.commit[1] });
   return row.id;
 }
 
@@ -64,8 +66,8 @@ beforeAll(async () => {
   org.kara = (await createOrg(t.db, { name: "Kara" })).id;
   org.other = (await createOrg(t.db, { name: "Other" })).id;
   const metered: Partial<Record<ProductKind, [number, number]>> = { energy_kwh: [0, 150], bandwidth_overage_mbps: [0, 5_000] };
-  contract.KA = await addContract(t.db, { orgId: org.kara, siteId: bzv, startOn: "2026-01-01", commitMbps: 50 }, { bandwidth_commit_mbps: [50, 10_000], ...metered });
-  contract.KB = await addContract(t.db, { orgId: org.other, siteId: bzv, startOn: "2026-01-01", commitMbps: 10 }, { bandwidth_commit_mbps: [10, 10_000], ...metered });
+  contract.KA = await addContract(t.db, { orgId: org.kara, siteId: bzv, startOn: "2026-01-01", commit: [50, 10_000] }, metered);
+  contract.KB = await addContract(t.db, { orgId: org.other, siteId: bzv, startOn: "2026-01-01", commit: [10, 10_000] }, metered);
 
   const meter = async (externalId: string, kind: "power" | "bandwidth") =>
     (await t.db.insertInto("meters").values({ site_id: bzv, external_id: externalId, kind, description: null }).returning("id").executeTakeFirstOrThrow()).id;
@@ -171,9 +173,13 @@ test("the annex of a draft: an auditor recomputes the p95 and the energy from th
   same(overage.quantity, String(maxKept - 50));
   expect(overage.amount_minor).toBe(85_000);
   const summary = rows.find((r) => r.record === "bw_summary")!;
-  expect(summary).toMatchObject({ rank: "21", discarded: "1", samples: "22", commit_mbps: "50" });
+  expect(summary).toMatchObject({ rank: "21", discarded: "1", samples: "22" });
+  // The month's commit, a decimal (day-weighted across the bandwidth versions, ADR 015): one version of 50.
+  same(summary.commit_mbps, "50");
   same(summary.mbps, "67");
   same(summary.billed, billedP95);
+  // The overage billed is billed − commit, from the CSV alone.
+  expect(decimalToMicros(summary.billed) - decimalToMicros(summary.commit_mbps)).toBe(decimalToMicros(overage.quantity));
 
   // Energy: first, resets and last of the window; kWh = last − first + Σ before.
   const e = rows.filter((r) => r.record.startsWith("energy_"));

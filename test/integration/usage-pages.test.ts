@@ -1,6 +1,6 @@
 import { createTestDb, type TestDb } from "../support/db";
 import { body, call, getRequest } from "../support/http";
-import { createOrg, signedIn } from "../support/factories";
+import { commitBandwidth, createOrg, signedIn } from "../support/factories";
 import type { ProductKind } from "#db/schema";
 import { monthOf } from "~/modules/metering/contract-usage.server";
 import { monthPeriod, type Period } from "~/modules/metering/usage.server";
@@ -49,11 +49,12 @@ async function contract(
   siteId: string,
   startOn: string,
   lines: Partial<Record<ProductKind, [quantity: number, unitPriceMinor: number]>>,
-  commitMbps: number,
+  /** The committed bandwidth, a bandwidth_commit_mbps version; null: none. */
+  commit: [mbps: number, unitPriceMinor: number] | null,
 ) {
   const row = await t.db
     .insertInto("contracts")
-    .values({ org_id: orgId, site_id: siteId, start_on: startOn, term_months: 12, bandwidth_commit_mbps: commitMbps, request_id: null, approved_by: null })
+    .values({ org_id: orgId, site_id: siteId, start_on: startOn, term_months: 12, request_id: null, approved_by: null })
     .returning("id")
     .executeTakeFirstOrThrow();
   const products = await t.db.selectFrom("products").select(["id", "kind", "name_fr", "name_en"]).where("site_id", "=", siteId).execute();
@@ -75,6 +76,7 @@ async function contract(
       }),
     )
     .execute();
+  if (commit) await commitBandwidth(t.db, row.id, commit[0], { price: commit[1] });
   return row.id;
 }
 
@@ -97,13 +99,12 @@ beforeAll(async () => {
     `${addMonths(current, -2)}-01`,
     {
       power_commit_kw: [2, 9_000],
-      bandwidth_commit_mbps: [100, 1_200],
       energy_kwh: [0, 25], // USD 0.25 per kWh
       bandwidth_overage_mbps: [0, 5_000], // USD 50.00 per Mbps above commit
     },
-    100,
+    [100, 1_200],
   );
-  bareContractId = await contract(org.id, site.id, `${current}-01`, { rack_unit: [4, 10_000] }, 0);
+  bareContractId = await contract(org.id, site.id, `${current}-01`, { rack_unit: [4, 10_000] }, null);
 
   const meter = async (externalId: string, kind: "power" | "bandwidth") => {
     const m = await t.db.insertInto("meters").values({ site_id: site.id, external_id: externalId, kind, description: null }).returning("id").executeTakeFirstOrThrow();

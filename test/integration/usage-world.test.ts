@@ -1,6 +1,6 @@
 import { createTestDb, type TestDb } from "../support/db";
 import { call, getRequest } from "../support/http";
-import { createOrg, createUser, signedIn } from "../support/factories";
+import { commitBandwidth, createOrg, createUser, signedIn } from "../support/factories";
 import type { Metric, ProductKind } from "#db/schema";
 import { contractSamplesCsv, contractUsage } from "~/modules/metering/contract-usage.server";
 import { attachMeter, listMeters } from "~/modules/metering/meters.server";
@@ -52,12 +52,14 @@ function sample(meter: string, metric: Metric, instant: Date, value: number) {
   written.push({ meter, metric, at: instant, value });
 }
 
-async function contract(orgId: string, commitMbps: number, lines: Partial<Record<ProductKind, readonly [number, number]>>) {
+/** A contract with its frozen lines and its committed bandwidth: [Mbps, monthly price per Mbps]. */
+async function contract(orgId: string, [commitMbps, commitPrice]: readonly [number, number], lines: Partial<Record<ProductKind, readonly [number, number]>>) {
   const row = await t.db
     .insertInto("contracts")
-    .values({ org_id: orgId, site_id: ldc, start_on: "2026-09-01", term_months: 12, bandwidth_commit_mbps: commitMbps, request_id: null, approved_by: null })
+    .values({ org_id: orgId, site_id: ldc, start_on: "2026-09-01", term_months: 12, request_id: null, approved_by: null })
     .returning("id")
     .executeTakeFirstOrThrow();
+  await commitBandwidth(t.db, row.id, commitMbps, { price: commitPrice });
   const products = await t.db.selectFrom("products").select(["id", "kind", "name_fr", "name_en"]).where("site_id", "=", ldc).execute();
   await t.db
     .insertInto("contract_lines")
@@ -84,9 +86,9 @@ beforeAll(async () => {
   const actor = { id: operator.id, email: operator.email };
 
   const prices = { power_commit_kw: [2, 90_000], energy_kwh: [0, 150], bandwidth_overage_mbps: [0, 5_000] } as const;
-  CA = await contract(orgA.id, 60, { ...prices, bandwidth_commit_mbps: [60, 10_000] });
-  CB1 = await contract(orgB.id, 200, { ...prices, bandwidth_commit_mbps: [200, 10_000] });
-  CB2 = await contract(orgB.id, 100, { ...prices, bandwidth_commit_mbps: [100, 10_000] });
+  CA = await contract(orgA.id, [60, 10_000], prices);
+  CB1 = await contract(orgB.id, [200, 10_000], prices);
+  CB2 = await contract(orgB.id, [100, 10_000], prices);
 
   const meters: [string, "power" | "bandwidth"][] = [
     ["A-PDU", "power"],

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database, Metric, ProductKind } from "#db/schema";
-import { createOrg } from "./factories";
+import { commitBandwidth, createOrg } from "./factories";
 
 /**
  * Building blocks for billing worlds written straight into the database: organisations, contracts
@@ -33,9 +33,17 @@ export async function addOrg(db: Kysely<Database>, name: string, opts: { agency?
   return id;
 }
 
-/** [quantity, monthly unit price, setup fee per unit] per product kind, frozen on the contract. */
+/**
+ * [quantity, monthly unit price, setup fee per unit] per product kind, frozen on the contract (one
+ * version each, in force for the whole contract).
+ */
 export type FrozenLines = Partial<Record<ProductKind, [number, number, number?]>>;
 
+/**
+ * A contract written directly, with its frozen lines. `commitMbps`: the committed bandwidth, as a
+ * `bandwidth_commit_mbps` version at price 0 when `lines` has none (a line of that kind in `lines`
+ * is the commitment itself, at the test's price).
+ */
 export async function addContract(
   db: Kysely<Database>,
   o: { orgId: string; siteId: string; startOn: string; endOn?: string | null; termMonths?: 12 | 24 | 36; commitMbps?: number },
@@ -43,7 +51,7 @@ export async function addContract(
 ) {
   const row = await db
     .insertInto("contracts")
-    .values({ org_id: o.orgId, site_id: o.siteId, request_id: null, start_on: o.startOn, end_on: o.endOn ?? null, term_months: o.termMonths ?? 12, bandwidth_commit_mbps: o.commitMbps ?? 0 })
+    .values({ org_id: o.orgId, site_id: o.siteId, request_id: null, start_on: o.startOn, end_on: o.endOn ?? null, term_months: o.termMonths ?? 12 })
     .returning("id")
     .executeTakeFirstOrThrow();
   const products = await db.selectFrom("products").select(["id", "kind", "name_fr", "name_en"]).where("site_id", "=", o.siteId).execute();
@@ -60,6 +68,9 @@ export async function addContract(
       )
       .execute();
   }
+  const line = lines.bandwidth_commit_mbps;
+  if (o.commitMbps !== undefined && line && line[0] !== o.commitMbps) throw new Error(`commitMbps ${o.commitMbps} ≠ the bandwidth_commit_mbps line's ${line[0]}`);
+  if (o.commitMbps && !line) await commitBandwidth(db, row.id, o.commitMbps);
   return row.id;
 }
 

@@ -112,6 +112,49 @@ export async function createContract(
   return row.id;
 }
 
+/**
+ * Commit bandwidth to a contract (ADR 015): a `contract_lines` version of kind
+ * `bandwidth_commit_mbps` with `mbps` as its quantity, from the site's product of that kind (the
+ * active one first). Price 0 unless the test gives one (a zero-priced commitment bills nothing);
+ * `validFrom` omitted = the contract's start (the database fills it in). The site's bandwidth check
+ * (constraint trigger `contract_lines_check_bandwidth`) runs at the end of this INSERT. Returns the
+ * line's id.
+ */
+export async function commitBandwidth(
+  db: Kysely<Database>,
+  contractId: string,
+  mbps: number,
+  opts: { price?: number; setupFee?: number; validFrom?: string; validTo?: string | null } = {},
+) {
+  const product = await db
+    .selectFrom("contracts as c")
+    .innerJoin("sites as s", "s.id", "c.site_id")
+    .innerJoin("products as p", (j) => j.onRef("p.site_id", "=", "c.site_id").on("p.kind", "=", "bandwidth_commit_mbps"))
+    .select(["p.id", "p.kind", "p.name_fr", "p.name_en", "s.currency"])
+    .where("c.id", "=", contractId)
+    .orderBy("p.is_active", "desc")
+    .orderBy("p.id")
+    .executeTakeFirstOrThrow();
+  const row = await db
+    .insertInto("contract_lines")
+    .values({
+      contract_id: contractId,
+      product_id: product.id,
+      kind: product.kind,
+      name_fr: product.name_fr,
+      name_en: product.name_en,
+      quantity: mbps,
+      unit_price_minor: opts.price ?? 0,
+      setup_fee_minor: opts.setupFee ?? 0,
+      currency: product.currency,
+      valid_from: opts.validFrom,
+      valid_to: opts.validTo ?? null,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
 /** A valid sign-up form (organisation and owner) for this e-mail address; spread it to change a field. */
 export const signUpFields = (email: string) => ({
   orgName: "Awoudi Services SARL",

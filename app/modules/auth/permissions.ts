@@ -20,6 +20,8 @@ export const tenantPermissions = {
   "services:read": everyone,
   /** Asking to end a contract commits the organisation: owners and admins only. */
   "contracts:terminate": ["owner", "admin"],
+  /** Ask to grow or shrink a contract (units, racks, power, bandwidth, cross-connects) from a date. */
+  "contracts:amend": ["owner", "admin", "technical"],
   /** Order a cross-connect, answer one ordered by another tenant, cancel it or ask for its removal. */
   "crossconnects:order": ["owner", "admin", "technical"],
   "usage:read": everyone,

@@ -5,6 +5,8 @@ import { contractMeters } from "~/modules/metering/meters.server";
 import { monthPeriod, type MeterWindow } from "~/modules/metering/usage.server";
 import { isUuid } from "~/utils/ids";
 import { csvResponse } from "~/utils/csv.server";
+import { lastDayOf } from "./compute";
+import { decimalToMicros, microsToDecimal } from "./money";
 
 /**
  * The usage annex of an invoice: the evidence behind its energy and bandwidth-overage lines, as one
@@ -146,7 +148,13 @@ export async function usageAnnexCsv(db: Executor, invoiceId: string): Promise<st
   const contractIds = [...new Set(lines.map((l) => l.contract_id).filter((id): id is string => id !== null))];
   const commits = new Map(
     contractIds.length
-      ? (await db.selectFrom("contracts").select(["id", "bandwidth_commit_mbps"]).where("id", "in", contractIds).execute()).map((c) => [c.id, c.bandwidth_commit_mbps])
+      ? (
+          await db
+            .selectFrom("contracts")
+            .select(["id", sql<string>`contract_commit_mbps(id, ${`${inv.period}-01`}::date, ${lastDayOf(inv.period)}::date)::text`.as("commit")])
+            .where("id", "in", contractIds)
+            .execute()
+        ).map((c) => [c.id, c.commit])
       : [],
   );
 
@@ -166,7 +174,7 @@ export async function usageAnnexCsv(db: Executor, invoiceId: string): Promise<st
         rows.push({ record: "bw_instant", contract_id: contractId, ...at(s.at), mbps: s.mbps, rank: s.rank, discarded: s.rank > kept ? "true" : "false", detail: s.parts });
       }
       const p95 = series.find((s) => s.rank === kept)?.mbps ?? null;
-      const billedDetails = (overage?.details ?? null) as { p95_mbps?: string | null; commit_mbps?: number } | null;
+      const billedDetails = (overage?.details ?? null) as { p95_mbps?: string | null; commit_mbps?: number | string } | null;
       const billed = billedDetails?.p95_mbps ?? null;
       rows.push({
         record: "bw_summary",
@@ -177,7 +185,7 @@ export async function usageAnnexCsv(db: Executor, invoiceId: string): Promise<st
         rank: n === 0 ? null : kept,
         discarded: n - kept,
         samples: n,
-        commit_mbps: billedDetails?.commit_mbps ?? commits.get(contractId) ?? 0,
+        commit_mbps: microsToDecimal(decimalToMicros(String(billedDetails?.commit_mbps ?? commits.get(contractId) ?? 0))),
         billed,
       });
     }

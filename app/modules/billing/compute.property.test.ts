@@ -105,7 +105,8 @@ const world = period.chain((p) =>
       overagePrice: fc.integer({ min: 0, max: 100_000 }),
       kwh: fc.option(decimal(2_000_000, 6), { nil: null }),
       p95: fc.option(decimal(20_000, 6), { nil: null }),
-      commit: fc.integer({ min: 0, max: 10_000 }),
+      /** Whole Mbps, or a month's day-weighted commit across versions (a decimal string, ADR 015). */
+      commit: fc.oneof(fc.integer({ min: 0, max: 10_000 }), decimal(10_000, 6)),
       samples: fc.integer({ min: 0, max: 8_928 }),
       oneOffs: fc.array(fc.record({ day: fc.integer({ min: -40, max: 70 }), quantity: decimal(500, 2), unit: fc.integer({ min: 0, max: 1_000_000 }) }), { maxLength: 4 }),
       waived: fc.boolean(),
@@ -222,7 +223,8 @@ describe("proration and calendars", () => {
         const dim = monthLength(p);
         const active = activeOracle(p, input.startOn, input.endOn);
         const recurring = invoiceLinesFor(p, input).filter((l) => l.kind === "recurring");
-        const expected = input.lines.filter((l) => l.quantity > 0 && !["energy_kwh", "bandwidth_overage_mbps", "remote_hands_hour"].includes(l.kind));
+        // A recurring line for each line with a quantity and a price: a zero-priced commitment is not a charge.
+        const expected = input.lines.filter((l) => l.quantity > 0 && l.unit_price_minor > 0 && !["energy_kwh", "bandwidth_overage_mbps", "remote_hands_hour"].includes(l.kind));
         if (active === 0) {
           expect(recurring).toEqual([]);
           return;
@@ -239,6 +241,27 @@ describe("proration and calendars", () => {
       }),
       RUNS,
     );
+  });
+
+  test("a line priced 0 writes no recurring line, whatever its quantity; the other lines are unchanged", () => {
+    fc.assert(
+      fc.property(
+        world.filter(({ period: p, input }) => activeOracle(p, input.startOn, input.endOn) > 0),
+        fc.constantFrom(...RECURRING_KINDS),
+        fc.integer({ min: 1, max: 500 }),
+        ({ period: p, input }, kind, quantity) => {
+          const priced = input.lines.filter((l) => l.kind !== kind);
+          const free = { ...input, lines: [...priced, fl(kind, quantity, 0)] };
+          const recurring = (i: ContractBillingInput) => invoiceLinesFor(p, i).filter((l) => l.kind === "recurring");
+          expect(recurring(free).filter((l) => l.unitPriceMinor === 0 || l.descriptionEn.startsWith(`${kind} en`))).toEqual([]);
+          expect(recurring(free)).toEqual(recurring({ ...input, lines: priced }));
+        },
+      ),
+      RUNS,
+    );
+    // By hand: 100 Mbps committed at price 0 beside a rack at 250 000, a full month.
+    const lines = invoiceLinesFor("2027-01", { contractId: "c", startOn: "2026-01-01", endOn: null, termMonths: 12, lines: [fl("bandwidth_commit_mbps", 100, 0), fl("full_rack", 1, 250_000)], commitMbps: 100 });
+    expect(lines.map((l) => [l.kind, l.descriptionEn.split(" — ")[0], l.amountMinor])).toEqual([["recurring", "full_rack en", 250_000]]);
   });
 
   test("setup fees only in the month the contract starts; one-off charges only in their month", () => {
@@ -272,9 +295,12 @@ describe("proration and calendars", () => {
           expect(overage).toEqual([]);
           return;
         }
-        // (p95 − commit) in millionths, from the string's digits.
-        const [w, f = ""] = p95.split(".");
-        const overMicros = BigInt(w) * 1_000_000n + BigInt(f.padEnd(6, "0")) - BigInt(input.commitMbps) * 1_000_000n;
+        // (p95 − commit) in millionths, from the strings' digits.
+        const micros = (d: string) => {
+          const [w, f = ""] = d.split(".");
+          return BigInt(w) * 1_000_000n + BigInt(f.padEnd(6, "0"));
+        };
+        const overMicros = micros(p95) - micros(String(input.commitMbps));
         expect(overage.map((l) => l.amountMinor)).toEqual(overMicros > 0n ? [Number(halfUp(BigInt(overagePrice) * overMicros, 1_000_000n))] : []);
       }),
       RUNS,

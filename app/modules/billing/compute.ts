@@ -22,9 +22,15 @@ export interface ComputedLine {
   quantity: string;
   unitPriceMinor: number;
   amountMinor: number;
+  /** Recurring lines: the days of the month the version was in force. */
+  days?: number;
 }
 
-/** A contract line as frozen at approval (`contract_lines`). */
+/**
+ * A version of a contract line (`contract_lines`): quantity and prices frozen at approval, or at the
+ * amendment or renewal that made it, in force from `valid_from` to `valid_to` (inclusive). Without
+ * dates a line is in force for the whole contract (the version signed at approval).
+ */
 export interface FrozenLine {
   kind: ProductKind;
   name_fr: string;
@@ -32,6 +38,8 @@ export interface FrozenLine {
   quantity: number;
   unit_price_minor: number;
   setup_fee_minor: number;
+  valid_from?: string;
+  valid_to?: string | null;
 }
 
 /** Products billed on use, never as a monthly charge (their frozen quantity is 0). */
@@ -53,7 +61,8 @@ export interface ContractBillingInput {
   endOn: string | null;
   termMonths: number;
   lines: readonly FrozenLine[];
-  commitMbps: number;
+  /** Committed Mbps for the month, weighted by day across versions (`contract_commit_mbps`, ADR 015); exact decimal. */
+  commitMbps: number | string;
   usage?: {
     /** kWh consumed in the month (counter deltas with resets), exact decimal; null = no reading. */
     energyKwh: string | null;
@@ -64,6 +73,11 @@ export interface ContractBillingInput {
   oneOffs?: readonly OneOffCharge[];
   /** An operator waived the early-termination charges (with an audited reason). */
   earlyTerminationWaived?: boolean;
+  /**
+   * Last day of the commitment in force on the last day of service, after tacit renewals
+   * (`contract_commitment_end`, app/modules/renewals); omitted = the first one, start + term − 1 day.
+   */
+  commitmentEndOn?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -91,6 +105,9 @@ function dayNumber(date: string): number {
 function dateOf(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
+
+/** `date` ± `days` calendar days (`2026-03-15`, -1 → `2026-03-14`). */
+export const addDays = (date: string, days: number) => dateOf(dayNumber(date) + days);
 
 /** Days in a month `YYYY-MM` (28, 29, 30 or 31). */
 export function daysInMonth(period: string): number {
@@ -151,7 +168,19 @@ export function prorate(monthlyMinor: number, activeDays: number, daysInMonthCou
 }
 
 const monthlyOf = (l: FrozenLine) => toSafeNumber(BigInt(l.unit_price_minor) * BigInt(l.quantity));
-const isRecurring = (l: FrozenLine) => l.quantity > 0 && !METERED.includes(l.kind);
+const isRecurring = (l: FrozenLine) => l.quantity > 0 && l.unit_price_minor > 0 && !METERED.includes(l.kind);
+
+/** First and last day (day numbers; last = null when open) a version is in force within its contract. */
+function versionSpan(l: FrozenLine, c: Pick<ContractBillingInput, "startOn" | "endOn">): { from: number; to: number | null } {
+  const from = Math.max(dayNumber(c.startOn), l.valid_from ? dayNumber(l.valid_from) : -Infinity);
+  const ends = [c.endOn, l.valid_to ?? null].filter((d): d is string => d !== null).map(dayNumber);
+  return { from, to: ends.length ? Math.min(...ends) : null };
+}
+
+/** The versions in force on a day (one per kind). */
+export function linesOn(lines: readonly FrozenLine[], day: string): FrozenLine[] {
+  return lines.filter((l) => (!l.valid_from || l.valid_from <= day) && (l.valid_to == null || l.valid_to >= day));
+}
 
 export interface EarlyTermination {
   /** First and last day still due (the day after the end → the last day of the commitment). */
@@ -175,12 +204,13 @@ export interface EarlyTermination {
  * counts round_half_up(monthly × days covered / days in that month), rounded per partial month, the
  * same proration as a recurring line. amount = full months × monthly + Σ partial months.
  */
-export function earlyTermination(input: Pick<ContractBillingInput, "startOn" | "endOn" | "termMonths" | "lines">): EarlyTermination | null {
+export function earlyTermination(input: Pick<ContractBillingInput, "startOn" | "endOn" | "termMonths" | "lines" | "commitmentEndOn">): EarlyTermination | null {
   if (input.endOn === null) return null;
-  const lastDay = dayNumber(commitmentEndOn(input.startOn, input.termMonths));
+  const lastDay = dayNumber(input.commitmentEndOn ?? commitmentEndOn(input.startOn, input.termMonths));
   const end = dayNumber(input.endOn);
   if (end >= lastDay) return null;
-  const monthly = sumMinor(input.lines.filter(isRecurring).map(monthlyOf));
+  // The versions in force on the last day of service are what the commitment still owes.
+  const monthly = sumMinor(linesOn(input.lines, input.endOn).filter(isRecurring).map(monthlyOf));
   const partials: EarlyTermination["partials"] = [];
   let fullMonths = 0;
   let day = end + 1;
@@ -249,37 +279,49 @@ export function invoiceLinesFor(period: string, c: ContractBillingInput): Comput
   const active = activeDaysInPeriod(period, c.startOn, c.endOn);
   const line = (l: Omit<ComputedLine, "contractId">) => out.push({ contractId: c.contractId, ...l });
 
+  // Recurring: each version for the days it is in force within the month (ADR 015).
   if (active > 0) {
-    const fromOn = dateOf(Math.max(first, dayNumber(c.startOn)));
-    const toOn = dateOf(Math.min(last, c.endOn === null ? last : dayNumber(c.endOn)));
-    const spanFr = active === dim ? monthFr(period) : `du ${dayFr(fromOn)} au ${dayFr(toOn)} (${active}/${dim} jours)`;
-    const spanEn = active === dim ? monthEn(period) : `${dayEn(fromOn)} to ${dayEn(toOn)} (${active}/${dim} days)`;
     for (const l of c.lines.filter(isRecurring)) {
+      const span = versionSpan(l, c);
+      const from = Math.max(first, span.from);
+      const to = Math.min(last, span.to ?? last);
+      if (to < from) continue;
+      const days = to - from + 1;
+      const spanFr = days === dim ? monthFr(period) : `du ${dayFr(dateOf(from))} au ${dayFr(dateOf(to))} (${days}/${dim} jours)`;
+      const spanEn = days === dim ? monthEn(period) : `${dayEn(dateOf(from))} to ${dayEn(dateOf(to))} (${days}/${dim} days)`;
       line({
         kind: "recurring",
         descriptionFr: `${l.name_fr} — ${spanFr}`,
         descriptionEn: `${l.name_en} — ${spanEn}`,
         quantity: String(l.quantity),
         unitPriceMinor: l.unit_price_minor,
-        amountMinor: prorate(monthlyOf(l), active, dim),
+        amountMinor: prorate(monthlyOf(l), days, dim),
+        days,
       });
     }
   }
 
-  if (c.startOn.slice(0, 7) === period) {
-    for (const l of c.lines.filter((x) => x.quantity > 0 && x.setup_fee_minor > 0)) {
-      line({
-        kind: "setup",
-        descriptionFr: `Frais de mise en service — ${l.name_fr}`,
-        descriptionEn: `Setup fee — ${l.name_en}`,
-        quantity: String(l.quantity),
-        unitPriceMinor: l.setup_fee_minor,
-        amountMinor: toSafeNumber(BigInt(l.setup_fee_minor) * BigInt(l.quantity)),
-      });
-    }
+  // Setup: the fee × the quantity ADDED by a version (all of it for the first), in the month it starts.
+  for (const l of c.lines.filter((x) => x.quantity > 0 && x.setup_fee_minor > 0)) {
+    const span = versionSpan(l, c);
+    if (span.from < first || span.from > last || (span.to !== null && span.to < span.from)) continue;
+    const before = c.lines.find((p) => p.kind === l.kind && p.valid_to != null && dayNumber(p.valid_to) === span.from - 1);
+    const added = l.quantity - (before && span.from > dayNumber(c.startOn) ? before.quantity : 0);
+    if (added <= 0) continue;
+    line({
+      kind: "setup",
+      descriptionFr: `Frais de mise en service — ${l.name_fr}`,
+      descriptionEn: `Setup fee — ${l.name_en}`,
+      quantity: String(added),
+      unitPriceMinor: l.setup_fee_minor,
+      amountMinor: toSafeNumber(BigInt(l.setup_fee_minor) * BigInt(added)),
+    });
   }
 
-  const energy = c.lines.find((l) => l.kind === "energy_kwh");
+  // Metered prices: the version in force on the contract's last day of service in the month.
+  const lastActive = dateOf(Math.min(last, c.endOn === null ? last : dayNumber(c.endOn)));
+  const metered = linesOn(c.lines, lastActive);
+  const energy = metered.find((l) => l.kind === "energy_kwh");
   const kwh = c.usage?.energyKwh;
   if (energy && kwh != null && decimalToMicros(kwh) > 0n) {
     line({
@@ -292,10 +334,10 @@ export function invoiceLinesFor(period: string, c: ContractBillingInput): Comput
     });
   }
 
-  const overage = c.lines.find((l) => l.kind === "bandwidth_overage_mbps");
+  const overage = metered.find((l) => l.kind === "bandwidth_overage_mbps");
   const p95 = c.usage?.p95Mbps;
   if (overage && p95 != null) {
-    const overMicros = decimalToMicros(p95) - BigInt(c.commitMbps) * 1_000_000n;
+    const overMicros = decimalToMicros(p95) - decimalToMicros(String(c.commitMbps));
     if (overMicros > 0n) {
       const over = microsToDecimal(overMicros);
       const samples = String(c.usage?.samples ?? 0);

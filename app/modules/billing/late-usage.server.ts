@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Executor } from "#db/types";
 import { contractMeters } from "~/modules/metering/meters.server";
 import { energyKwh, monthPeriod, percentile95, type MeterWindow, type Period } from "~/modules/metering/usage.server";
@@ -38,6 +39,7 @@ export interface LateEnergy {
 }
 
 export interface LateBandwidth {
+  /** Commit of the month, weighted by day across versions (for reading; the figures use the exact decimal). */
   commitMbps: number;
   /** p95 written on the overage line; null when none was billed (p95 ≤ commit, or no sample). */
   billedP95: string | null;
@@ -81,9 +83,9 @@ export interface LateUsageFilter {
 
 const PERIOD = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const canonical = (d: string) => microsToDecimal(decimalToMicros(d));
-const overOf = (p95: string | null, commitMbps: number) => {
+const overOf = (p95: string | null, commitMbps: number | string) => {
   if (p95 === null) return "0";
-  const over = decimalToMicros(p95) - BigInt(commitMbps) * 1_000_000n;
+  const over = decimalToMicros(p95) - decimalToMicros(String(commitMbps));
   return over > 0n ? microsToDecimal(over) : "0";
 };
 
@@ -141,7 +143,7 @@ async function compareInvoice(
   const first = `${inv.period}-01`;
   const during = await db
     .selectFrom("contracts")
-    .select(["id", "bandwidth_commit_mbps", "start_on"])
+    .select(["id", "start_on"])
     .where("org_id", "=", inv.org_id)
     .where("site_id", "=", inv.site_id)
     .where("start_on", "<=", lastDayOf(inv.period))
@@ -151,12 +153,20 @@ async function compareInvoice(
     .execute();
   const ids = [...new Set([...lines.map((l) => l.contract_id!), ...during.map((c) => c.id)])];
   if (ids.length === 0) return [];
-  const contracts = await db.selectFrom("contracts").select(["id", "bandwidth_commit_mbps"]).where("id", "in", ids).execute();
+  const last = lastDayOf(inv.period);
+  const contracts = await db
+    .selectFrom("contracts")
+    .select(["id", sql<string>`contract_commit_mbps(id, ${first}::date, ${last}::date)::text`.as("commit_mbps")])
+    .where("id", "in", ids)
+    .execute();
+  // Metered prices of the version in force at the end of the month (or the latest before it).
   const prices = await db
     .selectFrom("contract_lines")
     .select(["contract_id", "kind", "unit_price_minor"])
     .where("contract_id", "in", ids)
     .where("kind", "in", ["energy_kwh", "bandwidth_overage_mbps"])
+    .where("valid_from", "<=", last)
+    .orderBy("valid_from", "desc")
     .execute();
 
   const result: LateContract[] = [];
@@ -185,8 +195,8 @@ async function compareInvoice(
 
     let bandwidth: LateBandwidth | null = null;
     if (overagePrice !== undefined && (overageLine || windows("bandwidth").length)) {
-      const details = (overageLine?.details ?? null) as { p95_mbps?: string | null; commit_mbps?: number } | null;
-      const commitMbps = details?.commit_mbps ?? contracts.find((c) => c.id === contractId)?.bandwidth_commit_mbps ?? 0;
+      const details = (overageLine?.details ?? null) as { p95_mbps?: string | null; commit_mbps?: number | string } | null;
+      const commitMbps = String(details?.commit_mbps ?? contracts.find((c) => c.id === contractId)?.commit_mbps ?? "0");
       const billedP95 = details?.p95_mbps != null ? canonical(details.p95_mbps) : null;
       const billedOverMbps = overageLine ? canonical(overageLine.quantity) : "0";
       const now = await percentile95(db, windows("bandwidth"), period, commitMbps);
@@ -197,7 +207,7 @@ async function compareInvoice(
       const p95Differs = billedP95 !== null && billedP95 !== currentP95;
       if (p95Differs || billedOverMbps !== currentOverMbps || billedMinor !== currentMinor) {
         bandwidth = {
-          commitMbps,
+          commitMbps: Number(commitMbps),
           billedP95,
           currentP95,
           billedOverMbps,

@@ -6,7 +6,7 @@ import { contractMeters } from "~/modules/metering/meters.server";
 import { energyKwh, monthPeriod, percentile95, type MeterWindow } from "~/modules/metering/usage.server";
 import { registerJobHandler } from "~/modules/jobs/jobs.server";
 import { activeDaysInPeriod, daysInMonth, invoiceLinesFor, lastDayOf, previousMonth, totals, type ComputedLine, type ContractBillingInput } from "./compute";
-import { decimalToMicros } from "./money";
+import { decimalToMicros, microsToDecimal } from "./money";
 import { exemptionStatus } from "./exemptions.server";
 import { oneOffsFor, waivedContracts } from "./charges.server";
 import { siteUsage, type ContractUsage } from "./site-usage.server";
@@ -148,7 +148,9 @@ async function billOrganisation(
 
   const contracts = await trx
     .selectFrom("contracts")
-    .select(["id", "start_on", "end_on", "term_months", "bandwidth_commit_mbps"])
+    .select(["id", "start_on", "end_on", "term_months", sql<string>`contract_commit_mbps(id, ${first}::date, ${last}::date)::text`.as("commit_mbps")])
+    // The commitment in force on the last day of service, after tacit renewals (early termination).
+    .select(sql<string>`contract_commitment_end(id, end_on)::text`.as("commitment_ends_on"))
     .where("org_id", "=", org.id)
     .where("site_id", "=", site.id)
     .where("start_on", "<=", last)
@@ -164,12 +166,13 @@ async function billOrganisation(
   for (const c of contracts) {
     const frozen = await trx
       .selectFrom("contract_lines")
-      .select(["kind", "name_fr", "name_en", "quantity", "unit_price_minor", "setup_fee_minor"])
+      .select(["kind", "name_fr", "name_en", "quantity", "unit_price_minor", "setup_fee_minor", "valid_from", "valid_to"])
       .where("contract_id", "=", c.id)
       .orderBy("kind")
+      .orderBy("valid_from")
       .orderBy("id")
       .execute();
-    const u = ctx.usage.get(c.id) ?? (await contractUsage(trx, c.id, c.bandwidth_commit_mbps, instants, site.time_zone));
+    const u = ctx.usage.get(c.id) ?? (await contractUsage(trx, c.id, c.commit_mbps, instants, site.time_zone));
     const kwh = u.energyKwh;
     const bw = { p95: u.p95, samples: u.samples };
     energyMicros += decimalToMicros(kwh);
@@ -179,20 +182,20 @@ async function billOrganisation(
       endOn: c.end_on,
       termMonths: c.term_months,
       lines: frozen,
-      commitMbps: c.bandwidth_commit_mbps,
+      commitMbps: c.commit_mbps,
       usage: { energyKwh: kwh, p95Mbps: bw.p95, samples: bw.samples },
       oneOffs: oneOffs.get(c.id) ?? [],
       earlyTerminationWaived: waived.has(c.id),
+      commitmentEndOn: c.commitment_ends_on,
     };
-    const active = activeDaysInPeriod(period, c.start_on, c.end_on);
     for (const l of invoiceLinesFor(period, input)) {
       const details: Record<string, unknown> =
         l.kind === "recurring"
-          ? { active_days: active, days_in_month: daysInMonth(period) }
+          ? { active_days: l.days, days_in_month: daysInMonth(period) }
           : l.kind === "energy"
             ? { kwh, meters: u.powerMeters }
             : l.kind === "bandwidth_overage"
-              ? { p95_mbps: bw.p95, commit_mbps: c.bandwidth_commit_mbps, samples: bw.samples }
+              ? { p95_mbps: bw.p95, commit_mbps: microsToDecimal(decimalToMicros(c.commit_mbps)), samples: bw.samples }
               : l.kind === "early_termination"
                 ? { start_on: c.start_on, end_on: c.end_on, term_months: c.term_months }
                 : {};
@@ -256,7 +259,7 @@ async function billOrganisation(
 }
 
 /** One contract's usage through the reference functions (a contract that was not active when the site's usage was read). */
-async function contractUsage(trx: Executor, contractId: string, commitMbps: number, instants: { from: Date; to: Date }, timeZone: string): Promise<ContractUsage> {
+async function contractUsage(trx: Executor, contractId: string, commitMbps: string, instants: { from: Date; to: Date }, timeZone: string): Promise<ContractUsage> {
   const meters = await contractMeters(trx, contractId, instants, timeZone);
   const windows = (kind: "power" | "bandwidth"): MeterWindow[] => meters.filter((m) => m.kind === kind).map((m) => ({ id: m.id, from: m.from, to: m.to }));
   const energyKwhValue = await energyKwh(trx, windows("power"), instants);

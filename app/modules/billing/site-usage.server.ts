@@ -46,7 +46,7 @@ function windows(siteId: string, period: Period, timeZone: string, orgIds?: read
   const to = sql`${period.to}::timestamptz`;
   return sql`
     c AS MATERIALIZED (
-      SELECT id, bandwidth_commit_mbps AS commit_mbps
+      SELECT id, contract_commit_mbps(id, (${from} AT TIME ZONE ${timeZone})::date, (${to} AT TIME ZONE ${timeZone})::date - 1) AS commit_mbps
         FROM contracts
        WHERE site_id = ${siteId}
          ${orgIds ? sql`AND org_id = ANY(${[...orgIds]}::uuid[])` : sql``}

@@ -59,12 +59,10 @@ export async function siteBandwidth(db: Executor, siteId: string, period: Period
     .select(["uplink_capacity_mbps", "oversubscription_ratio"])
     .where("id", "=", siteId)
     .executeTakeFirstOrThrow();
-  const row = await db
-    .selectFrom("contracts")
-    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("bandwidth_commit_mbps"), sql<number>`0`).as("committed"))
-    .where("site_id", "=", siteId)
-    .where(sql<boolean>`daterange(start_on, end_on, '[]') && daterange(${period.startOn}::date, ${period.endOn}::date, '[]')`)
-    .executeTakeFirstOrThrow();
+  // The peak over the period of the bandwidth versions in force, as the database trigger counts it.
+  const row = (
+    await sql<{ committed: string }>`SELECT site_bandwidth_peak(${siteId}, NULL, daterange(${period.startOn}::date, ${period.endOn}::date, '[]')) AS committed`.execute(db)
+  ).rows[0];
   // Same arithmetic as the database trigger: floor(uplink × ratio).
   const sellable = (await sql<{ n: number }>`select floor(${site.uplink_capacity_mbps}::int * ${site.oversubscription_ratio}::numeric)::int8 as n`.execute(db)).rows[0].n;
   return { uplinkMbps: site.uplink_capacity_mbps, ratio: site.oversubscription_ratio, sellableMbps: sellable, committedMbps: Number(row.committed) };

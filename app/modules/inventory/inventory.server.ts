@@ -432,12 +432,9 @@ export async function updateUplink(trx: Trx, input: { siteId: string; uplinkMbps
   if (!result.ok) {
     if (result.error.hint !== "bandwidth_below_committed")
       throw Object.assign(new Error("unexpected refusal updating the uplink"), { cause: result.error });
-    const row = await trx
-      .selectFrom("contracts")
-      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("bandwidth_commit_mbps"), sql<number>`0`).as("mbps"))
-      .where("site_id", "=", before.id)
-      .where(sql<boolean>`daterange(start_on, end_on, '[]') && daterange(site_today(${before.id}), NULL, '[]')`)
-      .executeTakeFirstOrThrow();
+    const row = (
+      await sql<{ mbps: string }>`SELECT site_bandwidth_peak(${before.id}, NULL, daterange(site_today(${before.id}), NULL, '[]')) AS mbps`.execute(trx)
+    ).rows[0];
     return { ok: false as const, error: "bandwidth_below_committed" as const, committedMbps: Number(row.mbps) };
   }
   const changed =

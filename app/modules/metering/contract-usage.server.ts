@@ -4,6 +4,7 @@ import type { Executor } from "#db/types";
 import { getContract, listContracts } from "~/modules/requests/contracts.server";
 import { priceTimesDecimal, decimalToMicros, roundHalfUp } from "~/modules/billing/money";
 import { contractMeters } from "./meters.server";
+import { contractCommitMbps } from "~/modules/contracts/versions.server";
 import { burstBudget, energyByDay, energyKwh, fiveMinuteSlots, hourlySeries, monthPeriod, percentile95, powerStats, type MeterWindow, type Period } from "./usage.server";
 
 type Scope = { orgId: string } | { operator: true };
@@ -35,14 +36,15 @@ export async function contractUsage(db: Executor, scope: Scope, contractId: stri
   const meters = await contractMeters(db, contract.id, period, contract.time_zone);
   const windows = (kind: "power" | "bandwidth"): MeterWindow[] => meters.filter((m) => m.kind === kind).map((m) => ({ id: m.id, from: m.from, to: m.to }));
   const price = (kind: string) => contract.lines.find((l) => l.kind === kind);
-  const commitMbps = contract.bandwidth_commit_mbps;
+  const commitMbps = await contractCommitMbps(db, contract.id, month);
   const commitW = (price("power_commit_kw")?.quantity ?? 0) * 1000;
 
   const elapsed: Period = { from: period.from, to: new Date(Math.min(Math.max(now.getTime(), period.from.getTime()), period.to.getTime())) };
   const inProgress = now < period.to;
   const bw = await percentile95(db, windows("bandwidth"), period, commitMbps);
   const overagePrice = price("bandwidth_overage_mbps")?.unit_price_minor ?? 0;
-  const overMbps = bw.p95 !== null && decimalToMicros(bw.p95) > BigInt(commitMbps) * 1_000_000n ? microsToDecimal(decimalToMicros(bw.p95) - BigInt(commitMbps) * 1_000_000n) : "0";
+  const commitMicros = decimalToMicros(commitMbps);
+  const overMbps = bw.p95 !== null && decimalToMicros(bw.p95) > commitMicros ? microsToDecimal(decimalToMicros(bw.p95) - commitMicros) : "0";
   const kwh = await energyKwh(db, windows("power"), period);
   const energyPrice = price("energy_kwh")?.unit_price_minor ?? 0;
   const projectedKwh = inProgress ? project(kwh, elapsed.to.getTime() - period.from.getTime(), period.to.getTime() - period.from.getTime()) : kwh;
@@ -56,7 +58,8 @@ export async function contractUsage(db: Executor, scope: Scope, contractId: stri
     // (it measures nothing yet, and the page says "from …" rather than showing it as current).
     meters: meters.map((m) => ({ id: m.id, externalId: m.external_id, kind: m.kind, fromOn: m.attached_on, untilOn: m.detached_on, upcoming: m.from > now })),
     bandwidth: {
-      commitMbps,
+      /** For reading: the month's commit weighted by day across versions (ADR 015). */
+      commitMbps: Number(commitMbps),
       p95Mbps: bw.p95,
       samples: bw.samples,
       burst: burstBudget(fiveMinuteSlots(period), bw.aboveCommit),

@@ -106,7 +106,7 @@ export interface Percentile95 {
   aboveCommit: number;
 }
 
-export async function percentile95(db: Executor, meters: string[] | MeterWindow[], period: Period, commitMbps = 0): Promise<Percentile95> {
+export async function percentile95(db: Executor, meters: string[] | MeterWindow[], period: Period, commitMbps: number | string = 0): Promise<Percentile95> {
   const windows = windowsOf(meters, period);
   if (windows.empty) return { p95: null, samples: 0, aboveCommit: 0 };
   const { rows } = await sql<{ p95: string | null; n: number; above: number }>`
@@ -122,7 +122,7 @@ export async function percentile95(db: Executor, meters: string[] | MeterWindow[
     )
     SELECT (SELECT v::text FROM ranked WHERE position = (n * 95 + 99) / 100) AS p95,
            (SELECT count(*) FROM per_instant)::int8 AS n,
-           (SELECT count(*) FROM per_instant WHERE v > ${commitMbps})::int8 AS above
+           (SELECT count(*) FROM per_instant WHERE v > ${String(commitMbps)}::numeric)::int8 AS above
   `.execute(db);
   return { p95: rows[0].p95, samples: rows[0].n, aboveCommit: rows[0].above };
 }

@@ -64,35 +64,9 @@ export async function approveRequest(
   const lines = await trx.selectFrom("request_lines").select(["kind", "quantity"]).where("request_id", "=", request.id).execute();
   const need = needsOf(lines);
 
-  // The assignment must match what was asked.
-  const count = (kind: SpaceKind) => input.placements.filter((p) => p.kind === kind);
-  const units = count("units").reduce((s, p) => s + (p.lastU - p.firstU + 1), 0);
-  if (count("full_rack").length !== need.fullRacks || count("half_rack").length !== need.halfRacks || units !== need.units) {
-    return { ok: false, error: "placement_mismatch" };
-  }
-  if (input.placements.reduce((s, p) => s + p.powerW, 0) !== need.powerW) return { ok: false, error: "power_mismatch" };
-  if (new Set(input.portIds).size !== need.ports || input.portIds.length !== need.ports) return { ok: false, error: "ports_mismatch" };
-
-  const rackIds = [...new Set(input.placements.map((p) => p.rackId))].sort();
-  const racks = rackIds.length && rackIds.every(isUuid)
-    ? await trx
-        .selectFrom("racks as r")
-        .innerJoin("rooms as m", "m.id", "r.room_id")
-        .select(["r.id", "r.name", "r.height_u", "m.site_id", "m.name as room_name"])
-        .where("r.id", "in", rackIds)
-        .execute()
-    : [];
-  if (racks.length !== rackIds.length || racks.some((r) => r.site_id !== request.site_id)) return { ok: false, error: "wrong_site" };
-  for (const p of input.placements) {
-    const rack = racks.find((r) => r.id === p.rackId)!;
-    if (p.kind === "half_rack" && p.lastU - p.firstU + 1 !== halfRackUnits(rack.height_u)) return { ok: false, error: "placement_mismatch" };
-  }
-  if (input.portIds.length) {
-    const ports = input.portIds.every(isUuid)
-      ? await trx.selectFrom("cross_connect_ports").select(["id", "site_id"]).where("id", "in", input.portIds).execute()
-      : [];
-    if (ports.length !== input.portIds.length || ports.some((p) => p.site_id !== request.site_id)) return { ok: false, error: "wrong_site" };
-  }
+  const checked = await validateAssignment(trx, { siteId: request.site_id, need, placements: input.placements, portIds: input.portIds });
+  if (!checked.ok) return { ok: false, error: checked.error };
+  const racks = checked.racks;
   // Units already held (by this tenant's own contract, or another's): say by which contract,
   // rather than "just allocated to another request". A true race still ends in the constraint below.
   for (const p of input.placements) {
@@ -110,12 +84,11 @@ export async function approveRequest(
         start_on: input.startOn,
         end_on: null,
         term_months: request.term_months,
-        bandwidth_commit_mbps: need.bandwidthMbps,
         approved_by: input.actor.id,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    const frozen = await freezeContractLines(trx, { contractId: contract.id, siteId: request.site_id, currency: request.currency, lines });
+    const frozen = await freezeContractLines(trx, { contractId: contract.id, siteId: request.site_id, currency: request.currency, validFrom: input.startOn, lines });
     if (!frozen.ok) return { ok: false, error: "missing_price" };
     // Insert in rack order so concurrent approvals take the rack locks in the same order.
     for (const p of [...input.placements].sort((a, b) => a.rackId.localeCompare(b.rackId) || a.firstU - b.firstU)) {
@@ -180,6 +153,47 @@ export async function approveRequest(
     if (code) return { ok: false, error: code };
     throw error;
   }
+}
+
+/**
+ * Does an assignment of concrete resources match what is needed (count of full racks, half racks
+ * and units, total power, number of distinct ports), all at the site, half racks of the rack's half?
+ * Whether they are free is for the database to say. Shared by approvals and amendments.
+ */
+export async function validateAssignment(
+  trx: Trx,
+  input: { siteId: string; need: ReturnType<typeof needsOf>; placements: ApprovalPlacement[]; portIds: string[] },
+): Promise<{ ok: true; racks: { id: string; name: string; height_u: number; site_id: string; room_name: string }[] } | { ok: false; error: "placement_mismatch" | "power_mismatch" | "ports_mismatch" | "wrong_site" }> {
+  const { need } = input;
+  const count = (kind: SpaceKind) => input.placements.filter((p) => p.kind === kind);
+  const units = count("units").reduce((s, p) => s + (p.lastU - p.firstU + 1), 0);
+  if (count("full_rack").length !== need.fullRacks || count("half_rack").length !== need.halfRacks || units !== need.units) {
+    return { ok: false, error: "placement_mismatch" };
+  }
+  if (input.placements.reduce((s, p) => s + p.powerW, 0) !== need.powerW) return { ok: false, error: "power_mismatch" };
+  if (new Set(input.portIds).size !== need.ports || input.portIds.length !== need.ports) return { ok: false, error: "ports_mismatch" };
+
+  const rackIds = [...new Set(input.placements.map((p) => p.rackId))].sort();
+  const racks = rackIds.length && rackIds.every(isUuid)
+    ? await trx
+        .selectFrom("racks as r")
+        .innerJoin("rooms as m", "m.id", "r.room_id")
+        .select(["r.id", "r.name", "r.height_u", "m.site_id", "m.name as room_name"])
+        .where("r.id", "in", rackIds)
+        .execute()
+    : [];
+  if (racks.length !== rackIds.length || racks.some((r) => r.site_id !== input.siteId)) return { ok: false, error: "wrong_site" };
+  for (const p of input.placements) {
+    const rack = racks.find((r) => r.id === p.rackId)!;
+    if (p.kind === "half_rack" && p.lastU - p.firstU + 1 !== halfRackUnits(rack.height_u)) return { ok: false, error: "placement_mismatch" };
+  }
+  if (input.portIds.length) {
+    const ports = input.portIds.every(isUuid)
+      ? await trx.selectFrom("cross_connect_ports").select(["id", "site_id"]).where("id", "in", input.portIds).execute()
+      : [];
+    if (ports.length !== input.portIds.length || ports.some((p) => p.site_id !== input.siteId)) return { ok: false, error: "wrong_site" };
+  }
+  return { ok: true, racks };
 }
 
 /** Units of a rack that a contract already holds, as the operator's error names them. */

@@ -24,13 +24,19 @@ export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
 const effectiveStatus = sql<ContractStatus>`CASE WHEN c.end_on < (now() AT TIME ZONE s.time_zone)::date THEN 'terminated' WHEN c.start_on > (now() AT TIME ZONE s.time_zone)::date THEN 'upcoming' ELSE 'active' END`;
 
 /**
+ * The day whose line versions describe a contract "now" (needs `c` and `s`): the site's today,
+ * or the first day of an upcoming contract, or the last day of a terminated one.
+ */
+const referenceDay = sql<string>`least(greatest((now() AT TIME ZONE s.time_zone)::date, c.start_on), coalesce(c.end_on, 'infinity'::date))`;
+
+/**
  * Freeze a contract's lines from the site's active price list: the requested quantities, plus the
  * metered products at quantity 0 (their prices bind the contract too). A later price change never
  * alters them. Returns the lines written, or the kinds without an active price.
  */
 export async function freezeContractLines(
   trx: Trx,
-  input: { contractId: string; siteId: string; currency: Currency; lines: { kind: ProductKind; quantity: number }[] },
+  input: { contractId: string; siteId: string; currency: Currency; validFrom: string; lines: { kind: ProductKind; quantity: number }[] },
 ): Promise<{ ok: true; monthlyMinor: number } | { ok: false; missing: ProductKind[] }> {
   const products = await trx
     .selectFrom("products")
@@ -53,6 +59,7 @@ export async function freezeContractLines(
       unit_price_minor: p.unit_price_minor,
       setup_fee_minor: p.setup_fee_minor,
       currency: input.currency,
+      valid_from: input.validFrom,
     };
   });
   await trx.insertInto("contract_lines").values(rows).execute();
@@ -72,7 +79,6 @@ export async function listContracts(db: Executor, scope: Scope & { status?: Cont
       "c.start_on",
       "c.end_on",
       "c.term_months",
-      "c.bandwidth_commit_mbps",
       "s.code as site_code",
       "s.name as site_name",
       "s.currency",
@@ -81,6 +87,7 @@ export async function listContracts(db: Executor, scope: Scope & { status?: Cont
         eb
           .selectFrom("contract_lines as l")
           .whereRef("l.contract_id", "=", "c.id")
+          .where(sql<boolean>`l.during @> ${referenceDay}`)
           .select(sql<number>`coalesce(sum(l.unit_price_minor * l.quantity), 0)`.as("m"))
           .as("monthly_minor"),
       (eb) =>
@@ -114,7 +121,7 @@ export async function getContract(db: Executor, scope: Scope, contractId: string
       "c.start_on",
       "c.end_on",
       "c.term_months",
-      "c.bandwidth_commit_mbps",
+      referenceDay.as("reference_on"),
       "c.created_at",
       "s.code as site_code",
       "s.name as site_name",
@@ -128,8 +135,14 @@ export async function getContract(db: Executor, scope: Scope, contractId: string
   if ("orgId" in scope) query = query.where("c.org_id", "=", scope.orgId);
   const contract = await query.executeTakeFirst();
   if (!contract) return undefined;
-  const [lines, allocations, ports, changes] = await Promise.all([
-    db.selectFrom("contract_lines").select(["kind", "name_fr", "name_en", "quantity", "unit_price_minor", "setup_fee_minor", "currency"]).where("contract_id", "=", contract.id).orderBy("kind").execute(),
+  const [versions, allocations, ports, changes] = await Promise.all([
+    db
+      .selectFrom("contract_lines")
+      .select(["id", "kind", "name_fr", "name_en", "quantity", "unit_price_minor", "setup_fee_minor", "currency", "valid_from", "valid_to", "change_id"])
+      .where("contract_id", "=", contract.id)
+      .orderBy("kind")
+      .orderBy("valid_from")
+      .execute(),
     db
       .selectFrom("allocations as a")
       .innerJoin("racks as r", "r.id", "a.rack_id")
@@ -137,6 +150,7 @@ export async function getContract(db: Executor, scope: Scope, contractId: string
       .select(["a.id", "a.kind", "a.first_u", "a.last_u", "a.power_w", "a.start_on", "a.end_on", "r.id as rack_id", "r.name as rack_name", "r.height_u", "m.name as room_name"])
       .where("a.contract_id", "=", contract.id)
       .orderBy("r.name")
+      .orderBy("a.start_on")
       .execute(),
     db
       .selectFrom("port_allocations as pa")
@@ -147,8 +161,14 @@ export async function getContract(db: Executor, scope: Scope, contractId: string
       .execute(),
     db.selectFrom("contract_changes").selectAll().where("contract_id", "=", contract.id).orderBy("requested_at", "desc").execute(),
   ]);
+  // The lines in force on the reference day (today, or the first/last day of an upcoming/ended
+  // contract); every version stays readable in `versions`.
+  const day = contract.reference_on;
+  const inForce = (v: { valid_from: string; valid_to: string | null }) => v.valid_from <= day && (v.valid_to === null || v.valid_to >= day);
+  const lines = versions.filter(inForce);
   const monthlyMinor = lines.reduce((s, l) => s + lineAmount(l.unit_price_minor, l.quantity), 0);
-  return { ...contract, lines, allocations, ports, changes, monthlyMinor };
+  const bandwidthCommitMbps = lines.find((l) => l.kind === "bandwidth_commit_mbps")?.quantity ?? 0;
+  return { ...contract, lines, versions, allocations, ports, changes, monthlyMinor, bandwidthCommitMbps };
 }
 
 export type ChangeError = "not_found" | "not_active" | "already_pending" | "end_before_start" | "end_in_past";
@@ -212,7 +232,7 @@ export async function pendingChanges(db: Executor) {
     .innerJoin("contracts as c", "c.id", "ch.contract_id")
     .innerJoin("organisations as o", "o.id", "ch.org_id")
     .innerJoin("sites as s", "s.id", "c.site_id")
-    .select(["ch.id", "ch.contract_id", "ch.kind", "ch.requested_end_on", "ch.details", "ch.requested_at", "o.name as org_name", "s.code as site_code"])
+    .select(["ch.id", "ch.contract_id", "ch.kind", "ch.requested_end_on", "ch.effective_on", "ch.details", "ch.requested_at", "o.name as org_name", "s.code as site_code"])
     .where("ch.status", "=", "pending")
     .orderBy("ch.requested_at")
     .execute();
@@ -237,7 +257,8 @@ async function contractNames(trx: Trx, contractId: string) {
  */
 export async function applyTermination(
   trx: Trx,
-  input: { changeId: string; endOn: string; actor: Actor; note?: string; baseUrl?: string },
+  // notify: false = the caller sends its own e-mails (a tenant's notice of non-renewal, app/modules/renewals).
+  input: { changeId: string; endOn: string; actor: Actor; note?: string; baseUrl?: string; notify?: boolean },
 ): Promise<{ ok: true } | { ok: false; error: ChangeError }> {
   if (!isUuid(input.changeId)) return { ok: false, error: "not_found" };
   const change = await trx.selectFrom("contract_changes").selectAll().where("id", "=", input.changeId).where("kind", "=", "termination").forUpdate().executeTakeFirst();
@@ -297,6 +318,7 @@ export async function applyTermination(
     before: { status: contract.status, end_on: contract.end_on },
     after: { status, end_on: input.endOn },
   });
+  if (input.notify === false) return { ok: true };
   const about = await contractNames(trx, contract.id);
   for (const to of await orgManagers(trx, change.org_id)) {
     await enqueueEmail(trx, {
