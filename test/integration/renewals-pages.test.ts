@@ -108,7 +108,7 @@ describe("renewal pages", () => {
     expect(await renewalPanel(db, { orgId: kossi, role: "owner" }, theirs.id)).toBeUndefined();
     expect((await give("not-a-uuid", users.owner.cookie, { commitmentEndsOn: theirs.end })).status).toBe(404);
     const mine = await contractEndingIn(60);
-    for (const fields of [{}, { commitmentEndsOn: "2027-02-30" }, { commitmentEndsOn: "x".repeat(5000) }, { commitmentEndsOn: "2026-01-01\u0000" }]) {
+    for (const fields of [{} as Record<string, string>, { commitmentEndsOn: "2027-02-30" }, { commitmentEndsOn: "x".repeat(5000) }, { commitmentEndsOn: "2026-01-01\u0000" }]) {
       const res = await give(mine.id, users.owner.cookie, fields);
       expect(res.status, JSON.stringify(fields).slice(0, 40)).toBe(400);
       expect(await body(res)).toEqual({ ok: false, formError: "renewals.error.form" });
