@@ -7,7 +7,7 @@ import { linkBase, operatorsWhoCan, orgManagers } from "~/modules/email/recipien
 import { capacityErrorOf, type CapacityError } from "~/modules/inventory/constraint-errors";
 import { siteRacks, siteBandwidth, sitePorts, toRackState } from "~/modules/inventory/capacity.server";
 import { freeRuns, placeRequest, type Placement } from "~/modules/inventory/placement";
-import { addDays, commitmentEndOn, earlyTermination, formatDecimal } from "~/modules/billing/compute";
+import { addDays, earlyTermination, formatDecimal } from "~/modules/billing/compute";
 import { isUuid } from "~/modules/orgs/organisations.server";
 import { needsOf, shortRef } from "~/modules/requests/requests.server";
 import { validateAssignment, type ApprovalPlacement } from "~/modules/requests/approve.server";
@@ -64,7 +64,7 @@ export async function amendmentContext(db: Executor, scope: Scope, contractId: s
     .selectFrom("contracts as c")
     .innerJoin("sites as s", "s.id", "c.site_id")
     .innerJoin("organisations as o", "o.id", "c.org_id")
-    .select(["c.id", "c.org_id", "c.site_id", "c.start_on", "c.end_on", "c.term_months", "s.name as site_name", "s.currency", "s.vat_rate_bp", "s.time_zone", "o.name as org_name", "o.is_vat_exempt"])
+    .select(["c.id", "c.org_id", "c.site_id", "c.start_on", "c.end_on", "c.term_months", "c.commitment_ends_on", "s.name as site_name", "s.currency", "s.vat_rate_bp", "s.time_zone", "o.name as org_name", "o.is_vat_exempt"])
     .where("c.id", "=", contractId);
   if ("orgId" in scope) query = query.where("c.org_id", "=", scope.orgId);
   const contract = await query.executeTakeFirst();
@@ -92,7 +92,7 @@ export async function amendmentContext(db: Executor, scope: Scope, contractId: s
     quantities,
     monthlyMinor,
     prices,
-    commitmentEndOn: commitmentEndOn(contract.start_on, contract.term_months),
+    commitmentEndOn: contract.commitment_ends_on,
     pendingChangeId: pending?.id ?? null,
     vat: { rateBp: contract.vat_rate_bp, exempt: contract.is_vat_exempt },
   };
@@ -141,13 +141,16 @@ export async function amendmentAvailability(db: Executor, ctx: AmendmentContext,
 }
 
 /**
- * The quantities the commitment covers: those signed with the contract (in force on its first day).
+ * The quantities the commitment covers: those in force on its first day (the contract's start, or
+ * its latest renewal's).
  * Giving back below them before the commitment's end is an early release; what an upgrade added on
  * top is not committed for the term and may be given back freely (ADR 015).
  */
 async function committedQuantities(db: Executor, contractId: string, startOn: string): Promise<Quantities> {
+  // The current commitment starts with the contract, or with its latest renewal (ADR 017).
+  const renewal = await db.selectFrom("contract_renewals").select("starts_on").where("contract_id", "=", contractId).orderBy("starts_on", "desc").executeTakeFirst();
   const q = emptyQuantities();
-  for (const l of await versionsOn(db, contractId, startOn)) if ((AMENDABLE_KINDS as readonly string[]).includes(l.kind)) q[l.kind as AmendableKind] = l.quantity;
+  for (const l of await versionsOn(db, contractId, renewal?.starts_on ?? startOn)) if ((AMENDABLE_KINDS as readonly string[]).includes(l.kind)) q[l.kind as AmendableKind] = l.quantity;
   return q;
 }
 
@@ -274,6 +277,7 @@ export async function getAmendment(db: Executor, scope: Scope, changeId: string)
       "c.start_on",
       "c.end_on",
       "c.term_months",
+      "c.commitment_ends_on",
       "o.name as org_name",
       "s.code as site_code",
       "s.name as site_name",
@@ -421,7 +425,7 @@ export async function earlyRelease(db: Executor, change: Amendment) {
     return v && givenBack > 0 ? [{ kind: l.kind, name_fr: v.name_fr, name_en: v.name_en, quantity: givenBack, unit_price_minor: v.unit_price_minor, setup_fee_minor: 0 }] : [];
   });
   if (!released.length) return null;
-  const early = earlyTermination({ startOn: change.start_on, endOn: addDays(change.effective_on, -1), termMonths: change.term_months, lines: released });
+  const early = earlyTermination({ startOn: change.start_on, endOn: addDays(change.effective_on, -1), termMonths: change.term_months, commitmentEndOn: change.commitment_ends_on, lines: released });
   return early ? { released, early } : null;
 }
 
