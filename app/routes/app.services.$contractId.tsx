@@ -55,9 +55,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   );
   const pendingTermination = c.changes.some((ch) => ch.kind === "termination" && ch.status === "pending");
 
+  // Commitment, renewal status, notice deadline, new prices (components/contract-renewal.tsx).
+  const renewal = (await renewalPanel(db, { orgId: user.orgId, role: user.role }, c.id)) ?? null;
   return json({
-    // Commitment, renewal status, notice deadline, new prices (components/contract-renewal.tsx).
-    renewal: (await renewalPanel(db, { orgId: user.orgId, role: user.role }, c.id)) ?? null,
+    renewal,
     canAmend: c.status !== "terminated" && tenantCan(user.role, "contracts:amend"),
     versions: c.versions,
     pendingAmendment: await pendingAmendmentOf(db, c.id),
@@ -79,7 +80,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       startOn: c.start_on,
       endOn: c.end_on,
       // The billing run's rule (compute.ts): the early-termination charge is counted up to this day.
-      commitmentEndOn: commitmentEndOn(c.start_on, c.term_months),
+      // The commitment in force (moved on by tacit renewals), else the first one.
+      commitmentEndOn: renewal?.commitmentEndsOn ?? commitmentEndOn(c.start_on, c.term_months),
       termMonths: c.term_months,
       bandwidthMbps: c.bandwidthCommitMbps,
       lines: c.lines
@@ -157,7 +159,7 @@ export default function ContractPage() {
   const early = (end: string) => {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(end) || end < c.startOn || end > "2100-12-31") return null;
     try {
-      return earlyTermination({ startOn: c.startOn, endOn: end, termMonths: c.termMonths, lines: c.lines });
+      return earlyTermination({ startOn: c.startOn, endOn: end, termMonths: c.termMonths, lines: c.lines, commitmentEndOn: c.commitmentEndOn });
     } catch {
       return null; // not a calendar day (the form refuses it)
     }

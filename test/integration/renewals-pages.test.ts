@@ -89,6 +89,11 @@ describe("renewal pages", () => {
     expect(res.status).toBe(200);
     expect((await body(res)).renewal).toMatchObject({ contractId: c.id, status: "renews", commitmentEndsOn: c.end, renewsOn: addDays(c.end, 1), termMonths: 12, noticeDays: 30, canGiveNotice: false, prices: [] });
     expect((await call(contractPage.loader, getRequest(`/app/services/${c.id}`, { cookie: users.stranger.cookie }), { contractId: c.id })).status).toBe(404);
+    // After a renewal the page's commitment (and its early-termination preview) is the one in force.
+    const renewed = addDays(c.end, 400);
+    await db.updateTable("contracts").set({ commitment_ends_on: renewed }).where("id", "=", c.id).execute();
+    const again = await body(await call(contractPage.loader, getRequest(`/app/services/${c.id}`, { cookie: users.technical.cookie }), { contractId: c.id }));
+    expect([again.contract.commitmentEndOn, again.renewal.commitmentEndsOn]).toEqual([renewed, renewed]);
   });
 
   it("after the deadline: a localized 409 and nothing written", async () => {
