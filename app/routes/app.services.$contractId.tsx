@@ -291,6 +291,9 @@ export default function ContractPage() {
               <dd>{c.bandwidthMbps > 0 ? tr("requests.contract.mbps", { mbps: format.number(c.bandwidthMbps) }) : tr("requests.contract.noBandwidth")}</dd>
             </dl>
             <h3>{tr("requests.contract.ports")}</h3>
+            <p>
+              <Link to={`/app/services/${c.id}/cross-connects`}>{tr("crossconnects.contractTitle", { ref: c.ref })} →</Link>
+            </p>
             {c.ports.length === 0 ? (
               <p className="muted">{tr("requests.contract.noPorts")}</p>
             ) : (

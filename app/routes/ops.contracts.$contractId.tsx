@@ -4,6 +4,8 @@ import type { ProductKind } from "#db/schema";
 import { forbidden, notFound, requireOperator } from "~/modules/auth/session.server";
 import { operatorCan } from "~/modules/auth/permissions";
 import { applyTermination, getContract, rejectChange } from "~/modules/requests/contracts.server";
+import { pendingAmendmentOf } from "~/modules/contracts/amendments.server";
+import { ContractVersions } from "~/components/contract-versions";
 import { shortRef } from "~/modules/requests/requests.server";
 import { RejectForm, TerminationForm } from "~/modules/requests/schemas.server";
 import { siteRacks } from "~/modules/inventory/capacity.server";
@@ -49,6 +51,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const charges = await contractChargesView(db, contract);
   const today = siteToday(contract.time_zone);
   return json({
+    versions: contract.versions,
+    pendingAmendment: await pendingAmendmentOf(db, contract.id),
     canDecide: operatorCan(user.operatorRole, "requests:approve"),
     canRemoteHands: operatorCan(user.operatorRole, "charges:remote_hands"),
     canOtherCharge: operatorCan(user.operatorRole, "charges:other"),
@@ -221,7 +225,7 @@ async function chargeAction(
 type Data = SerializeFrom<typeof loader>;
 
 export default function OperatorContract() {
-  const { contract: c, totals, racks, canDecide, canRemoteHands, canOtherCharge, charges } = useLoaderData<typeof loader>();
+  const { contract: c, totals, racks, canDecide, canRemoteHands, canOtherCharge, charges, versions, pendingAmendment } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as ActionData | ChargeActionData | undefined;
   const action = actionData && "changeId" in actionData ? actionData : undefined;
   const chargeAction = actionData && !("changeId" in actionData) ? actionData : undefined;
@@ -387,6 +391,15 @@ export default function OperatorContract() {
           </ul>
         )}
       </section>
+
+      <ContractVersions versions={versions} pending={pendingAmendment} />
+      {pendingAmendment ? (
+        <p>
+          <Link className="btn btn--secondary" to={`/ops/amendments/${pendingAmendment.id}`}>
+            {tr("approvals.changes.handle")}
+          </Link>
+        </p>
+      ) : null}
 
       <section className="card" id="changes" aria-labelledby="changes-title">
         <h2 id="changes-title">{tr("requests.contract.changes")}</h2>
