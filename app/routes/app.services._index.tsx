@@ -2,7 +2,7 @@ import { json, type LoaderFunctionArgs, type SerializeFrom } from "@remix-run/no
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireTenant } from "~/modules/auth/session.server";
 import { listContracts } from "~/modules/requests/contracts.server";
-import { shortRef, termPeriod } from "~/modules/requests/requests.server";
+import { shortRef } from "~/modules/requests/requests.server";
 import { getDb } from "~/utils/db.server";
 import { StatusBadge } from "~/components/shell";
 import { useFormat, useT } from "~/components/i18n";
@@ -18,7 +18,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     currency: c.currency,
     startOn: c.start_on,
     endOn: c.end_on,
-    commitmentEndOn: termPeriod(c.start_on, c.term_months).endOn,
+    // The commitment in force (moved on by tacit renewals).
+    commitmentEndOn: c.commitment_ends_on,
     termMonths: c.term_months,
     monthlyMinor: c.monthly_minor,
     pendingChanges: Number(c.pending_changes ?? 0),

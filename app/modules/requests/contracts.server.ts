@@ -79,6 +79,7 @@ export async function listContracts(db: Executor, scope: Scope & { status?: Cont
       "c.start_on",
       "c.end_on",
       "c.term_months",
+      "c.commitment_ends_on",
       "s.code as site_code",
       "s.name as site_name",
       "s.currency",
