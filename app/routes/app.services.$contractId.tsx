@@ -94,6 +94,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         kind: ch.kind,
         status: ch.status,
         requestedEndOn: ch.requested_end_on,
+        effectiveOn: ch.effective_on,
         requestedAt: ch.requested_at,
         details: ch.details,
         decisionNote: ch.decision_note,
@@ -344,6 +345,7 @@ export default function ContractPage() {
                     <div>
                       <strong>{tr(`requests.change.${ch.kind}`)}</strong>
                       {ch.requestedEndOn ? <> · {tr("requests.change.lastDay", { date: format.date(ch.requestedEndOn) })}</> : null}
+                      {ch.effectiveOn ? <> · {tr("amendments.fromDate", { date: format.date(ch.effectiveOn) })}</> : null}
                       <div className="muted small">{tr("requests.change.requestedOn", { date: format.date(ch.requestedAt, c.timeZone) })}</div>
                       {ch.details ? <div className="small pre-line">{ch.details}</div> : null}
                       {ch.decisionNote ? <div className="small">{tr("requests.change.answer", { note: ch.decisionNote })}</div> : null}

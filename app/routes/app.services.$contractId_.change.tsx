@@ -1,13 +1,13 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
-import { z } from "zod";
 import { notFound, requireTenant } from "~/modules/auth/session.server";
 import { amendmentAvailability, amendmentContext, amendmentError, cancelAmendment, requestAmendment, type AmendmentError } from "~/modules/contracts/amendments.server";
 import { AMENDABLE_KINDS, MAX_AMENDMENT_QUANTITY, amendmentQuote, type Quantities } from "~/modules/contracts/amendment-quote";
 import { shortRef } from "~/modules/requests/requests.server";
 import { isoDate } from "~/modules/requests/schemas.server";
-import { fields, parseForm, readForm } from "~/utils/forms.server";
+import { AmendmentForm, quantitiesFrom } from "~/modules/contracts/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 import type { FieldErrors } from "~/utils/forms";
 import { baseUrl, clientIp } from "~/utils/request.server";
 import { getDb, inTransactionOrRollback } from "~/utils/db.server";
@@ -21,29 +21,6 @@ import type { MessageKey } from "~/i18n";
  * live availability from that date (the page's loader, refreshed as the form changes; a plain
  * "update" button without JavaScript). Operators then assign the resources (/ops/amendments/<id>).
  */
-
-const quantity = z
-  .string()
-  .trim()
-  .regex(/^\d{1,6}$/, { error: "amendments.error.quantity" })
-  .transform(Number)
-  .pipe(z.number().int().min(0, { error: "amendments.error.quantity" }).max(MAX_AMENDMENT_QUANTITY, { error: "amendments.error.quantity" }));
-
-const AmendmentForm = z.object({
-  effectiveOn: isoDate,
-  details: fields.optionalText(2000),
-  ...Object.fromEntries(AMENDABLE_KINDS.map((k) => [`q_${k}`, quantity])),
-});
-
-/** Quantities from the URL or a form, each a whole number in range, else the current one. */
-function quantitiesFrom(params: URLSearchParams | FormData, current: Quantities): Quantities {
-  const out = { ...current };
-  for (const k of AMENDABLE_KINDS) {
-    const raw = params.get(`q_${k}`);
-    if (typeof raw === "string" && /^\d{1,6}$/.test(raw.trim()) && Number(raw) <= MAX_AMENDMENT_QUANTITY) out[k] = Number(raw);
-  }
-  return out;
-}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireTenant(request, "contracts:amend");
@@ -93,13 +70,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   const parsed = parseForm(AmendmentForm, form);
   if (!parsed.ok) return json<ActionData>({ errors: parsed.errors }, { status: 400 });
-  const quantities = Object.fromEntries(AMENDABLE_KINDS.map((k) => [k, (parsed.data as unknown as Record<string, number>)[`q_${k}`]])) as Quantities;
   const result = await inTransactionOrRollback((trx) =>
     requestAmendment(trx, {
       orgId: user.orgId,
       contractId,
       effectiveOn: parsed.data.effectiveOn,
-      quantities,
+      quantities: parsed.data.quantities,
       details: parsed.data.details,
       actor: { id: user.id, email: user.email, ip: clientIp(context) },
       baseUrl: baseUrl(request),

@@ -1,13 +1,13 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { notFound, requireOperator } from "~/modules/auth/session.server";
 import { operatorCan } from "~/modules/auth/permissions";
 import { approveAmendment, earlyRelease, getAmendment, rejectAmendment, suggestAssignment } from "~/modules/contracts/amendments.server";
 import { parseApprovalForm, MAX_PLACEMENTS, type ApprovalFormValues } from "~/modules/requests/approval-form.server";
 import { siteRacks, sitePorts } from "~/modules/inventory/capacity.server";
 import { shortRef } from "~/modules/requests/requests.server";
-import { fields, parseForm, readForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
+import { AmendmentDecision, AmendmentRejection } from "~/modules/contracts/forms.server";
 import type { FieldErrors } from "~/utils/forms";
 import { baseUrl, clientIp } from "~/utils/request.server";
 import { getDb, inTransactionOrRollback } from "~/utils/db.server";
@@ -60,6 +60,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // Free ports, and those this contract holds (kept unless unticked).
     ports: ports
       .filter((p) => p.status === "active" && (!p.allocation_id || suggestion.portIds.includes(p.id)))
+      .filter(() => suggestion.portIds.length > 0 || change.lines.some((l) => l.kind === "cross_connect"))
       .map((p) => ({ id: p.id, name: p.name, room: p.room_name })),
     suggestion,
   });
@@ -67,8 +68,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 type ActionData = { errors?: FieldErrors; formError?: MessageKey; values?: ApprovalFormValues };
 
-const Decision = z.object({ note: fields.optionalText(1000) });
-const Rejection = z.object({ reason: fields.text(1000) });
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireOperator(request, "requests:approve");
@@ -76,7 +75,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const actor = { id: user.id, email: user.email, ip: clientIp(context) };
   if (form.get("intent") === "reject") {
-    const parsed = parseForm(Rejection, { reason: form.get("reason") ?? "" });
+    const parsed = parseForm(AmendmentRejection, { reason: form.get("reason") ?? "" });
     if (!parsed.ok) return json<ActionData>({ errors: parsed.errors }, { status: 400 });
     const result = await inTransactionOrRollback((trx) => rejectAmendment(trx, { changeId: change.id, reason: parsed.data.reason, actor, baseUrl: baseUrl(request) }));
     if (!result.ok) return json<ActionData>({ formError: "amendments.error.not_pending" }, { status: 409 });
@@ -85,7 +84,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const racks = (await siteRacks(db, change.site_id, { startOn: change.effective_on, endOn: null })).map((r) => ({ id: r.id, heightU: r.height_u }));
   form.set("startOn", change.effective_on);
   const parsed = parseApprovalForm(form, racks);
-  const note = parseForm(Decision, { note: form.get("note") ?? "" });
+  const note = parseForm(AmendmentDecision, { note: form.get("note") ?? "" });
   if (!parsed.ok || !note.ok) return json<ActionData>({ errors: { ...(parsed.ok ? {} : parsed.errors), ...(note.ok ? {} : note.errors) }, values: parsed.values }, { status: 400 });
   const result = await inTransactionOrRollback((trx) =>
     approveAmendment(trx, {
@@ -183,47 +182,63 @@ export default function AmendmentPage() {
               ))}
             </ul>
           </section>
-        </div>
-
-        {canDecide ? (
-          <aside>
+          {canDecide ? (
             <section className="card">
               <h2>{tr("amendments.ops.assign", { date: format.date(change.effectiveOn) })}</h2>
               <p className="hint">{tr("amendments.ops.assignHint")}</p>
               <Form method="post" noValidate>
-                {slots.map((p, i) => (
-                  <fieldset key={i} className="placement-row">
-                    <legend>
-                      {tr("amendments.ops.row", { n: i + 1 })} <span className="muted small">{tr("amendments.ops.removeRow")}</span>
-                    </legend>
-                    <label className="sr-only" htmlFor={`p${i}-rack`}>
-                      {tr("amendments.ops.rack")}
-                    </label>
-                    <select id={`p${i}-rack`} name={`placements.${i}.rackId`} defaultValue={p.rackId} aria-invalid={err(`placements.${i}.rackId`) ? true : undefined}>
-                      <option value="">—</option>
-                      {racks.map((r) => (
-                        <option key={r.id} value={r.id}>
-                          {r.label} ({format.number(r.freeW)} W)
-                        </option>
+                <div className="table-scroll">
+                  <table className="table assignment-table">
+                    <thead>
+                      <tr>
+                        <th>{tr("amendments.ops.rack")}</th>
+                        <th>{tr("amendments.col.kind")}</th>
+                        <th>{tr("amendments.ops.firstU")}</th>
+                        <th>{tr("amendments.ops.lastU")}</th>
+                        <th>{tr("amendments.ops.powerW")}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {slots.map((p, i) => (
+                        <tr key={i}>
+                          <td>
+                            <select aria-label={`${tr("amendments.ops.row", { n: i + 1 })} · ${tr("amendments.ops.rack")}`} name={`placements.${i}.rackId`} defaultValue={p.rackId} aria-invalid={err(`placements.${i}.rackId`) ? true : undefined}>
+                              <option value="">{tr("amendments.ops.removeRow")}</option>
+                              {racks.map((r) => (
+                                <option key={r.id} value={r.id}>
+                                  {tr("amendments.ops.rackOption", { rack: r.label, free: format.number(r.freeW) })}
+                                </option>
+                              ))}
+                            </select>
+                          </td>
+                          <td>
+                            <select aria-label={`${tr("amendments.ops.row", { n: i + 1 })} · ${tr("amendments.col.kind")}`} name={`placements.${i}.kind`} defaultValue={p.kind || "units"}>
+                              <option value="units">{tr("requests.contract.allocationKind.units")}</option>
+                              <option value="half_rack">{tr("requests.contract.allocationKind.half_rack")}</option>
+                              <option value="full_rack">{tr("requests.contract.allocationKind.full_rack")}</option>
+                            </select>
+                          </td>
+                          {(["firstU", "lastU", "powerW"] as const).map((f) => (
+                            <td key={f}>
+                              <input
+                                aria-label={`${tr("amendments.ops.row", { n: i + 1 })} · ${tr(`amendments.ops.${f}`)}`}
+                                name={`placements.${i}.${f}`}
+                                inputMode="numeric"
+                                defaultValue={p[f]}
+                                aria-invalid={err(`placements.${i}.${f}`) ? true : undefined}
+                              />
+                              {err(`placements.${i}.${f}`) ? (
+                                <p className="field-error" role="alert">
+                                  {tr(err(`placements.${i}.${f}`)!)}
+                                </p>
+                              ) : null}
+                            </td>
+                          ))}
+                        </tr>
                       ))}
-                    </select>
-                    <select aria-label={tr("amendments.col.kind")} name={`placements.${i}.kind`} defaultValue={p.kind || "units"}>
-                      <option value="units">{tr("requests.contract.allocationKind.units")}</option>
-                      <option value="half_rack">{tr("requests.contract.allocationKind.half_rack")}</option>
-                      <option value="full_rack">{tr("requests.contract.allocationKind.full_rack")}</option>
-                    </select>
-                    <input aria-label="U" name={`placements.${i}.firstU`} inputMode="numeric" size={3} defaultValue={p.firstU} aria-invalid={err(`placements.${i}.firstU`) ? true : undefined} />
-                    <input aria-label="U" name={`placements.${i}.lastU`} inputMode="numeric" size={3} defaultValue={p.lastU} aria-invalid={err(`placements.${i}.lastU`) ? true : undefined} />
-                    <input aria-label="W" name={`placements.${i}.powerW`} inputMode="numeric" size={6} defaultValue={p.powerW} aria-invalid={err(`placements.${i}.powerW`) ? true : undefined} /> W
-                    {[`placements.${i}.rackId`, `placements.${i}.firstU`, `placements.${i}.lastU`, `placements.${i}.powerW`, `placements.${i}.kind`].map((f) =>
-                      err(f) ? (
-                        <p key={f} className="field-error" role="alert">
-                          {tr(err(f)!)}
-                        </p>
-                      ) : null,
-                    )}
-                  </fieldset>
-                ))}
+                    </tbody>
+                  </table>
+                </div>
                 {ports.length ? (
                   <fieldset>
                     <legend>{tr("amendments.ops.ports")}</legend>
@@ -243,11 +258,16 @@ export default function AmendmentPage() {
                   <label htmlFor="f-note">{tr("amendments.ops.note")}</label>
                   <textarea id="f-note" name="note" rows={2} maxLength={1000} />
                 </div>
-                <button className="btn btn--primary btn--block" disabled={busy}>
+                <button className="btn btn--primary" disabled={busy}>
                   {tr("amendments.ops.approve")}
                 </button>
               </Form>
             </section>
+          ) : null}
+        </div>
+
+        {canDecide ? (
+          <aside>
             <section className="card">
               <h2>{tr("amendments.ops.reject")}</h2>
               <Form method="post" noValidate>
