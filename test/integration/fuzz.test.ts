@@ -266,6 +266,18 @@ const SPECS: Record<string, Spec> = {
       withdraw: { changeId: w.amendmentId },
     }),
   },
+  "app.services.$contractId.renewal.tsx": {
+    caller: "tenant",
+    path: (w) => `/app/services/${w.contractId}/renewal`,
+    params: (w) => ({ contractId: w.contractId }),
+    intents: () => ({ "": { commitmentEndsOn: "2099-12-31" } }),
+  },
+  "ops.contracts.renewals.tsx": {
+    caller: "operator",
+    path: () => "/ops/contracts/renewals",
+    params: () => ({}),
+    intents: (w) => ({ "": { contractId: w.contractId, commitmentEndsOn: "2099-12-31", kind: "rack_unit", price: "30000" } }),
+  },
   "ops.amendments.$changeId.tsx": {
     caller: "operator",
     path: (w) => `/ops/amendments/${w.amendmentId}`,
