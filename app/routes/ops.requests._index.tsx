@@ -153,7 +153,7 @@ export default function ApprovalQueue() {
                     <td>{tr(`requests.change.${c.kind}`)}</td>
                     <td className="hide-sm mono">{c.contractRef}</td>
                     <td className="nowrap">
-                      {c.requestedEndOn ? format.date(c.requestedEndOn) : c.effectiveOn ? tr("amendments.fromDate", { date: format.date(c.effectiveOn) }) : tr("common.none")}
+                      {c.requestedEndOn ? tr("requests.change.lastDay", { date: format.date(c.requestedEndOn) }) : c.effectiveOn ? tr("amendments.fromDate", { date: format.date(c.effectiveOn) }) : tr("common.none")}
                     </td>
                     <td className="hide-sm nowrap">{format.date(c.requestedAt)}</td>
                     <td className="actions hide-sm">
