@@ -22,6 +22,7 @@ import { tenantColours } from "~/modules/inventory/elevation";
 import { useFormat, useLocale, useT } from "~/components/i18n";
 import { ContractVersions } from "~/components/contract-versions";
 import { pendingAmendmentOf } from "~/modules/contracts/amendments.server";
+import { listForTenant } from "~/modules/crossconnects/orders.server";
 import type { MessageKey } from "~/i18n";
 import { renewalPanel } from "~/modules/renewals/views.server";
 import { ContractRenewal } from "~/components/contract-renewal";
@@ -62,6 +63,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canAmend: c.status !== "terminated" && tenantCan(user.role, "contracts:amend"),
     versions: c.versions,
     pendingAmendment: await pendingAmendmentOf(db, c.id),
+    crossConnects: (await listForTenant(db, { orgId: user.orgId, contractId: c.id })).map((o) => ({ id: o.id, ref: o.ref, zName: o.z_name, media: o.media, status: o.status, installedOn: o.installed_on })),
     amendmentNotice: new URL(request.url).searchParams.get("amendment"),
     canTerminate: c.status !== "terminated" && tenantCan(user.role, "contracts:terminate"),
     pendingTermination,
@@ -148,7 +150,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function ContractPage() {
-  const { contract: c, racks, canTerminate, pendingTermination, canAmend, versions, pendingAmendment, amendmentNotice } = useLoaderData<typeof loader>();
+  const { contract: c, racks, canTerminate, pendingTermination, canAmend, versions, pendingAmendment, amendmentNotice, crossConnects } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const navigation = useNavigation();
   const tr = useT();
@@ -292,6 +294,22 @@ export default function ContractPage() {
               <dd>{c.bandwidthMbps > 0 ? tr("requests.contract.mbps", { mbps: format.number(c.bandwidthMbps) }) : tr("requests.contract.noBandwidth")}</dd>
             </dl>
             <h3>{tr("requests.contract.ports")}</h3>
+            {crossConnects.length ? (
+              <ul className="list">
+                {crossConnects.map((x) => (
+                  <li key={x.id}>
+                    <span>
+                      <Link to={`/app/cross-connects/${x.id}`} className="mono">
+                        {x.ref}
+                      </Link>{" "}
+                      · {x.zName} · {tr(`requests.media.${x.media}`)}
+                      {x.installedOn ? <span className="muted small"> · {tr("requests.contract.since", { start: format.date(x.installedOn) })}</span> : null}
+                    </span>
+                    <StatusBadge status={x.status} label={tr(`crossconnects.status.${x.status}`)} />
+                  </li>
+                ))}
+              </ul>
+            ) : null}
             <p>
               <Link to={`/app/services/${c.id}/cross-connects`}>{tr("crossconnects.contractTitle", { ref: c.ref })} →</Link>
             </p>
