@@ -9,7 +9,8 @@ import { siteRacks, siteBandwidth, sitePorts, toRackState } from "~/modules/inve
 import { freeRuns, placeRequest, type Placement } from "~/modules/inventory/placement";
 import { addDays, earlyTermination, formatDecimal } from "~/modules/billing/compute";
 import { isUuid } from "~/modules/orgs/organisations.server";
-import { needsOf, shortRef } from "~/modules/requests/requests.server";
+import { needsOf } from "~/modules/requests/requests.server";
+import { contractNames } from "~/modules/requests/contracts.server";
 import { validateAssignment, type ApprovalPlacement } from "~/modules/requests/approve.server";
 import { dayIn } from "~/utils/dates";
 import { AMENDABLE_KINDS, amendmentQuote, type AmendableKind, type AmendmentPrice, type Quantities } from "./amendment-quote";
@@ -224,7 +225,7 @@ export async function requestAmendment(
       locale: to.locale,
       message: {
         template: "amendment_requested",
-        props: { ...(await names(trx, ctx.contract.id)), effectiveOn: input.effectiveOn, changes: describe(quote.lines, to.locale), text: input.details ?? null, url: `${linkBase(input.baseUrl)}/ops/amendments/${change.id}` },
+        props: { ...(await contractNames(trx, ctx.contract.id)), effectiveOn: input.effectiveOn, changes: describe(quote.lines, to.locale), text: input.details ?? null, url: `${linkBase(input.baseUrl)}/ops/amendments/${change.id}` },
       },
     });
   }
@@ -241,16 +242,6 @@ const KIND_NAMES: Record<"fr" | "en", Record<AmendableKind, string>> = {
   en: { rack_unit: "Rack units (U)", half_rack: "Half racks", full_rack: "Full racks", power_commit_kw: "Committed power (kW)", bandwidth_commit_mbps: "Committed bandwidth (Mbps)", cross_connect: "Cross-connects" },
 };
 
-async function names(db: Executor, contractId: string) {
-  const row = await db
-    .selectFrom("contracts as c")
-    .innerJoin("organisations as o", "o.id", "c.org_id")
-    .innerJoin("sites as s", "s.id", "c.site_id")
-    .select(["o.name as orgName", "s.name as siteName"])
-    .where("c.id", "=", contractId)
-    .executeTakeFirstOrThrow();
-  return { ...row, contractRef: shortRef(contractId) };
-}
 
 /** One amendment with its lines and contract, for the operators (or the tenant that asked, scoped). */
 export async function getAmendment(db: Executor, scope: Scope, changeId: string) {
@@ -572,7 +563,7 @@ export async function approveAmendment(
         locale: to.locale,
         message: {
           template: "amendment_applied",
-          props: { ...(await names(trx, change.contract_id)), effectiveOn: E, changes: describe(change.lines.map((l) => ({ kind: l.kind, before: l.quantity_before, after: l.quantity })), to.locale), text: input.note ?? null, url: `${linkBase(input.baseUrl)}/app/services/${change.contract_id}` },
+          props: { ...(await contractNames(trx, change.contract_id)), effectiveOn: E, changes: describe(change.lines.map((l) => ({ kind: l.kind, before: l.quantity_before, after: l.quantity })), to.locale), text: input.note ?? null, url: `${linkBase(input.baseUrl)}/app/services/${change.contract_id}` },
         },
       });
     }
@@ -607,7 +598,7 @@ export async function rejectAmendment(trx: Trx, input: { changeId: string; reaso
       locale: to.locale,
       message: {
         template: "amendment_rejected",
-        props: { ...(await names(trx, row.contract_id)), effectiveOn: row.effective_on ?? "", changes: describe(lines.map((l) => ({ kind: l.kind, before: l.quantity_before, after: l.quantity })), to.locale), text: input.reason, url: `${linkBase(input.baseUrl)}/app/services/${row.contract_id}` },
+        props: { ...(await contractNames(trx, row.contract_id)), effectiveOn: row.effective_on ?? "", changes: describe(lines.map((l) => ({ kind: l.kind, before: l.quantity_before, after: l.quantity })), to.locale), text: input.reason, url: `${linkBase(input.baseUrl)}/app/services/${row.contract_id}` },
       },
     });
   }

@@ -240,7 +240,7 @@ export async function pendingChanges(db: Executor) {
 }
 
 /** The names an e-mail about a contract shows: organisation, site, short reference. */
-async function contractNames(trx: Trx, contractId: string) {
+export async function contractNames(trx: Executor, contractId: string) {
   const row = await trx
     .selectFrom("contracts as c")
     .innerJoin("organisations as o", "o.id", "c.org_id")
