@@ -47,7 +47,7 @@ export function ContractVersions({ versions, pending, changeUrl, canAmend }: { v
             ))}
         </ul>
       ) : (
-        <p className="muted">{tr("requests.contract.noChanges")}</p>
+        <p className="muted">{tr("amendments.versions.none")}</p>
       )}
       {pending ? (
         <>

@@ -182,88 +182,6 @@ export default function AmendmentPage() {
               ))}
             </ul>
           </section>
-          {canDecide ? (
-            <section className="card">
-              <h2>{tr("amendments.ops.assign", { date: format.date(change.effectiveOn) })}</h2>
-              <p className="hint">{tr("amendments.ops.assignHint")}</p>
-              <Form method="post" noValidate>
-                <div className="table-scroll">
-                  <table className="table assignment-table">
-                    <thead>
-                      <tr>
-                        <th>{tr("amendments.ops.rack")}</th>
-                        <th>{tr("amendments.col.kind")}</th>
-                        <th>{tr("amendments.ops.firstU")}</th>
-                        <th>{tr("amendments.ops.lastU")}</th>
-                        <th>{tr("amendments.ops.powerW")}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {slots.map((p, i) => (
-                        <tr key={i}>
-                          <td>
-                            <select aria-label={`${tr("amendments.ops.row", { n: i + 1 })} · ${tr("amendments.ops.rack")}`} name={`placements.${i}.rackId`} defaultValue={p.rackId} aria-invalid={err(`placements.${i}.rackId`) ? true : undefined}>
-                              <option value="">{tr("amendments.ops.removeRow")}</option>
-                              {racks.map((r) => (
-                                <option key={r.id} value={r.id}>
-                                  {tr("amendments.ops.rackOption", { rack: r.label, free: format.number(r.freeW) })}
-                                </option>
-                              ))}
-                            </select>
-                          </td>
-                          <td>
-                            <select aria-label={`${tr("amendments.ops.row", { n: i + 1 })} · ${tr("amendments.col.kind")}`} name={`placements.${i}.kind`} defaultValue={p.kind || "units"}>
-                              <option value="units">{tr("requests.contract.allocationKind.units")}</option>
-                              <option value="half_rack">{tr("requests.contract.allocationKind.half_rack")}</option>
-                              <option value="full_rack">{tr("requests.contract.allocationKind.full_rack")}</option>
-                            </select>
-                          </td>
-                          {(["firstU", "lastU", "powerW"] as const).map((f) => (
-                            <td key={f}>
-                              <input
-                                aria-label={`${tr("amendments.ops.row", { n: i + 1 })} · ${tr(`amendments.ops.${f}`)}`}
-                                name={`placements.${i}.${f}`}
-                                inputMode="numeric"
-                                defaultValue={p[f]}
-                                aria-invalid={err(`placements.${i}.${f}`) ? true : undefined}
-                              />
-                              {err(`placements.${i}.${f}`) ? (
-                                <p className="field-error" role="alert">
-                                  {tr(err(`placements.${i}.${f}`)!)}
-                                </p>
-                              ) : null}
-                            </td>
-                          ))}
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-                {ports.length ? (
-                  <fieldset>
-                    <legend>{tr("amendments.ops.ports")}</legend>
-                    {ports.map((p) => (
-                      <label key={p.id} className="check">
-                        <input type="checkbox" name="portIds" value={p.id} defaultChecked={chosenPorts.includes(p.id)} /> <span className="mono">{p.name}</span> · {p.room}
-                      </label>
-                    ))}
-                  </fieldset>
-                ) : null}
-                {earlyRelease ? (
-                  <label className="check">
-                    <input type="checkbox" name="waive" /> {tr("amendments.ops.waive")}
-                  </label>
-                ) : null}
-                <div className="field">
-                  <label htmlFor="f-note">{tr("amendments.ops.note")}</label>
-                  <textarea id="f-note" name="note" rows={2} maxLength={1000} />
-                </div>
-                <button className="btn btn--primary" disabled={busy}>
-                  {tr("amendments.ops.approve")}
-                </button>
-              </Form>
-            </section>
-          ) : null}
         </div>
 
         {canDecide ? (
@@ -289,6 +207,89 @@ export default function AmendmentPage() {
           </aside>
         ) : null}
       </div>
+
+      {canDecide ? (
+        <section className="card">
+          <h2>{tr("amendments.ops.assign", { date: format.date(change.effectiveOn) })}</h2>
+          <p className="hint">{tr("amendments.ops.assignHint")}</p>
+          <Form method="post" noValidate>
+            <div className="table-scroll">
+              <table className="table assignment-table">
+                <thead>
+                  <tr>
+                    <th>{tr("amendments.ops.rack")}</th>
+                    <th>{tr("amendments.col.kind")}</th>
+                    <th>{tr("amendments.ops.firstU")}</th>
+                    <th>{tr("amendments.ops.lastU")}</th>
+                    <th>{tr("amendments.ops.powerW")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {slots.map((p, i) => (
+                    <tr key={i}>
+                      <td>
+                        <select aria-label={`${tr("amendments.ops.row", { n: i + 1 })} · ${tr("amendments.ops.rack")}`} name={`placements.${i}.rackId`} defaultValue={p.rackId} aria-invalid={err(`placements.${i}.rackId`) ? true : undefined}>
+                          <option value="">{tr("amendments.ops.removeRow")}</option>
+                          {racks.map((r) => (
+                            <option key={r.id} value={r.id}>
+                              {tr("amendments.ops.rackOption", { rack: r.label, free: format.number(r.freeW) })}
+                            </option>
+                          ))}
+                        </select>
+                      </td>
+                      <td>
+                        <select aria-label={`${tr("amendments.ops.row", { n: i + 1 })} · ${tr("amendments.col.kind")}`} name={`placements.${i}.kind`} defaultValue={p.kind || "units"}>
+                          <option value="units">{tr("requests.contract.allocationKind.units")}</option>
+                          <option value="half_rack">{tr("requests.contract.allocationKind.half_rack")}</option>
+                          <option value="full_rack">{tr("requests.contract.allocationKind.full_rack")}</option>
+                        </select>
+                      </td>
+                      {(["firstU", "lastU", "powerW"] as const).map((f) => (
+                        <td key={f}>
+                          <input
+                            aria-label={`${tr("amendments.ops.row", { n: i + 1 })} · ${tr(`amendments.ops.${f}`)}`}
+                            name={`placements.${i}.${f}`}
+                            inputMode="numeric"
+                            defaultValue={p[f]}
+                            aria-invalid={err(`placements.${i}.${f}`) ? true : undefined}
+                          />
+                          {err(`placements.${i}.${f}`) ? (
+                            <p className="field-error" role="alert">
+                              {tr(err(`placements.${i}.${f}`)!)}
+                            </p>
+                          ) : null}
+                        </td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            {ports.length ? (
+              <fieldset>
+                <legend>{tr("amendments.ops.ports")}</legend>
+                {ports.map((p) => (
+                  <label key={p.id} className="check">
+                    <input type="checkbox" name="portIds" value={p.id} defaultChecked={chosenPorts.includes(p.id)} /> <span className="mono">{p.name}</span> · {p.room}
+                  </label>
+                ))}
+              </fieldset>
+            ) : null}
+            {earlyRelease ? (
+              <label className="check">
+                <input type="checkbox" name="waive" /> {tr("amendments.ops.waive")}
+              </label>
+            ) : null}
+            <div className="field">
+              <label htmlFor="f-note">{tr("amendments.ops.note")}</label>
+              <textarea id="f-note" name="note" rows={2} maxLength={1000} />
+            </div>
+            <button className="btn btn--primary" disabled={busy}>
+              {tr("amendments.ops.approve")}
+            </button>
+          </Form>
+        </section>
+      ) : null}
     </>
   );
 }
