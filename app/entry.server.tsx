@@ -7,6 +7,11 @@ import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "./components/nonce";
 import { applyPrivateCaching, withPrivateCaching } from "./utils/request.server";
 import { RequestIdContext } from "./components/error-page";
+import { provideDictionary } from "./i18n/dictionary";
+import { LOCALES, messagesFor } from "./i18n";
+
+// The server renders every page complete, in either language, from the dictionaries in memory.
+for (const locale of LOCALES) provideDictionary(locale, messagesFor(locale));
 
 const ABORT_DELAY = 5_000;
 

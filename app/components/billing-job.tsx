@@ -78,7 +78,7 @@ function RunSummary({ result, finishedAt }: { result: RunResult | null; finished
   if (!result) return null;
   return (
     <div className="alert alert--success">
-      {tr("billingOps.job.run.done", { drafts: format.number(result.invoices), issued: format.number(result.issued), at: finishedAt ? format.dateTime(finishedAt) : "" })}
+      {tr("billingOps.job.run.done", { drafts: result.invoices, issued: result.issued, at: finishedAt ? format.dateTime(finishedAt) : "" })}
     </div>
   );
 }
@@ -90,7 +90,7 @@ function IssueSummary({ result, siteCode, invoiceHref, finishedAt }: { result: I
   return (
     <>
       <div className={`alert alert--${result.failed.length ? "warning" : "success"}`}>
-        <p>{tr("billingOps.job.issue.done", { issued: format.number(result.issued.length), failed: format.number(result.failed.length), at: finishedAt ? format.dateTime(finishedAt) : "" })}</p>
+        <p>{tr("billingOps.job.issue.done", { issued: result.issued.length, failed: result.failed.length, at: finishedAt ? format.dateTime(finishedAt) : "" })}</p>
         {result.issued.length > 0 && result.issued.length <= MAX_LISTED ? (
           <p>
             {result.issued.map((inv, i) => (

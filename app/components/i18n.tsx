@@ -1,8 +1,9 @@
 import { useRouteLoaderData } from "@remix-run/react";
 import { useCallback } from "react";
-import { DEFAULT_LOCALE, fill, formatDate, formatDateTime, formatMoney, formatNumber, type Locale, type MessageKey, type Messages } from "~/i18n/format";
+import { dictionaryFor } from "~/i18n/dictionary";
+import { DEFAULT_LOCALE, formatDate, formatDateTime, formatMessage, formatMoney, formatNumber, type Locale, type MessageKey, type Messages, type MessageValues } from "~/i18n/format";
 
-type RootData = { locale?: Locale; messages?: Messages } | undefined;
+type RootData = { locale?: Locale; dictionaryUrl?: string } | undefined;
 
 export function useLocale(): Locale {
   const data = useRouteLoaderData("root") as RootData;
@@ -22,14 +23,18 @@ const FALLBACK: Partial<Messages> = {
 };
 
 /**
- * `const tr = useT(); tr("signin.title")` — translate in the user's language, with the messages the
- * root loader sent for that language only (the other language never reaches the browser).
+ * `const tr = useT(); tr("signin.title")`, `tr("invoices.count", { count: 3 })` — translate in the
+ * user's language (ICU MessageFormat: plural and select). The browser holds only that language's
+ * dictionary, fetched once as a cached file (i18n/dictionary.ts); the server has both.
  */
 export function useT() {
-  const messages = (useRouteLoaderData("root") as RootData)?.messages;
+  const locale = (useRouteLoaderData("root") as RootData)?.locale;
+  // No root data (the root loader failed): the same fallback on the server and in the browser.
+  const messages = locale ? dictionaryFor(locale) : undefined;
+  const formatLocale = locale ?? DEFAULT_LOCALE;
   return useCallback(
-    (key: MessageKey, vars?: Record<string, string | number>) => fill(messages?.[key] ?? FALLBACK[key] ?? key, vars),
-    [messages],
+    (key: MessageKey, vars?: MessageValues) => formatMessage(formatLocale, messages?.[key] ?? FALLBACK[key] ?? key, vars, key),
+    [messages, formatLocale],
   );
 }
 

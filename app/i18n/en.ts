@@ -165,7 +165,7 @@ export const en: Record<MessageKey, string> = {
   "dashboard.yourRole": "Your role",
   "dashboard.members": "Members",
   "dashboard.paymentTerms": "Payment terms",
-  "dashboard.paymentTermsValue": "{days} days",
+  "dashboard.paymentTermsValue": "{days, plural, one {# day} other {# days}}",
   "dashboard.vat": "VAT",
   "dashboard.vatExempt": "VAT-exempt",
   "dashboard.vatApplies": "VAT applies",

@@ -1,7 +1,9 @@
 /**
- * Client-safe i18n: locales, placeholder filling and Intl formatting. No dictionary here: the
- * browser receives only its reader's messages from the root loader (see components/i18n.tsx).
+ * Client-safe i18n: locales, ICU message formatting and Intl formatting. No dictionary here: the
+ * browser fetches its reader's dictionary once, as a fingerprinted file it caches (see
+ * i18n/dictionary.ts and ADR 018).
  */
+import { IntlMessageFormat } from "intl-messageformat";
 import type { MessageKey } from "./fr";
 
 export type { MessageKey };
@@ -14,13 +16,49 @@ export function isLocale(value: unknown): value is Locale {
   return value === "fr" || value === "en";
 }
 
-/** Replace `{name}` placeholders. */
+export type MessageValues = Record<string, string | number>;
+
+/**
+ * Replace `{name}` placeholders, nothing else: for the PDFs' own label tables, which are plain
+ * strings. Dictionary messages go through `formatMessage` (ICU, with plural and select).
+ */
 export function fill(template: string, vars?: Record<string, string | number>): string {
   if (!vars) return template;
   return template.replace(/\{(\w+)\}/g, (_, name: string) => (name in vars ? String(vars[name]) : `{${name}}`));
 }
 
 const intlLocale = (locale: Locale) => (locale === "fr" ? "fr-FR" : "en-US");
+
+const compiled = new Map<string, { template: string; format: IntlMessageFormat }>();
+
+/**
+ * Format an ICU MessageFormat message: `{name}` placeholders, `{n, plural, one {# unité} other
+ * {# unités}}`, `{kind, select, a {…} other {…}}`. A simple `{name}` is the value as given
+ * (`String(value)`: 2026 stays "2026"); `#` in a plural is the count formatted for the locale.
+ * ICU quoting: an apostrophe before `{`, `}`, `<`, `>` (and `#` inside a plural) starts a quoted
+ * literal, and `''` is one apostrophe; any other apostrophe (l'organisation) is plain text.
+ * Compiled formats are cached per locale and `cacheKey` (the message's key), checked against the
+ * template so a changed message is compiled again.
+ */
+export function formatMessage(locale: Locale, template: string, values?: MessageValues, cacheKey: string = template): string {
+  // Nothing ICU could change: no argument and no apostrophe.
+  if (!template.includes("{") && !template.includes("'")) return template;
+  const id = `${locale}\u0000${cacheKey}`;
+  try {
+    let entry = compiled.get(id);
+    if (!entry || entry.template !== template) {
+      // Tags stay text: a message may say "<" or ">".
+      entry = { template, format: new IntlMessageFormat(template, intlLocale(locale), undefined, { ignoreTag: true }) };
+      compiled.set(id, entry);
+    }
+    return String(entry.format.format(values));
+  } catch (error) {
+    // A missing value or a message ICU cannot parse (the dictionary test catches those): show
+    // the message with its placeholders filled rather than break the page.
+    console.error(`Message ${cacheKey}:`, (error as Error).message);
+    return fill(template, values);
+  }
+}
 
 /** Number of decimals a currency has (XOF, XAF: 0; USD: 2). */
 export function currencyDecimals(currency: string): number {

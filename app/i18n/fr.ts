@@ -165,7 +165,7 @@ export const fr = {
   "dashboard.yourRole": "Votre rôle",
   "dashboard.members": "Membres",
   "dashboard.paymentTerms": "Conditions de paiement",
-  "dashboard.paymentTermsValue": "{days} jours",
+  "dashboard.paymentTermsValue": "{days, plural, one {# jour} other {# jours}}",
   "dashboard.vat": "TVA",
   "dashboard.vatExempt": "Exonérée de TVA",
   "dashboard.vatApplies": "TVA applicable",

@@ -1,6 +1,6 @@
 import { fr, type MessageKey } from "./fr";
 import { en } from "./en";
-import { fill, type Locale, type Messages } from "./format";
+import { formatMessage, type Locale, type Messages, type MessageValues } from "./format";
 
 export * from "./format";
 
@@ -10,12 +10,12 @@ export function isMessageKey(value: unknown): value is MessageKey {
   return typeof value === "string" && value in fr;
 }
 
-/** Every message of a locale: what the root loader hands to the browser. */
+/** Every message of a locale: what the server renders with and what the dictionary file holds. */
 export function messagesFor(locale: Locale): Messages {
   return dictionaries[locale];
 }
 
-/** Translate a key, replacing `{name}` placeholders. */
-export function t(locale: Locale, key: MessageKey, vars?: Record<string, string | number>): string {
-  return fill(dictionaries[locale][key] ?? fr[key] ?? key, vars);
+/** Translate a key (ICU MessageFormat: `{name}`, plural, select) on the server: e-mails, PDFs, jobs. */
+export function t(locale: Locale, key: MessageKey, vars?: MessageValues): string {
+  return formatMessage(locale, dictionaries[locale][key] ?? fr[key] ?? key, vars, key);
 }

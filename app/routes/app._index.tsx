@@ -103,7 +103,7 @@ export default function Dashboard() {
         </div>
         <div className="tile">
           <span className="tile-label">{tr("requests.dashboard.services")}</span>
-          <strong>{tr("requests.dashboard.servicesValue", { active: format.number(contracts.active), upcoming: format.number(contracts.upcoming) })}</strong>
+          <strong>{tr("requests.dashboard.servicesValue", { active: contracts.active, upcoming: contracts.upcoming })}</strong>
           <Link to="/app/services">{tr("nav.services")} →</Link>
         </div>
         <div className="tile">

@@ -137,7 +137,7 @@ export default function Invoices() {
           ) : null}
 
           <section className="card">
-            <p className="muted">{tr("invoices.count", { count: format.number(view.rows.length) })}</p>
+            <p className="muted">{tr("invoices.count", { count: view.rows.length })}</p>
             {view.truncated ? <Alert kind="info">{tr("invoices.truncated", { count: format.number(view.rows.length) })}</Alert> : null}
             {view.rows.length === 0 ? (
               <p className="muted">{tr("invoices.emptyFiltered")}</p>

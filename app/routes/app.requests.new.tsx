@@ -394,7 +394,7 @@ function AvailabilityNotice({
         {availability.shortages.map((s, i) => {
           switch (s.kind) {
             case "units":
-              return <li key={i}>{tr("requests.avail.units", { needed: n(s.needed), available: n(s.largestFreeRun) })}</li>;
+              return <li key={i}>{tr("requests.avail.units", { needed: s.needed, available: s.largestFreeRun })}</li>;
             case "half_rack":
             case "full_rack":
             case "ports":

@@ -6,7 +6,7 @@ import { auditActionLabel } from "~/modules/audit/actions";
 import { getDb } from "~/utils/db.server";
 import { AuditTable } from "~/components/audit-table";
 import { Alert } from "~/components/forms";
-import { useFormat, useT } from "~/components/i18n";
+import { useT } from "~/components/i18n";
 import type { FieldErrors } from "~/utils/forms";
 
 /**
@@ -22,7 +22,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function AuditLog() {
   const view = useLoaderData<typeof loader>();
   const tr = useT();
-  const format = useFormat();
   const errors: FieldErrors = view.errors;
   const labelled = view.options.actions
     .map((a) => ({ value: a, label: tr(auditActionLabel(a) ?? "audit.filter.anyAction") }))
@@ -107,7 +106,7 @@ export default function AuditLog() {
       </section>
 
       <section className="card">
-        <p className="muted audit-count">{tr("audit.count", { count: format.number(view.total) })}</p>
+        <p className="muted audit-count">{tr("audit.count", { count: view.total })}</p>
         <AuditTable rows={view.rows} />
         {view.pages > 1 ? (
           <nav className="pager" aria-label={tr("common.page", { page: view.page })}>

@@ -103,9 +103,9 @@ export default function BillingOverview() {
           {tr("billingOps.overview.counts", {
             site: data.site.name,
             period: data.period,
-            drafts: format.number(data.counts.draft),
-            issued: format.number(data.counts.issued + data.counts.paid),
-            void: format.number(data.counts.void),
+            drafts: data.counts.draft,
+            issued: data.counts.issued + data.counts.paid,
+            void: data.counts.void,
           })}{" "}
           <Link to={listHref()}>{tr("billingOps.overview.seeInvoices")}</Link>
         </p>
@@ -127,7 +127,7 @@ export default function BillingOverview() {
           <BillingJobStatus job={run} kind="run" siteCode={data.site.code} invoiceHref={invoiceHref} />
           {run?.status === "done" && data.counts.draft ? (
             <p>
-              <Link to={listHref("draft")}>{tr("billingOps.run.reviewDrafts", { count: format.number(data.counts.draft) })}</Link>
+              <Link to={listHref("draft")}>{tr("billingOps.run.reviewDrafts", { count: data.counts.draft })}</Link>
             </p>
           ) : null}
         </section>
@@ -146,7 +146,7 @@ export default function BillingOverview() {
                 className="btn"
                 disabled={submitting || !data.monthOver || data.counts.draft === 0 || jobActive(issue) || jobActive(run)}
               >
-                {tr("billingOps.issueAll.button", { count: format.number(data.counts.draft) })}
+                {tr("billingOps.issueAll.button", { count: data.counts.draft })}
               </button>
             </p>
           </Form>

@@ -217,9 +217,9 @@ export default function OpsInvoice() {
   function details(line: (typeof lines)[number]): string | null {
     const d = line.details;
     if (line.kind === "recurring" && typeof d.active_days === "number") return tr("billingOps.detail.recurring", { active: d.active_days, days: Number(d.days_in_month) });
-    if (line.kind === "energy" && typeof d.kwh === "string") return tr("billingOps.detail.energy", { kwh: decimals(d.kwh, 3), meters: format.number(Number(d.meters ?? 0)) });
+    if (line.kind === "energy" && typeof d.kwh === "string") return tr("billingOps.detail.energy", { kwh: decimals(d.kwh, 3), meters: Number(d.meters ?? 0) });
     if (line.kind === "bandwidth_overage" && d.p95_mbps != null)
-      return tr("billingOps.detail.overage", { p95: decimals(String(d.p95_mbps), 3), commit: format.number(Number(d.commit_mbps)), samples: format.number(Number(d.samples)) });
+      return tr("billingOps.detail.overage", { p95: decimals(String(d.p95_mbps), 3), commit: format.number(Number(d.commit_mbps)), samples: Number(d.samples) });
     if (line.kind === "early_termination" && typeof d.start_on === "string")
       return tr("billingOps.detail.earlyTermination", { start: format.date(d.start_on), end: typeof d.end_on === "string" ? format.date(d.end_on) : "—", term: Number(d.term_months) });
     return null;

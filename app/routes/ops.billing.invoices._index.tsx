@@ -72,7 +72,7 @@ export default function OpsInvoices() {
 
       <section className="card" aria-labelledby="list-title">
         <h2 id="list-title">
-          {tr("billingOps.list.count", { count: format.number(rows.length) })}
+          {tr("billingOps.list.count", { count: rows.length })}
           {filter.period ? ` — ${filter.period}` : ""}
         </h2>
         {rows.length ? (

@@ -92,7 +92,7 @@ export default function LateUsage() {
         </section>
       ) : (
         <>
-          <p className="muted">{tr("billingAnnex.late.count", { count: format.number(view.invoices.length) })}</p>
+          <p className="muted">{tr("billingAnnex.late.count", { count: view.invoices.length })}</p>
           {view.invoices.map((inv) => (
             <section className="card" key={inv.invoiceId} aria-labelledby={`lu-${inv.invoiceId}`}>
               <div className="page-head">

@@ -122,8 +122,8 @@ export default function ExchangeRates() {
       {imp?.imported ? (
         <Alert kind="success">
           {tr("billingOpsForms.rates.import.done", {
-            count: format.number(imp.imported.count),
-            replaced: format.number(imp.imported.replaced),
+            count: imp.imported.count,
+            replaced: imp.imported.replaced,
             first: format.date(imp.imported.firstOn),
             last: format.date(imp.imported.lastOn),
           })}

@@ -158,7 +158,7 @@ export default function ImportSamples() {
 
       {data?.issues ? (
         <section className="card metering-result metering-result--failed" aria-labelledby="issues-title">
-          <h2 id="issues-title">{tr("meteringOps.import.failedTitle", { count: n(data.issues.length) + (data.truncated ? "+" : "") })}</h2>
+          <h2 id="issues-title">{tr("meteringOps.import.failedTitle", { count: data.issues.length, truncated: data.truncated ? "yes" : "no" })}</h2>
           <Alert>{tr("meteringOps.import.nothingStored", { file: data.fileName ?? "" })}</Alert>
           <div className="table-scroll">
             <table className="table table--compact metering-issues">

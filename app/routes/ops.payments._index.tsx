@@ -87,7 +87,7 @@ export default function OpsPayments() {
         </Form>
       </section>
       <section className="card" aria-labelledby="pl-title">
-        <h2 id="pl-title">{tr("payments.list.count", { count: format.number(rows.length) })}</h2>
+        <h2 id="pl-title">{tr("payments.list.count", { count: rows.length })}</h2>
         {truncated ? <Alert kind="info">{tr("payments.list.truncated", { limit: format.number(limit) })}</Alert> : null}
         {rows.length ? (
           <div className="table-scroll">

@@ -92,7 +92,7 @@ export default function OrganisationCredit() {
           {tr("payments.new.title")}
         </Link>
       </div>
-      {params.get("applied") !== null ? <Alert kind="success">{tr("payments.credit.appliedDone", { count: format.number(Number(params.get("applied")) || 0) })}</Alert> : null}
+      {params.get("applied") !== null ? <Alert kind="success">{tr("payments.credit.appliedDone", { count: Number(params.get("applied")) || 0 })}</Alert> : null}
       {params.get("refunded") ? <Alert kind="success">{tr("payments.credit.refundedDone")}</Alert> : null}
       {data?.intent === "apply" ? <FormErrors formError={data.formError} errors={data.errors} /> : null}
 

@@ -171,12 +171,12 @@ export default function ReconciliationInbox() {
               file: last.fileName,
               at: format.dateTime(last.at),
               by: last.by ?? tr("reconcile.byCli"),
-              lines: n(last.lines),
-              new: n(last.new),
-              matched: n(last.matched),
-              suggested: n(last.suggested),
-              unmatched: n(last.unmatched),
-              outgoing: n(last.outgoing),
+              lines: last.lines,
+              new: last.new,
+              matched: last.matched,
+              suggested: last.suggested,
+              unmatched: last.unmatched,
+              outgoing: last.outgoing,
             })}
           </p>
         ) : (

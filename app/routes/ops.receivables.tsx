@@ -127,7 +127,7 @@ export default function Receivables() {
       ) : null}
 
       <section className="card" aria-labelledby="rv-list-title">
-        <h2 id="rv-list-title">{tr("receivables.count", { count: format.number(view.rows.length) })}</h2>
+        <h2 id="rv-list-title">{tr("receivables.count", { count: view.rows.length })}</h2>
         {f.site ? <p className="muted small">{tr("receivables.siteCreditNote")}</p> : null}
         {view.rows.length === 0 ? (
           <p className="muted">{tr("receivables.empty")}</p>

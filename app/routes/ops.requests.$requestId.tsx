@@ -193,7 +193,7 @@ function useShortageText() {
   return (s: AvailabilityShortage) => {
     switch (s.kind) {
       case "units":
-        return tr("requests.avail.units", { needed: format.number(s.needed), available: format.number(s.largestFreeRun) });
+        return tr("requests.avail.units", { needed: s.needed, available: s.largestFreeRun });
       case "half_rack":
       case "full_rack":
         return tr(`requests.avail.${s.kind}`, { needed: format.number(s.needed), available: format.number(s.available) });
@@ -215,7 +215,7 @@ function useNeedText() {
   return (lines: { kind: keyof typeof KIND_ORDER; quantity: number }[]) =>
     [...lines]
       .sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind])
-      .map((l) => tr(`approvals.ask.${l.kind}`, { n: format.number(l.quantity) }))
+      .map((l) => tr(`approvals.ask.${l.kind}`, { n: l.quantity }))
       .join(" · ");
 }
 const KIND_ORDER = { rack_unit: 0, half_rack: 1, full_rack: 2, cage: 3, power_commit_kw: 4, bandwidth_commit_mbps: 5, cross_connect: 6 } as const;
@@ -306,9 +306,9 @@ function ApprovalForm({ data, approval, action }: { data: Data; approval: Approv
       : tr("approvals.form.rackOption", {
           room: r.roomName,
           rack: r.name,
-          free: format.number(r.freeU),
-          run: format.number(r.largestRunU),
-          headroom: format.number(r.headroomW),
+          free: r.freeU,
+          run: r.largestRunU,
+          headroom: r.headroomW,
         });
 
   const fieldError = (name: string) =>

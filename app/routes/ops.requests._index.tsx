@@ -74,7 +74,7 @@ function useAskedFor() {
   const tr = useT();
   const format = useFormat();
   return (lines: { kind: RequestableKind; quantity: number }[]) =>
-    lines.length ? lines.map((l) => tr(`approvals.ask.${l.kind}`, { n: format.number(l.quantity) })).join(" · ") : tr("approvals.ask.nothing");
+    lines.length ? lines.map((l) => tr(`approvals.ask.${l.kind}`, { n: l.quantity })).join(" · ") : tr("approvals.ask.nothing");
 }
 
 export default function ApprovalQueue() {

@@ -90,7 +90,7 @@ export const inventoryFr = {
   "inventory.allocationKind.full_rack": "baie complète",
 
   "inventory.elevation.title": "Baie {name}, {height} U",
-  "inventory.elevation.summary": "{used} U alloués, {free} U libres sur {height}.",
+  "inventory.elevation.summary": "{used, plural, one {# U alloué} other {# U alloués}}, {free, plural, one {# U libre} other {# U libres}} sur {height}.",
   "inventory.elevation.maintenance": "Baie en maintenance : aucune nouvelle allocation.",
   "inventory.elevation.free": "Libre",
   "inventory.elevation.legendTaken": "Allouée (une couleur par client)",

@@ -8,7 +8,7 @@ export const invoicesFr = {
   "invoices.empty": "Aucune facture pour l'instant : vos factures apparaîtront ici dès leur émission, au début du mois qui suit.",
   "invoices.emptyFiltered": "Aucune facture ne correspond à ces filtres.",
   "invoices.truncated": "Seules les {count} factures les plus récentes sont affichées : affinez les filtres ou exportez la liste en CSV.",
-  "invoices.count": "{count} facture(s)",
+  "invoices.count": "{count, plural, one {# facture} other {# factures}}",
 
   "invoices.filters": "Filtres",
   "invoices.filter.status": "Statut",
@@ -99,7 +99,7 @@ export const invoicesFr = {
   "invoices.card.due": "Reste à payer",
   "invoices.card.nothingDue": "Rien à payer",
   "invoices.card.nextDue": "Prochaine échéance\u00a0: {date}",
-  "invoices.card.overdue": "{count} facture(s) en retard",
+  "invoices.card.overdue": "{count, plural, one {# facture en retard} other {# factures en retard}}",
   "invoices.card.noOverdue": "Aucune facture en retard",
   "invoices.card.link": "Voir les factures",
 };
@@ -113,7 +113,7 @@ export const invoicesEn: Record<keyof typeof invoicesFr, string> = {
   "invoices.empty": "No invoices yet: your invoices will appear here once issued, early in the following month.",
   "invoices.emptyFiltered": "No invoice matches these filters.",
   "invoices.truncated": "Only the {count} most recent invoices are shown: narrow the filters or export the list as CSV.",
-  "invoices.count": "{count} invoice(s)",
+  "invoices.count": "{count, plural, one {# invoice} other {# invoices}}",
 
   "invoices.filters": "Filters",
   "invoices.filter.status": "Status",
@@ -204,7 +204,7 @@ export const invoicesEn: Record<keyof typeof invoicesFr, string> = {
   "invoices.card.due": "Left to pay",
   "invoices.card.nothingDue": "Nothing to pay",
   "invoices.card.nextDue": "Next due date: {date}",
-  "invoices.card.overdue": "{count} invoice(s) overdue",
+  "invoices.card.overdue": "{count, plural, one {# invoice overdue} other {# invoices overdue}}",
   "invoices.card.noOverdue": "No invoice overdue",
   "invoices.card.link": "See invoices",
 };

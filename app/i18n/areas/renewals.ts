@@ -77,7 +77,7 @@ export const renewalsEn: Record<keyof typeof renewalsFr, string> = {
   "renewals.panel.title": "Renewal",
   "renewals.panel.commitmentEnd": "Commitment ends",
   "renewals.panel.status": "Renewal",
-  "renewals.panel.renews": "Renews tacitly on {date} for {months} months (until {until}) unless notice is given",
+  "renewals.panel.renews": "Renews tacitly on {date} for {months, plural, one {# month} other {# months}} (until {until}) unless notice is given",
   "renewals.panel.noticeGiven": "Notice of non-renewal given: the contract ends on {date}",
   "renewals.panel.ends": "Ends on {date}, without renewal",
   "renewals.panel.lastRenewal": "Last renewal",

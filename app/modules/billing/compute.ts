@@ -9,6 +9,7 @@
  */
 import type { ProductKind } from "#db/schema";
 import { decimalToMicros, microsToDecimal, priceTimesDecimal, roundHalfUp, sumMinor, toSafeNumber, vatMinor } from "./money";
+import { formatMessage } from "~/i18n/format";
 
 export const INVOICE_LINE_KINDS = ["recurring", "setup", "energy", "bandwidth_overage", "one_off", "early_termination"] as const;
 export type InvoiceLineKind = (typeof INVOICE_LINE_KINDS)[number];
@@ -231,6 +232,12 @@ export function earlyTermination(input: Pick<ContractBillingInput, "startOn" | "
 // ---------------------------------------------------------------------------------------------
 // Wording (both languages on every line; the PDF shows the invoice's language)
 
+/** The whole months of an early termination, in the invoice line's words (ICU plural: "1 mois complet", "5 full months"). */
+const FULL_MONTHS = {
+  fr: "{n, plural, one {# mois complet} other {# mois complets}}",
+  en: "{n, plural, one {# full month} other {# full months}}",
+} as const;
+
 const MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
 const MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
@@ -368,8 +375,9 @@ export function invoiceLinesFor(period: string, c: ContractBillingInput): Comput
   if (c.endOn !== null && c.endOn.slice(0, 7) === period && !c.earlyTerminationWaived) {
     const et = earlyTermination(c);
     if (et && et.amountMinor > 0) {
-      const partsFr = [et.fullMonths ? `${et.fullMonths} mois complet${et.fullMonths > 1 ? "s" : ""}` : null, ...et.partials.map((p) => `${p.days}/${p.daysInMonth} jours de ${monthFr(p.period)}`)].filter(Boolean);
-      const partsEn = [et.fullMonths ? `${et.fullMonths} full month${et.fullMonths > 1 ? "s" : ""}` : null, ...et.partials.map((p) => `${p.days}/${p.daysInMonth} days of ${monthEn(p.period)}`)].filter(Boolean);
+      const months = { n: et.fullMonths };
+      const partsFr = [et.fullMonths ? formatMessage("fr", FULL_MONTHS.fr, months) : null, ...et.partials.map((p) => `${p.days}/${p.daysInMonth} jours de ${monthFr(p.period)}`)].filter(Boolean);
+      const partsEn = [et.fullMonths ? formatMessage("en", FULL_MONTHS.en, months) : null, ...et.partials.map((p) => `${p.days}/${p.daysInMonth} days of ${monthEn(p.period)}`)].filter(Boolean);
       line({
         kind: "early_termination",
         descriptionFr: `Résiliation anticipée — redevances dues du ${dayFr(et.fromOn)} au ${dayFr(et.toOn)}, fin de l'engagement (${partsFr.join(" + ")})`,
