@@ -26,6 +26,7 @@ import "./app/modules/billing/run.server";
 import "./app/modules/billing/issue.server";
 import { startRemindersSchedule } from "./app/modules/payments/reminders.server";
 import { startRenewalsSchedule } from "./app/modules/renewals/renewals.server";
+import { startPartitionsSchedule } from "./app/modules/metering/partitions.server";
 import { hostHeadersParse, isAllowedOrigin, securityHeaders } from "./app/utils/http.server";
 
 const config = (() => {
@@ -141,6 +142,8 @@ const stopJobs = startJobWorker(await getDb(), { intervalMs: 2000 });
 const stopReminders = startRemindersSchedule(await getDb());
 // The daily renewals (notices 90/60/30 days before a commitment ends, tacit renewals): same pattern.
 const stopRenewals = startRenewalsSchedule(await getDb());
+// The samples' monthly partitions (this month and the next three) and their retention: daily, same pattern.
+const stopPartitions = startPartitionsSchedule(await getDb());
 
 const server = app.listen(config.PORT, () => {
   const url = config.APP_URL ?? `http://localhost:${config.PORT}`;
@@ -163,6 +166,7 @@ async function shutdown(signal: string) {
   await stopHousekeeping();
   await stopReminders();
   await stopRenewals();
+  await stopPartitions();
   await stopJobs();
   await closeDb();
   process.exit(0);

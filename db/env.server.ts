@@ -23,6 +23,8 @@ const EnvSchema = z.object({
   STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9_]+$/, "must be a webhook signing secret (whsec_…)").optional(),
   /** Another base URL for Stripe's API (a local fake or stripe-mock in tests); default Stripe's own. */
   STRIPE_API_URL: z.string().regex(/^https?:\/\/[^/]+\/?$/, "must be a base URL such as http://127.0.0.1:12111").optional(),
+  /** Raw samples older than this many months (before this month) are dropped, whole monthly partitions at a time; unset = kept. */
+  SAMPLES_RETENTION_MONTHS: z.coerce.number().int("must be a whole number of months").min(3, "must be at least 3 (a month is billed, and its late usage seen, before its samples go)").max(1200).optional(),
 }).superRefine((value, ctx) => {
   // Links in e-mails come from configuration only, never from a request's Host header.
   if (value.NODE_ENV === "production" && !value.APP_URL) {

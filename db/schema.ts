@@ -350,6 +350,28 @@ export interface SamplesTable {
   value: ColumnType<string, string | number, never>;
 }
 
+/** Rollup per meter and 5-minute instant (trigger on samples): the highest reading of each metric. */
+export interface UsageInstantsTable {
+  meter_id: string;
+  at: Date;
+  bw_in: string | null;
+  bw_out: string | null;
+  power_w: string | null;
+}
+
+/** Rollup per meter and UTC hour of the energy counter (trigger on samples). */
+export interface EnergyHoursTable {
+  meter_id: string;
+  at: Date;
+  readings: number;
+  first_at: Date;
+  first_value: string;
+  last_at: Date;
+  last_value: string;
+  /** Sum of the positive deltas between the hour's consecutive readings; null with one reading. */
+  inner_kwh: string | null;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -377,6 +399,8 @@ export interface Database {
   meter_attachments: MeterAttachmentsTable;
   api_tokens: ApiTokensTable;
   samples: SamplesTable;
+  usage_instants: UsageInstantsTable;
+  energy_hours: EnergyHoursTable;
   site_issuers: SiteIssuersTable;
   vat_exemption_certificates: VatExemptionCertificatesTable;
   documents: DocumentsTable;

@@ -148,7 +148,7 @@ try {
   const usage = () => siteUsage(db, { siteId: site.id, period, timeZone: site.time_zone });
 
   if (opts.explain) {
-    const { energy, bandwidth } = siteUsageQueries({ siteId: site.id, period, timeZone: site.time_zone });
+    const { energy, instants: bandwidth } = siteUsageQueries({ siteId: site.id, period, timeZone: site.time_zone });
     const plans = { "bare aggregation": bareQuery, "siteUsage, energy": energy, "siteUsage, bandwidth": bandwidth };
     for (const [label, query] of Object.entries(plans)) {
       console.log(`\n-- EXPLAIN ANALYZE: ${label}`);

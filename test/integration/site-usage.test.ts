@@ -1,15 +1,16 @@
 import { sql } from "kysely";
 import type { Metric } from "#db/schema";
-import { siteUsage } from "~/modules/billing/site-usage.server";
+import { referenceSiteUsage, siteUsage } from "~/modules/billing/site-usage.server";
 import { contractMeters } from "~/modules/metering/meters.server";
-import { energyKwh, monthPeriod, percentile95, type MeterWindow } from "~/modules/metering/usage.server";
+import { monthPeriod, reference, type MeterWindow } from "~/modules/metering/usage.server";
 import { createTestDb, type TestDb } from "../support/db";
 import { commitBandwidth, createOrg } from "../support/factories";
 import { contractCommitMbps } from "~/modules/contracts/versions.server";
 
 /**
- * `siteUsage` (every contract of a site in a few statements) against the per-contract reference
- * (`contractMeters` → `energyKwh` / `percentile95`, the usage pages' SQL) on random worlds, for
+ * `siteUsage` (every contract of a site in a few statements, over the rollups) against the
+ * per-contract reference over raw samples (`contractMeters` → `reference.energyKwh` /
+ * `reference.percentile95` / `reference.powerStats`) on random worlds, for
  * October 2026 at Lomé (UTC) and Brazzaville (Africa/Kinshasa, UTC+1: local midnights are 23:00 UTC).
  *
  * Each world, per site: 7 contracts (open, started mid-month, terminated mid-month, ended before
@@ -167,9 +168,10 @@ test.each([1, 2, 3])("random world %i: siteUsage equals the per-contract referen
       const commitMbps = await contractCommitMbps(t.db, id, "2026-10");
       const meters = await contractMeters(t.db, id, period, world.site.time_zone);
       const windows = (kind: "power" | "bandwidth"): MeterWindow[] => meters.filter((m) => m.kind === kind).map((m) => ({ id: m.id, from: m.from, to: m.to }));
-      const kwh = await energyKwh(t.db, windows("power"), period);
-      const bw = await percentile95(t.db, windows("bandwidth"), period, commitMbps);
-      expect({ id, ...usage.get(id) }).toEqual({ id, energyKwh: kwh, powerMeters: windows("power").length, p95: bw.p95, samples: bw.samples, aboveCommit: bw.aboveCommit });
+      const kwh = await reference.energyKwh(t.db, windows("power"), period);
+      const bw = await reference.percentile95(t.db, windows("bandwidth"), period, commitMbps);
+      const power = await reference.powerStats(t.db, windows("power"), period);
+      expect({ id, ...usage.get(id) }).toEqual({ id, energyKwh: kwh, powerMeters: windows("power").length, p95: bw.p95, samples: bw.samples, aboveCommit: bw.aboveCommit, ...power });
       if (kwh !== "0") withEnergy++;
       if (bw.p95 !== null) withBandwidth++;
     }
@@ -181,6 +183,9 @@ test.each([1, 2, 3])("random world %i: siteUsage equals the per-contract referen
     expect(theirs.length).toBeGreaterThan(0);
     expect([...part.keys()].sort()).toEqual([...theirs].sort());
     for (const id of theirs) expect(part.get(id)).toEqual(usage.get(id));
+    // The same site-wide read over the raw samples (the benchmarks' baseline) agrees too.
+    const raw = await referenceSiteUsage(t.db, { siteId: world.site.id, period, timeZone: world.site.time_zone });
+    for (const [id, u] of raw) expect({ id, ...u, peakW: usage.get(id)!.peakW, averageW: usage.get(id)!.averageW }).toEqual({ id, ...usage.get(id) });
     // The world is not vacuous: most contracts have both kinds of usage, and meters did move.
     expect(withEnergy).toBeGreaterThanOrEqual(3);
     expect(withBandwidth).toBeGreaterThanOrEqual(3);

@@ -6,9 +6,12 @@ import type { Period } from "~/modules/metering/usage.server";
  * The month's usage of EVERY contract of a site at once, for the billing run: a few set-based
  * statements for the whole site instead of three queries per contract.
  *
- * Two statements (energy, bandwidth), run side by side. The semantics are those of usage.server.ts (`contractMeters` → `energyKwh` / `percentile95`),
- * which stay the reference; test/integration/site-usage.test.ts checks both agree contract by
- * contract on a random world.
+ * Two statements (energy, then bandwidth and power), run side by side, over the rollups the
+ * samples' trigger maintains (`energy_hours`, `usage_instants`; usage.server.ts). The semantics are
+ * those of usage.server.ts's reference SQL over raw samples (`contractMeters` → `energyKwh` /
+ * `percentile95` / `powerStats`); test/integration/site-usage.test.ts checks both agree contract by
+ * contract on random worlds. `referenceSiteUsage` is the same site-wide read over the raw samples
+ * (the benchmarks' baseline, and the path for a site whose local midnights are off the hour grid).
  *
  * - Contracts: those of the site active on at least one local day of the period.
  * - Windows: each attachment of a meter to such a contract, as `contractMeters` computes it: its
@@ -74,8 +77,8 @@ export interface SiteUsageInput {
   orgIds?: readonly string[];
 }
 
-/** The two statements (exported for the benchmark's EXPLAIN). */
-export function siteUsageQueries(input: SiteUsageInput) {
+/** The reference's two statements over the raw samples (exported for the benchmarks' baseline and EXPLAIN). */
+export function referenceSiteUsageQueries(input: SiteUsageInput) {
   const cte = windows(input.siteId, input.period, input.timeZone, input.orgIds);
 
   // Energy: each power window's readings plus the last reading before it, deltas per (contract,
@@ -150,14 +153,111 @@ export function siteUsageQueries(input: SiteUsageInput) {
   return { energy, bandwidth };
 }
 
-export async function siteUsage(db: Executor, input: SiteUsageInput): Promise<Map<string, ContractUsage>> {
-  const { energy, bandwidth } = siteUsageQueries(input);
+/** The site's usage from the raw samples (the reference; `siteUsage` reads the rollups). */
+export async function referenceSiteUsage(db: Executor, input: SiteUsageInput): Promise<Map<string, ContractUsage>> {
+  const { energy, bandwidth } = referenceSiteUsageQueries(input);
   const [e, b] = await Promise.all([energy.execute(db), bandwidth.execute(db)]);
   const usage = new Map<string, ContractUsage>();
   for (const row of e.rows) usage.set(row.contract_id, { ...NO_USAGE, energyKwh: row.kwh, powerMeters: Number(row.power_meters) });
   for (const row of b.rows) {
     const u = usage.get(row.contract_id);
     if (u) Object.assign(u, { p95: row.p95, samples: Number(row.n), aboveCommit: Number(row.above) });
+  }
+  return usage;
+}
+
+
+/** A contract's month with its power draw (the operators' overview). */
+export interface SiteContractUsage extends ContractUsage {
+  /** Peak of the per-instant sum of its power meters' draw (W), decimal string; null without samples. */
+  peakW: string | null;
+  /** Average of that sum over the instants with samples, rounded to 0.1 W. */
+  averageW: string | null;
+}
+
+/** The two statements over the rollups (exported for the benchmarks' EXPLAIN). */
+export function siteUsageQueries(input: SiteUsageInput) {
+  const cte = windows(input.siteId, input.period, input.timeZone, input.orgIds);
+
+  // Energy: per power window its hours (plus the last hour before it), each hour's delta from the
+  // previous hour's last reading plus its own inner deltas (usage.server.ts `energyKwh`).
+  const energy = sql<{ contract_id: string; kwh: string; power_meters: number }>`
+    WITH ${cte}, pw AS MATERIALIZED (
+      SELECT contract_id, id, f, t FROM w WHERE kind = 'power'
+    ), hours AS (
+      SELECT pw.contract_id, pw.id, pw.f, h.at, h.first_value, h.last_value, h.inner_kwh
+        FROM pw
+        JOIN energy_hours h ON h.meter_id = pw.id AND h.at >= pw.f AND h.at < pw.t
+      UNION ALL
+      SELECT pw.contract_id, pw.id, pw.f, b.at, b.first_value, b.last_value, NULL
+        FROM pw
+        CROSS JOIN LATERAL (
+          SELECT h.at, h.first_value, h.last_value FROM energy_hours h
+           WHERE h.meter_id = pw.id AND h.at < pw.f
+           ORDER BY h.at DESC LIMIT 1
+        ) b
+    ), deltas AS (
+      SELECT contract_id, at, f, CASE WHEN lag(last_value) OVER m IS NULL THEN 0
+                                      WHEN first_value >= lag(last_value) OVER m THEN first_value - lag(last_value) OVER m
+                                      ELSE first_value END + coalesce(inner_kwh, 0) AS kwh
+        FROM hours WINDOW m AS (PARTITION BY contract_id, id, f ORDER BY at)
+    ), per_contract AS (
+      SELECT contract_id, sum(kwh) AS kwh FROM deltas WHERE at >= f GROUP BY contract_id
+    ), meters_per_contract AS (
+      SELECT contract_id, count(*) AS n FROM pw GROUP BY contract_id
+    )
+    SELECT c.id AS contract_id, coalesce(e.kwh, 0)::text AS kwh, coalesce(m.n, 0)::int4 AS power_meters
+      FROM c
+      LEFT JOIN per_contract e ON e.contract_id = c.id
+      LEFT JOIN meters_per_contract m ON m.contract_id = c.id
+  `;
+
+  // Bandwidth and power: per contract (LATERAL, so each grouping holds one contract's month), per
+  // 5-minute instant the sum over its bandwidth windows of max(in, out) and over its power windows
+  // of the draw; NULLs (an instant with only the other kind) are ignored by every aggregate.
+  const instants = sql<{ contract_id: string; p95: string | null; n: number; above: number; peak: string | null; average: string | null }>`
+    WITH ${cte}
+    SELECT c.id AS contract_id, u.p95, u.n, u.above, u.peak, u.average
+      FROM c
+     CROSS JOIN LATERAL (
+       SELECT (percentile_disc(0.95) WITHIN GROUP (ORDER BY per_instant.bw))::text AS p95,
+              count(per_instant.bw)::int8 AS n,
+              count(*) FILTER (WHERE per_instant.bw > c.commit_mbps)::int8 AS above,
+              max(per_instant.pw)::text AS peak,
+              round(avg(per_instant.pw), 1)::text AS average
+         FROM (
+           SELECT u.at, sum(CASE WHEN w.kind = 'bandwidth' THEN greatest(u.bw_in, u.bw_out) END) AS bw,
+                        sum(CASE WHEN w.kind = 'power' THEN u.power_w END) AS pw
+             FROM w
+             JOIN usage_instants u ON u.meter_id = w.id AND u.at >= w.f AND u.at < w.t
+            WHERE w.contract_id = c.id
+            GROUP BY u.at
+         ) per_instant
+     ) u
+  `;
+
+  return { energy, instants };
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Every contract of the site (or of `orgIds`) for the month: energy, 95th percentile and power, in
+ * two statements over the rollups. A site whose month does not start and end on a whole UTC hour
+ * (an offset of half an hour) is read by the reference over raw samples, without the power figures.
+ */
+export async function siteUsage(db: Executor, input: SiteUsageInput): Promise<Map<string, SiteContractUsage>> {
+  if (input.period.from.getTime() % HOUR_MS !== 0 || input.period.to.getTime() % HOUR_MS !== 0) {
+    const raw = await referenceSiteUsage(db, input);
+    return new Map([...raw].map(([id, u]) => [id, { ...u, peakW: null, averageW: null }]));
+  }
+  const { energy, instants } = siteUsageQueries(input);
+  const [e, b] = await Promise.all([energy.execute(db), instants.execute(db)]);
+  const usage = new Map<string, SiteContractUsage>();
+  for (const row of e.rows) usage.set(row.contract_id, { ...NO_USAGE, peakW: null, averageW: null, energyKwh: row.kwh, powerMeters: Number(row.power_meters) });
+  for (const row of b.rows) {
+    const u = usage.get(row.contract_id);
+    if (u) Object.assign(u, { p95: row.p95, samples: Number(row.n), aboveCommit: Number(row.above), peakW: row.peak, averageW: row.average });
   }
   return usage;
 }

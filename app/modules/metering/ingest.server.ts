@@ -3,6 +3,7 @@ import { z } from "zod";
 import { parse as parseCsv } from "csv-parse/sync";
 import type { Executor } from "#db/types";
 import type { Metric } from "#db/schema";
+import { retentionHorizon, retentionMonths } from "./partitions.server";
 
 /** The ingestion contract's limits (shared/api/usage-ingest.md). */
 export const MAX_SAMPLES = 10_000;
@@ -48,6 +49,7 @@ export const RANGE_MESSAGES = {
   atTooEarly: "must be on or after 2000-01-01T00:00:00Z",
   atFuture: "must not be more than one day in the future",
   valueTooLarge: "must be below 100000000000000 (numeric(20,6))",
+  atExpired: "is older than the samples kept (SAMPLES_RETENTION_MONTHS)",
 } as const;
 
 /** Samples from before this instant are refused (a year 0000 once reached the database as a 500). */
@@ -59,8 +61,8 @@ export const MAX_VALUE = 1e14;
 
 const daysInMonth = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
 
-/** An ISO 8601 instant with an offset or Z, a real calendar day, from 2000 to one day after `now`. */
-const instant = (now: Date) =>
+/** An ISO 8601 instant with an offset or Z, a real calendar day, from 2000 (or `kept`, the retention horizon) to one day after `now`. */
+const instant = (now: Date, kept: Date | null) =>
   z.iso.datetime({ offset: true, abort: true, error: "must be an ISO 8601 instant with an offset or Z" }).superRefine((value, ctx) => {
     const [year, month, day] = value.slice(0, 10).split("-").map(Number);
     const time = Date.parse(value);
@@ -71,10 +73,13 @@ const instant = (now: Date) =>
       ctx.addIssue({ code: "custom", message: RANGE_MESSAGES.atTooEarly });
     } else if (time > now.getTime() + MAX_AHEAD_MS) {
       ctx.addIssue({ code: "custom", message: RANGE_MESSAGES.atFuture });
+    } else if (kept && time < kept.getTime()) {
+      // Its month's partition is (or is about to be) dropped by the retention policy.
+      ctx.addIssue({ code: "custom", message: RANGE_MESSAGES.atExpired });
     }
   });
 
-const sampleSchema = (now: Date) =>
+const sampleSchema = (now: Date, kept: Date | null = null) =>
   z.object({
     meter: z
       .string({ error: "must be a meter id" })
@@ -82,7 +87,7 @@ const sampleSchema = (now: Date) =>
       .max(100, { error: "is too long" })
       .regex(/^[A-Za-z0-9._:/-]+$/, { error: "must be a meter id" }),
     metric: z.enum(METRICS, { error: `must be one of ${METRICS.join(", ")}` }),
-    at: instant(now),
+    at: instant(now, kept),
     value: z
       .number({ error: "must be a finite number" })
       .finite({ error: "must be a finite number" })
@@ -91,17 +96,19 @@ const sampleSchema = (now: Date) =>
   });
 export type Sample = z.infer<ReturnType<typeof sampleSchema>>;
 
+
 const issuesOf = (error: z.ZodError, prefix: (string | number)[] = []): Issue[] =>
   error.issues.slice(0, 100).map((i) => ({ path: [...prefix, ...i.path].join("."), message: i.message }));
 
 /**
  * Decode and validate a batch (JSON or CSV) without touching the database. `now` is the clock that
- * "more than one day in the future" is measured against (tests pass a fixed one).
+ * "more than one day in the future" is measured against (tests pass a fixed one); `retentionMonths`
+ * (default `SAMPLES_RETENTION_MONTHS`) refuses samples of months whose raw samples are not kept.
  */
 export function parseBatch(
   contentType: string | null,
   body: string,
-  opts: { now?: Date } = {},
+  opts: { now?: Date; retentionMonths?: number | null } = {},
 ): { ok: true; samples: Sample[] } | { ok: false; failure: IngestFailure } {
   const type = (contentType ?? "").split(";")[0].trim().toLowerCase();
   let raw: unknown[];
@@ -132,7 +139,9 @@ export function parseBatch(
     return { ok: false, failure: { status: 415, body: { error: "unsupported_media_type" } } };
   }
   if (raw.length > MAX_SAMPLES) return { ok: false, failure: tooLarge };
-  const result = z.array(sampleSchema(opts.now ?? new Date())).safeParse(raw);
+  const now = opts.now ?? new Date();
+  const kept = retentionHorizon(now, opts.retentionMonths === undefined ? retentionMonths() : opts.retentionMonths);
+  const result = z.array(sampleSchema(now, kept)).safeParse(raw);
   if (!result.success) return { ok: false, failure: invalid(issuesOf(result.error, ["samples"])) };
   return { ok: true, samples: result.data };
 }

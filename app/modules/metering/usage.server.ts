@@ -18,6 +18,17 @@ import type { Executor } from "#db/types";
  * - Bandwidth, 95th percentile: per 5-minute instant, max(in, out) of each meter, summed over the
  *   contract's meters; sorted ascending, the billed rate is the value at 1-based position
  *   ceil(0.95 × N) — computed with integers, (95·N + 99) div 100.
+ *
+ * Two implementations with the same results (test/integration/usage-rollups.test.ts compares them on
+ * random worlds, string for string):
+ * - `reference`: the SQL over the raw samples, the definition above.
+ * - the exported functions: the same figures from the rollups the samples' trigger maintains
+ *   (migration 2026_12_02_1100, ADR 018): `usage_instants` (per meter and 5-minute instant, the
+ *   highest reading of each metric) and `energy_hours` (per meter and UTC hour, the first and last
+ *   counter reading and the deltas between them). A month reads 8,640 instants or 720 hours per
+ *   meter, whatever the samples or the years kept. They need windows on the rollups' grid: every
+ *   `from`/`to` on a whole hour (local midnights of sites whose offset is whole hours); any other
+ *   window goes to the reference.
  */
 
 /** The 5-minute instant of a sample `s`: its `at` floored to the 5-minute grid (UTC; every site's offset is whole hours). */
@@ -53,7 +64,12 @@ export async function monthPeriod(db: Executor, month: string, timeZone: string)
   return rows[0];
 }
 
-/** Energy readings in each meter's window, plus the last reading before it, with their predecessor. */
+/**
+ * Energy readings in each meter's window, plus the last reading before it, with their predecessor.
+ * A meter read over two windows (detached and attached again in the month) repeats the reading
+ * before its second window when that reading is the last of its first one: ties are ordered by
+ * window start, so the counted copy (the first window's) gets the real delta, as in siteUsage.
+ */
 const energyDeltas = (windows: ReturnType<typeof windowsOf>) => sql`
     readings AS (
       SELECT s.meter_id, s.at, s.value, w.f
@@ -71,10 +87,10 @@ const energyDeltas = (windows: ReturnType<typeof windowsOf>) => sql`
       SELECT at, f, CASE WHEN lag(value) OVER m IS NULL THEN 0
                          WHEN value >= lag(value) OVER m THEN value - lag(value) OVER m
                          ELSE value END AS kwh
-        FROM readings WINDOW m AS (PARTITION BY meter_id ORDER BY at)
+        FROM readings WINDOW m AS (PARTITION BY meter_id ORDER BY at, f)
     )`;
 
-export async function energyKwh(db: Executor, meters: string[] | MeterWindow[], period: Period): Promise<string> {
+async function rawEnergyKwh(db: Executor, meters: string[] | MeterWindow[], period: Period): Promise<string> {
   const windows = windowsOf(meters, period);
   if (windows.empty) return "0";
   const { rows } = await sql<{ kwh: string }>`
@@ -85,7 +101,7 @@ export async function energyKwh(db: Executor, meters: string[] | MeterWindow[], 
 }
 
 /** Energy per local day of the period, for the chart. */
-export async function energyByDay(db: Executor, meters: string[] | MeterWindow[], period: Period, timeZone: string) {
+async function rawEnergyByDay(db: Executor, meters: string[] | MeterWindow[], period: Period, timeZone: string) {
   const windows = windowsOf(meters, period);
   if (windows.empty) return [];
   const { rows } = await sql<{ day: string; kwh: string }>`
@@ -106,7 +122,7 @@ export interface Percentile95 {
   aboveCommit: number;
 }
 
-export async function percentile95(db: Executor, meters: string[] | MeterWindow[], period: Period, commitMbps: number | string = 0): Promise<Percentile95> {
+async function rawPercentile95(db: Executor, meters: string[] | MeterWindow[], period: Period, commitMbps: number | string = 0): Promise<Percentile95> {
   const windows = windowsOf(meters, period);
   if (windows.empty) return { p95: null, samples: 0, aboveCommit: 0 };
   const { rows } = await sql<{ p95: string | null; n: number; above: number }>`
@@ -128,7 +144,7 @@ export async function percentile95(db: Executor, meters: string[] | MeterWindow[
 }
 
 /** Peak and average power draw (W) over the period. */
-export async function powerStats(db: Executor, meters: string[] | MeterWindow[], period: Period) {
+async function rawPowerStats(db: Executor, meters: string[] | MeterWindow[], period: Period) {
   const windows = windowsOf(meters, period);
   if (windows.empty) return { peakW: null, averageW: null };
   const { rows } = await sql<{ peak: string | null; average: string | null }>`
@@ -146,7 +162,7 @@ export async function powerStats(db: Executor, meters: string[] | MeterWindow[],
 }
 
 /** Hourly series for charts (a month is ~720 points, not 8,640): bandwidth max in/out, power max. */
-export async function hourlySeries(db: Executor, meters: string[] | MeterWindow[], period: Period) {
+async function rawHourlySeries(db: Executor, meters: string[] | MeterWindow[], period: Period) {
   const windows = windowsOf(meters, period);
   if (windows.empty) return [];
   const { rows } = await sql<{ hour: Date; in_mbps: string | null; out_mbps: string | null; power_w: string | null }>`
@@ -175,3 +191,138 @@ export function burstBudget(monthSlots: number, aboveSoFar: number) {
 
 /** Number of 5-minute slots in a period (8,640 in a 30-day month). */
 export const fiveMinuteSlots = (period: Period) => Math.round((period.to.getTime() - period.from.getTime()) / 300_000);
+
+
+// ---------------------------------------------------------------------------------------------
+// The reference (raw samples) and the rollup-based functions the pages and the billing run use.
+
+/** The SQL over raw samples: the definition, kept for the equality tests, the benchmarks and off-grid windows. */
+export const reference = {
+  energyKwh: rawEnergyKwh,
+  energyByDay: rawEnergyByDay,
+  percentile95: rawPercentile95,
+  powerStats: rawPowerStats,
+  hourlySeries: rawHourlySeries,
+};
+
+const HOUR_MS = 3_600_000;
+
+const listOf = (meters: string[] | MeterWindow[], period: Period): MeterWindow[] =>
+  meters.map((m) => (typeof m === "string" ? { id: m, from: period.from, to: period.to } : m));
+
+/** Whether every window starts and ends on a whole UTC hour (the energy rollup's grid, a multiple of the 5-minute one). */
+export const onRollupGrid = (windows: MeterWindow[]) => windows.every((w) => w.from.getTime() % HOUR_MS === 0 && w.to.getTime() % HOUR_MS === 0);
+
+/** Per window, the hours of its readings plus the last hour before it, each with its delta from the previous hour's last reading. */
+const energyTerms = (windows: ReturnType<typeof windowsOf>) => sql`
+    hours AS (
+      SELECT w.id, w.f, h.at, h.first_value, h.last_value, h.inner_kwh
+        FROM ${windows.sql}
+        JOIN energy_hours h ON h.meter_id = w.id AND h.at >= w.f AND h.at < w.t
+      UNION ALL
+      SELECT w.id, w.f, b.at, b.first_value, b.last_value, NULL
+        FROM ${windows.sql}
+        CROSS JOIN LATERAL (
+          SELECT h.at, h.first_value, h.last_value FROM energy_hours h
+           WHERE h.meter_id = w.id AND h.at < w.f
+           ORDER BY h.at DESC LIMIT 1
+        ) b
+    ), deltas AS (
+      SELECT at, f, CASE WHEN lag(last_value) OVER m IS NULL THEN 0
+                         WHEN first_value >= lag(last_value) OVER m THEN first_value - lag(last_value) OVER m
+                         ELSE first_value END + coalesce(inner_kwh, 0) AS kwh
+        FROM hours WINDOW m AS (PARTITION BY id, f ORDER BY at)
+    )`;
+
+export async function energyKwh(db: Executor, meters: string[] | MeterWindow[], period: Period): Promise<string> {
+  const list = listOf(meters, period);
+  if (!onRollupGrid(list)) return rawEnergyKwh(db, list, period);
+  const windows = windowsOf(list, period);
+  if (windows.empty) return "0";
+  const { rows } = await sql<{ kwh: string }>`
+    WITH ${energyTerms(windows)}
+    SELECT coalesce(sum(kwh), 0)::text AS kwh FROM deltas WHERE at >= f
+  `.execute(db);
+  return rows[0].kwh;
+}
+
+/** Energy per local day of the period, for the chart. */
+export async function energyByDay(db: Executor, meters: string[] | MeterWindow[], period: Period, timeZone: string) {
+  const list = listOf(meters, period);
+  if (!onRollupGrid([...list, { id: "", ...period }])) return rawEnergyByDay(db, list, period, timeZone);
+  const windows = windowsOf(list, period);
+  if (windows.empty) return [];
+  const { rows } = await sql<{ day: string; kwh: string }>`
+    WITH ${energyTerms(windows)}
+    SELECT to_char(at AT TIME ZONE ${timeZone}, 'YYYY-MM-DD') AS day, sum(kwh)::text AS kwh
+      FROM deltas WHERE at >= f
+     GROUP BY 1 ORDER BY 1
+  `.execute(db);
+  return rows;
+}
+
+export async function percentile95(db: Executor, meters: string[] | MeterWindow[], period: Period, commitMbps: number | string = 0): Promise<Percentile95> {
+  const list = listOf(meters, period);
+  if (!onRollupGrid(list)) return rawPercentile95(db, list, period, commitMbps);
+  const windows = windowsOf(list, period);
+  if (windows.empty) return { p95: null, samples: 0, aboveCommit: 0 };
+  const { rows } = await sql<{ p95: string | null; n: number; above: number }>`
+    WITH per_meter AS (
+      SELECT u.meter_id, u.at, max(greatest(u.bw_in, u.bw_out)) AS v
+        FROM ${windows.sql}
+        JOIN usage_instants u ON u.meter_id = w.id AND u.at >= w.f AND u.at < w.t
+       WHERE u.bw_in IS NOT NULL OR u.bw_out IS NOT NULL
+       GROUP BY 1, 2
+    ), per_instant AS (
+      SELECT at, sum(v) AS v FROM per_meter GROUP BY at
+    ), ranked AS (
+      SELECT v, row_number() OVER (ORDER BY v) AS position, count(*) OVER () AS n FROM per_instant
+    )
+    SELECT (SELECT v::text FROM ranked WHERE position = (n * 95 + 99) / 100) AS p95,
+           (SELECT count(*) FROM per_instant)::int8 AS n,
+           (SELECT count(*) FROM per_instant WHERE v > ${String(commitMbps)}::numeric)::int8 AS above
+  `.execute(db);
+  return { p95: rows[0].p95, samples: Number(rows[0].n), aboveCommit: Number(rows[0].above) };
+}
+
+/** Peak and average power draw (W) over the period. */
+export async function powerStats(db: Executor, meters: string[] | MeterWindow[], period: Period) {
+  const list = listOf(meters, period);
+  if (!onRollupGrid(list)) return rawPowerStats(db, list, period);
+  const windows = windowsOf(list, period);
+  if (windows.empty) return { peakW: null, averageW: null };
+  const { rows } = await sql<{ peak: string | null; average: string | null }>`
+    WITH per_meter AS (
+      SELECT u.meter_id, u.at, max(u.power_w) AS watts
+        FROM ${windows.sql}
+        JOIN usage_instants u ON u.meter_id = w.id AND u.at >= w.f AND u.at < w.t
+       WHERE u.power_w IS NOT NULL
+       GROUP BY 1, 2
+    ), per_instant AS (
+      SELECT at, sum(watts) AS watts FROM per_meter GROUP BY at
+    )
+    SELECT max(watts)::text AS peak, round(avg(watts), 1)::text AS average FROM per_instant
+  `.execute(db);
+  return { peakW: rows[0].peak, averageW: rows[0].average };
+}
+
+/** Hourly series for charts (a month is ~720 points, not 8,640): bandwidth max in/out, power max. */
+export async function hourlySeries(db: Executor, meters: string[] | MeterWindow[], period: Period) {
+  const list = listOf(meters, period);
+  if (!onRollupGrid(list)) return rawHourlySeries(db, list, period);
+  const windows = windowsOf(list, period);
+  if (windows.empty) return [];
+  const { rows } = await sql<{ hour: Date; in_mbps: string | null; out_mbps: string | null; power_w: string | null }>`
+    WITH per_meter AS (
+      SELECT u.meter_id, u.at, max(u.bw_in) AS i, max(u.bw_out) AS o, max(u.power_w) AS p
+        FROM ${windows.sql}
+        JOIN usage_instants u ON u.meter_id = w.id AND u.at >= w.f AND u.at < w.t
+       GROUP BY 1, 2
+    ), per_instant AS (
+      SELECT at, sum(i) AS i, sum(o) AS o, sum(p) AS p FROM per_meter GROUP BY at
+    )
+    SELECT date_trunc('hour', at) AS hour, max(i)::text AS in_mbps, max(o)::text AS out_mbps, max(p)::text AS power_w
+      FROM per_instant GROUP BY 1 ORDER BY 1
+  `.execute(db);
+  return rows;
+}
