@@ -56,7 +56,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     earlyRelease: release ? { amountMinor: release.early.amountMinor, toOn: release.early.toOn } : null,
     held: mine.map((a) => ({ id: a.id, rack: a.rackName, room: a.roomName, firstU: a.first_u, lastU: a.last_u, powerW: a.power_w, startOn: a.start_on, endOn: a.end_on })),
-    racks: racks.filter((r) => r.status === "active").map((r) => ({ id: r.id, label: `${r.room_name} · ${r.name}`, heightU: r.height_u, freeW: r.usableW - r.committedW })),
+    // Free power as this change sees it: the contract's own power in a rack is replaced, not added.
+    racks: racks
+      .filter((r) => r.status === "active")
+      .map((r) => ({ id: r.id, label: `${r.room_name} · ${r.name}`, heightU: r.height_u, freeW: r.usableW - r.committedW + mine.filter((a) => a.rack_id === r.id).reduce((s, a) => s + a.power_w, 0) })),
     // Free ports, and those this contract holds (kept unless unticked).
     ports: ports
       .filter((p) => p.status === "active" && (!p.allocation_id || suggestion.portIds.includes(p.id)))
