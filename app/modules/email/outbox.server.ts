@@ -268,10 +268,12 @@ export function startOutboxWorker(opts: {
   send: SendMail;
   limit?: number;
   from?: string;
+  /** The database to poll (default the process's own, `getDb()`; tests run two "processes" with two pools). */
+  db?: Kysely<Database>;
 }): () => Promise<void> {
   const limit = opts.limit ?? DEFAULT_BATCH;
   return startLoop("outbox", opts.intervalMs, async (stopped) => {
-    const db = await getDb();
+    const db = opts.db ?? (await getDb());
     while (!stopped()) {
       const report = await deliverDueEmails(db, opts.send, { limit, from: opts.from });
       if (report.sent || report.failed) {
