@@ -1,6 +1,7 @@
 import { createElement } from "react";
 import { renderToString } from "react-dom/server";
 import { createMemoryRouter, RouterProvider } from "react-router-dom";
+import { provideDictionary } from "~/i18n/dictionary";
 import { sql, type Kysely } from "kysely";
 import type { Database, Metric, ProductKind } from "#db/schema";
 import { runBilling } from "~/modules/billing/run.server";
@@ -108,9 +109,12 @@ beforeAll(async () => {
 
 /** The page's HTML for a loader answer, rendered on the server in a router (no browser needed). */
 function render(view: unknown, locale: "fr" | "en") {
+  // As entry.server.tsx does at start: the server holds both dictionaries; the root names the locale.
+  provideDictionary("fr", fr);
+  provideDictionary("en", en);
   const router = createMemoryRouter(
     [{ id: "root", path: "/", loader: () => null, children: [{ id: "page", index: true, loader: () => null, Component: LateUsagePage }] }],
-    { initialEntries: ["/"], hydrationData: { loaderData: { root: { locale, messages: locale === "fr" ? fr : en }, page: view } } },
+    { initialEntries: ["/"], hydrationData: { loaderData: { root: { locale }, page: view } } },
   );
   return renderToString(createElement(RouterProvider, { router }));
 }
