@@ -5,6 +5,7 @@ import { contractMeters } from "~/modules/metering/meters.server";
 import { energyByDay, energyKwh, hourlySeries, monthPeriod, percentile95, powerStats, reference, type MeterWindow } from "~/modules/metering/usage.server";
 import { referenceSiteUsage, siteUsage } from "~/modules/billing/site-usage.server";
 import { contractCommitMbps } from "~/modules/contracts/versions.server";
+import { siteUsageOverview } from "~/modules/metering/site-usage-view.server";
 import { createTestDb, type TestDb } from "../support/db";
 import { commitBandwidth, createOrg } from "../support/factories";
 
@@ -191,4 +192,16 @@ test.each([1, 2])("random world %i: rollups equal the raw-sample SQL after every
     await expectSameFigures(w.site.id, w.site.time_zone, w.contracts);
     await expectRollupsRebuildable();
   }
+});
+
+test("the operators' usage overview of a site lists every contract of the month with the set-based figures; a bad month falls back to last month", async () => {
+  const w = await world("BZV", 7);
+  await t.db.transaction().execute((trx) => storeBatch(trx, w.site.id, w.samples.slice(0, 9000)));
+  const view = await siteUsageOverview(t.db, w.site, "2026-10", new Date("2026-12-02T10:00:00Z"));
+  const period = await monthPeriod(t.db, "2026-10", w.site.time_zone);
+  const usage = await siteUsage(t.db, { siteId: w.site.id, period, timeZone: w.site.time_zone });
+  expect(view.month).toBe("2026-10");
+  expect(view.rows.map((r) => r.id).sort()).toEqual([...usage.keys()].sort());
+  for (const r of view.rows) expect({ p95: r.p95, energyKwh: r.energyKwh, peakW: r.peakW, averageW: r.averageW }).toEqual({ p95: usage.get(r.id)!.p95, energyKwh: usage.get(r.id)!.energyKwh, peakW: usage.get(r.id)!.peakW, averageW: usage.get(r.id)!.averageW });
+  for (const bad of ["2026-13", "2027-01", "x", null]) expect((await siteUsageOverview(t.db, w.site, bad, new Date("2026-12-02T10:00:00Z"))).month).toBe("2026-11");
 });
