@@ -24,6 +24,9 @@ import { attachCreditNoteDocument } from "~/modules/billing/credit-notes.server"
 import { parseNumber } from "~/modules/billing/numbering.server";
 import { RateError, setRate } from "~/modules/billing/rates.server";
 import { statementImportCommand } from "~/modules/payments/statements/cli.server";
+import { REMINDERS_KIND, remindersKey } from "~/modules/payments/reminders.server";
+import { RENEWALS_KIND, renewalsKey } from "~/modules/renewals/renewals.server";
+import { dayIn } from "~/utils/dates";
 import { writeFile } from "node:fs/promises";
 import type { PaymentMethod } from "#db/schema";
 import { currencyDecimals } from "~/i18n";
@@ -40,6 +43,16 @@ import {
 } from "~/modules/payments/payments.server";
 
 type Command = { summary: string; usage: string; run(args: string[]): Promise<void> };
+
+/** Enqueue the day's run of a daily job (the one the server schedules) and run it here to the end. */
+async function runDailyJob(kind: string, keyOf: (day: string) => string) {
+  const db = await getDb();
+  const day = dayIn("UTC");
+  const { job } = await enqueue(db, { kind, key: keyOf(day), payload: { day } });
+  const ended = await runJobToCompletion(db, job.id);
+  if (ended.status !== "done") throw new Error(`${kind} failed: ${ended.error ?? "unknown error"}`);
+  return ended.result;
+}
 
 const commands: Record<string, Command> = {
   migrate: {
@@ -127,6 +140,20 @@ const commands: Record<string, Command> = {
       // Keys in the order of the contract (jsonb does not keep it).
       const r = ended.result as { invoices: number; issued: number };
       console.log(JSON.stringify({ site: code, period, invoices: r.invoices, issued: r.issued }));
+    },
+  },
+  "renewals run": {
+    summary: "Run today's renewals now: notices due, tacit renewals (a job, run here to the end; safe to repeat)",
+    usage: "renewals run",
+    async run() {
+      console.log(JSON.stringify(await runDailyJob(RENEWALS_KIND, renewalsKey)));
+    },
+  },
+  "reminders run": {
+    summary: "Run today's payment reminders now (a job, run here to the end; each step is sent once)",
+    usage: "reminders run",
+    async run() {
+      console.log(JSON.stringify(await runDailyJob(REMINDERS_KIND, remindersKey)));
     },
   },
   "billing issue": {
