@@ -6,7 +6,7 @@ import { startLoop } from "~/utils/loop.server";
 import { dayIn } from "~/utils/dates";
 
 /**
- * Upkeep of the monthly partitions of `samples` (migration 2026_12_02_1100, ADR 018), a daily job
+ * Upkeep of the monthly partitions of `samples` (migration 2026_12_02_1100, ADR 019), a daily job
  * on the one job runner (`samples.partitions`, key `samples.partitions:<UTC day>`):
  *
  * - creates the partitions of this month and the next `MONTHS_AHEAD` (UTC months), so samples never

@@ -23,7 +23,7 @@ import type { Executor } from "#db/types";
  * random worlds, string for string):
  * - `reference`: the SQL over the raw samples, the definition above.
  * - the exported functions: the same figures from the rollups the samples' trigger maintains
- *   (migration 2026_12_02_1100, ADR 018): `usage_instants` (per meter and 5-minute instant, the
+ *   (migration 2026_12_02_1100, ADR 019): `usage_instants` (per meter and 5-minute instant, the
  *   highest reading of each metric) and `energy_hours` (per meter and UTC hour, the first and last
  *   counter reading and the deltas between them). A month reads 8,640 instants or 720 hours per
  *   meter, whatever the samples or the years kept. They need windows on the rollups' grid: every
