@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { useEffect, useRef, type ReactNode, type Ref } from "react";
 import type { FieldErrors } from "~/utils/forms";
 import { useT } from "./i18n";
 import type { MessageKey } from "~/i18n";
@@ -74,18 +74,36 @@ export function SelectField({
   );
 }
 
-export function Alert({ kind = "error", children }: { kind?: "error" | "success" | "info" | "warning"; children: ReactNode }) {
+export function Alert({
+  kind = "error",
+  children,
+  focusRef,
+}: {
+  kind?: "error" | "success" | "info" | "warning";
+  children: ReactNode;
+  /** Makes the alert focusable from script (tabindex -1), for moving focus to it. */
+  focusRef?: Ref<HTMLDivElement>;
+}) {
   return (
-    <div className={`alert alert--${kind}`} role={kind === "error" ? "alert" : "status"}>
+    <div className={`alert alert--${kind}`} role={kind === "error" ? "alert" : "status"} ref={focusRef} tabIndex={focusRef ? -1 : undefined}>
       {children}
     </div>
   );
 }
 
-/** The form-level message: a business error key, or "fix the fields" when only fields are wrong. */
+/**
+ * The form-level message: a business error key, or "fix the fields" when only fields are wrong.
+ * Each time the server refuses the form, focus moves here (not left on <body> or the button), so a
+ * keyboard or screen reader user starts from the error; each invalid field says what is wrong.
+ */
 export function FormErrors({ formError, errors }: { formError?: MessageKey; errors?: FieldErrors }) {
   const tr = useT();
-  if (formError) return <Alert>{tr(formError)}</Alert>;
-  if (errors && Object.keys(errors).length) return <Alert>{tr("form.fixErrors")}</Alert>;
-  return null;
+  const ref = useRef<HTMLDivElement>(null);
+  const message = formError ? tr(formError) : errors && Object.keys(errors).length ? tr("form.fixErrors") : null;
+  // A new answer from the server is a new object: focus again after each refused submission.
+  useEffect(() => {
+    if (message) ref.current?.focus();
+  }, [message, formError, errors]);
+  if (!message) return null;
+  return <Alert focusRef={ref}>{message}</Alert>;
 }

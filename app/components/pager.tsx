@@ -6,7 +6,7 @@ export function Pager({ page, total, pageSize }: { page: number; total: number; 
   const pages = Math.max(1, Math.ceil(total / pageSize));
   if (pages <= 1) return null;
   return (
-    <nav className="pager">
+    <nav className="pager" aria-label={tr("nav.pagination")}>
       {page > 1 ? <Link to={`?page=${page - 1}`}>← {tr("common.previous")}</Link> : <span />}
       <span className="muted">
         {tr("common.page", { page })} / {pages}

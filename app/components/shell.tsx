@@ -32,15 +32,26 @@ export function Brand({ to = "/" }: { to?: string }) {
   );
 }
 
+/** The first tab stop of every page: straight to the main content, over the header and menus. */
+export function SkipLink() {
+  const tr = useT();
+  return (
+    <a className="skip-link" href="#main">
+      {tr("nav.skipToContent")}
+    </a>
+  );
+}
+
 /** Centered card for sign-in, sign-up and the other pages a visitor sees. */
 export function PublicShell({ title, children, wide }: { title: string; children: ReactNode; wide?: boolean }) {
   return (
     <div className="public">
+      <SkipLink />
       <header className="public-header">
         <Brand />
         <LanguageSwitcher />
       </header>
-      <main className={`card public-card${wide ? " public-card--wide" : ""}`}>
+      <main id="main" tabIndex={-1} className={`card public-card${wide ? " public-card--wide" : ""}`}>
         <h1>{title}</h1>
         {children}
       </main>
@@ -72,10 +83,11 @@ export function AppShell({
   }, [location.pathname]);
   return (
     <div className={`shell shell--${area}`}>
+      <SkipLink />
       <header className="topbar">
         <Brand to={area === "ops" ? "/ops" : "/app"} />
         {area === "ops" ? <span className="area-tag">{tr("ops.title")}</span> : null}
-        <nav className="mainnav" ref={navRef}>
+        <nav className="mainnav" ref={navRef} aria-label={tr("nav.main")}>
           {nav.map((item) => (
             <NavLink key={item.to} to={item.to} end={item.end}>
               {tr(item.label)}
@@ -88,7 +100,9 @@ export function AppShell({
         </nav>
         <div className="topbar-right">
           <LanguageSwitcher />
-          <Link className="who" to={area === "ops" ? "/ops/account" : "/app/account"} aria-label={`${tr("nav.account")} — ${who.name}`}>
+          {/* The accessible name holds the visible text (WCAG 2.5.3): "My account: name, context". */}
+          <Link className="who" to={area === "ops" ? "/ops/account" : "/app/account"}>
+            <span className="visually-hidden">{tr("nav.account")}: </span>
             <strong>{who.name}</strong>
             <span>{who.context}</span>
           </Link>
@@ -97,7 +111,9 @@ export function AppShell({
           </Form>
         </div>
       </header>
-      <main className="content">{children}</main>
+      <main id="main" tabIndex={-1} className="content">
+        {children}
+      </main>
     </div>
   );
 }

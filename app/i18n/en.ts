@@ -69,6 +69,12 @@ export const en: Record<MessageKey, string> = {
   "nav.signUp": "Create an account",
   "nav.operatorArea": "Operator area",
   "nav.language": "Language",
+  "nav.main": "Main navigation",
+  "nav.skipToContent": "Skip to content",
+  "nav.breadcrumbs": "Breadcrumbs",
+  "nav.pagination": "Pagination",
+  "nav.statusFilter": "Filter by status",
+  "common.actions": "Actions",
   "lang.fr": "Français",
   "lang.en": "English",
 

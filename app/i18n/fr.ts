@@ -69,6 +69,12 @@ export const fr = {
   "nav.signUp": "Créer un compte",
   "nav.operatorArea": "Espace opérateur",
   "nav.language": "Langue",
+  "nav.main": "Navigation principale",
+  "nav.skipToContent": "Aller au contenu",
+  "nav.breadcrumbs": "Fil d'Ariane",
+  "nav.pagination": "Pagination",
+  "nav.statusFilter": "Filtrer par statut",
+  "common.actions": "Actions",
   "lang.fr": "Français",
   "lang.en": "English",
 

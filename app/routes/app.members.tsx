@@ -94,7 +94,7 @@ export default function Members() {
               <th>{tr("field.email")}</th>
               <th>{tr("field.role")}</th>
               <th>{tr("members.since")}</th>
-              {canManage ? <th /> : null}
+              {canManage ? <th><span className="visually-hidden">{tr("common.actions")}</span></th> : null}
             </tr>
           </thead>
           <tbody>

@@ -59,7 +59,7 @@ export default function Requests() {
                 <th className="hide-sm">{tr("requests.col.submitted")}</th>
                 <th className="hide-sm">{tr("requests.col.start")}</th>
                 <th>{tr("requests.col.status")}</th>
-                <th className="hide-sm" />
+                <th className="hide-sm"><span className="visually-hidden">{tr("common.actions")}</span></th>
               </tr>
             </thead>
             <tbody>

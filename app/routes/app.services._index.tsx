@@ -47,7 +47,7 @@ function ContractsTable({ rows }: { rows: Row[] }) {
           <th className="hide-sm">{tr("requests.col.term")}</th>
           <th className="num">{tr("requests.col.monthly")}</th>
           <th className="hide-sm">{tr("requests.col.status")}</th>
-          <th className="hide-sm" />
+          <th className="hide-sm"><span className="visually-hidden">{tr("common.actions")}</span></th>
         </tr>
       </thead>
       <tbody>

@@ -50,7 +50,7 @@ export default function SiteUsagePage() {
           <thead>
             <tr>
               <th>{tr("usage.contractRef", { ref: "" })}</th>
-              <th />
+              <th><span className="visually-hidden">{tr("common.actions")}</span></th>
               <th className="num">{tr("usage.p95Month")}</th>
               <th className="num">{tr("usage.energyMonth")}</th>
               <th className="num">{tr("usage.power.peak")}</th>

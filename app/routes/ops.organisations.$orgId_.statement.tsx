@@ -22,7 +22,7 @@ export default function OpsStatement() {
   const path = `/ops/organisations/${view.org.id}/statement`;
   return (
     <>
-      <nav className="breadcrumbs">
+      <nav className="breadcrumbs" aria-label={tr("nav.breadcrumbs")}>
         <Link to="/ops/organisations">{tr("nav.organisations")}</Link> / <Link to={`/ops/organisations/${view.org.id}`}>{view.org.name}</Link> /{" "}
         <Link to="/ops/receivables">{tr("receivables.nav")}</Link>
       </nav>

@@ -23,7 +23,7 @@ export default function Organisations() {
     <>
       <div className="page-head">
         <h1>{tr("ops.orgs.title")}</h1>
-        <nav className="filters">
+        <nav className="filters" aria-label={tr("nav.statusFilter")}>
           {filters.map((f) => (
             <Link key={f ?? "all"} to={f ? `?status=${f}` : "."} className={status === f ? "active" : ""}>
               {f ? tr(`orgStatus.${f}`) : tr("ops.orgs.filterAll")}

@@ -105,7 +105,7 @@ export default function StatementSources() {
                   <th>{tr("reconcile.sources.method")}</th>
                   <th>{tr("reconcile.sources.format")}</th>
                   <th>{tr("reconcile.sources.columns")}</th>
-                  <th />
+                  <th><span className="visually-hidden">{tr("common.actions")}</span></th>
                 </tr>
               </thead>
               <tbody>

@@ -138,7 +138,7 @@ export default function ApprovalQueue() {
                   <th className="hide-sm">{tr("approvals.col.contract")}</th>
                   <th>{tr("approvals.col.lastDay")}</th>
                   <th className="hide-sm">{tr("approvals.col.requested")}</th>
-                  <th className="hide-sm" />
+                  <th className="hide-sm"><span className="visually-hidden">{tr("common.actions")}</span></th>
                 </tr>
               </thead>
               <tbody>

@@ -70,7 +70,7 @@ export default function SiteCarriers() {
               <th>{tr("crossconnects.carriers.name")}</th>
               <th className="num">{tr("crossconnects.carriers.orders")}</th>
               <th>{tr("crossconnects.col.status")}</th>
-              <th />
+              <th><span className="visually-hidden">{tr("common.actions")}</span></th>
             </tr>
           </thead>
           <tbody>

@@ -327,7 +327,7 @@ export default function SiteInventory() {
                   <th>{tr("inventory.ports.media")}</th>
                   <th>{tr("inventory.ports.state")}</th>
                   <th>{tr("inventory.ports.tenant")}</th>
-                  {canManage ? <th /> : null}
+                  {canManage ? <th><span className="visually-hidden">{tr("common.actions")}</span></th> : null}
                 </tr>
               </thead>
               <tbody>

@@ -158,7 +158,7 @@ export default function SitePrices() {
                 <th className="num">{tr("inventory.prices.unitPrice")}</th>
                 <th className="num">{tr("inventory.prices.setupFee")}</th>
                 <th>{tr("inventory.prices.state")}</th>
-                {canManage ? <th /> : null}
+                {canManage ? <th><span className="visually-hidden">{tr("common.actions")}</span></th> : null}
               </tr>
             </thead>
             <tbody>

@@ -38,7 +38,6 @@ export const inventoryFr = {
   "inventory.room.mapLabel": "Plan des baies — {room}",
   "inventory.room.tableCaption": "Baies de la salle {room}",
   "inventory.room.created": "Salle « {name} » créée.",
-  "inventory.tile.label": "Baie {name} : espace {space}, puissance {power}",
 
   "inventory.status.active": "Active",
   "inventory.status.maintenance": "Maintenance",
@@ -246,7 +245,6 @@ export const inventoryEn: Record<keyof typeof inventoryFr, string> = {
   "inventory.room.mapLabel": "Rack map — {room}",
   "inventory.room.tableCaption": "Racks of {room}",
   "inventory.room.created": "Room “{name}” created.",
-  "inventory.tile.label": "Rack {name}: space {space}, power {power}",
 
   "inventory.status.active": "Active",
   "inventory.status.maintenance": "Maintenance",
