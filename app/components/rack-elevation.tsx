@@ -1,4 +1,4 @@
-import { useId } from "react";
+import { Fragment, useId } from "react";
 import { elevationSegments, tenantColours, type ElevationAllocation } from "~/modules/inventory/elevation";
 import { useT } from "./i18n";
 
@@ -8,6 +8,10 @@ export type { ElevationAllocation };
  * A rack drawn unit by unit, U1 at the bottom (as NetBox draws it), in plain SVG: allocated blocks
  * coloured per tenant with the tenant's name, free units light, a rack in maintenance hatched.
  * `compact` draws a small thumbnail without text (tooltips only).
+ *
+ * Screen readers get the rack as text: the picture's name and a summary, and (full size) a visually
+ * hidden table of the units top to bottom with their occupant. A block dimmed beside a highlighted
+ * one keeps readable text (dark on a pale fill, 8.9:1 or more), not a faded white (about 2:1).
  */
 export function RackElevation({
   name,
@@ -47,10 +51,13 @@ export function RackElevation({
   const range = (first: number, last: number) => (first === last ? `U${first}` : `U${first}–U${last}`);
   const kindLabel = (kind: ElevationAllocation["kind"]) => tr(`inventory.allocationKind.${kind}`);
   const title = tr("inventory.elevation.title", { name: name ?? "", height });
+  const summary = [tr("inventory.elevation.summary", { used: usedU, free: height - usedU, height }), maintenance ? tr("inventory.elevation.maintenance") : ""]
+    .filter(Boolean)
+    .join(" ");
+  // The thumbnail's description lists the occupants; the full drawing has the table below instead.
   const desc = [
-    tr("inventory.elevation.summary", { used: usedU, free: height - usedU, height }),
-    maintenance ? tr("inventory.elevation.maintenance") : "",
-    ...segments
+    summary,
+    ...(compact ? segments : [])
       .filter((s) => s.type === "allocated")
       .reverse()
       .map((s) =>
@@ -62,7 +69,7 @@ export function RackElevation({
     .filter(Boolean)
     .join(" ");
 
-  return (
+  const picture = (
     <svg
       className={`rack-elevation${compact ? " rack-elevation--compact" : ""}`}
       viewBox={`0 0 ${width} ${heightPx}`}
@@ -109,7 +116,7 @@ export function RackElevation({
         const dim = anyHighlight && !a.highlight;
         const tip = `${a.label} · ${range(s.firstU, s.lastU)} · ${kindLabel(a.kind)}${a.detail ? ` · ${a.detail}` : ""}`;
         return (
-          <g key={`a-${s.firstU}`} className="rack-block" opacity={dim ? 0.45 : 1}>
+          <g key={`a-${s.firstU}`} className={`rack-block${dim ? " rack-block--dim" : ""}`}>
             <title>{tip}</title>
             <rect
               x={x0 + 1}
@@ -118,6 +125,7 @@ export function RackElevation({
               height={h - 2}
               rx={compact ? 1 : 3}
               fill={fill}
+              fillOpacity={dim ? 0.3 : 1}
               stroke={a.highlight ? "#f5b700" : "rgb(0 0 0 / 25%)"}
               strokeWidth={a.highlight ? (compact ? 2 : 3) : 1}
             />
@@ -125,7 +133,7 @@ export function RackElevation({
               <text
                 x={x0 + innerW / 2}
                 y={y + h / 2 - (h >= unitH * 2 ? 6 : 0)}
-                fill="#fff"
+                fill={dim ? "#1b2430" : "#fff"}
                 fontSize="11.5"
                 fontWeight="600"
                 textAnchor="middle"
@@ -135,7 +143,7 @@ export function RackElevation({
               </text>
             )}
             {!compact && h >= unitH * 2 ? (
-              <text x={x0 + innerW / 2} y={y + h / 2 + 8} fill="#fff" fillOpacity="0.85" fontSize="10" textAnchor="middle" dominantBaseline="central">
+              <text x={x0 + innerW / 2} y={y + h / 2 + 8} fill={dim ? "#1b2430" : "#fff"} fontSize="10" textAnchor="middle" dominantBaseline="central">
                 {clip(`${range(s.firstU, s.lastU)} · ${kindLabel(a.kind)}`)}
               </text>
             ) : null}
@@ -170,5 +178,30 @@ export function RackElevation({
         </g>
       ) : null}
     </svg>
+  );
+  if (compact) return picture;
+  return (
+    <Fragment>
+      {picture}
+      <table className="visually-hidden">
+        <caption>{`${title}. ${summary}`}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{tr("inventory.elevation.col.units")}</th>
+            <th scope="col">{tr("inventory.elevation.col.occupant")}</th>
+            <th scope="col">{tr("inventory.elevation.col.kind")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {[...segments].reverse().map((s) => (
+            <tr key={s.firstU}>
+              <th scope="row">{range(s.firstU, s.lastU)}</th>
+              <td>{s.type === "allocated" ? s.allocation.label : tr("inventory.elevation.free")}</td>
+              <td>{s.type === "allocated" ? `${kindLabel(s.allocation.kind)}${s.allocation.detail ? `, ${s.allocation.detail}` : ""}` : ""}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Fragment>
   );
 }

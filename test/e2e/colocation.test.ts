@@ -74,7 +74,7 @@ async function elevationBlocks(svg: Locator) {
       return {
         title: g.querySelector("title")?.textContent ?? "",
         // The elevation marks a highlighted block with a thick amber outline, and dims the others.
-        highlighted: rect?.getAttribute("stroke") === "#f5b700" && g.getAttribute("opacity") === "1",
+        highlighted: rect?.getAttribute("stroke") === "#f5b700" && !g.classList.contains("rack-block--dim"),
       };
     }),
   );

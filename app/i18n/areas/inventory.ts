@@ -92,6 +92,9 @@ export const inventoryFr = {
   "inventory.elevation.summary": "{used, plural, one {# U alloué} other {# U alloués}}, {free, plural, one {# U libre} other {# U libres}} sur {height}.",
   "inventory.elevation.maintenance": "Baie en maintenance : aucune nouvelle allocation.",
   "inventory.elevation.free": "Libre",
+  "inventory.elevation.col.units": "Unités",
+  "inventory.elevation.col.occupant": "Occupant",
+  "inventory.elevation.col.kind": "Nature",
   "inventory.elevation.legendTaken": "Allouée (une couleur par client)",
   "inventory.elevation.legendMaintenance": "Libre mais en maintenance",
 
@@ -299,6 +302,9 @@ export const inventoryEn: Record<keyof typeof inventoryFr, string> = {
   "inventory.elevation.summary": "{used} U allocated, {free} U free of {height}.",
   "inventory.elevation.maintenance": "Rack in maintenance: no new allocations.",
   "inventory.elevation.free": "Free",
+  "inventory.elevation.col.units": "Units",
+  "inventory.elevation.col.occupant": "Occupant",
+  "inventory.elevation.col.kind": "Kind",
   "inventory.elevation.legendTaken": "Allocated (one colour per tenant)",
   "inventory.elevation.legendMaintenance": "Free but in maintenance",
 
