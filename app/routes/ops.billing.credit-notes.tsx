@@ -47,7 +47,8 @@ export default function OpsCreditNotes() {
           </div>
         </Form>
       </section>
-      <section className="card" aria-label={tr("billingOps.creditNotes.listTitle")}>
+      {/* Not a second landmark of the same name: the list belongs to the heading above. */}
+      <section className="card">
         {rows.length ? (
           <div className="table-scroll">
             <table className="table">

@@ -48,7 +48,9 @@ export default function Issuers() {
                 <th className="hide-sm">{tr("billingOpsForms.issuers.col.ids")}</th>
                 <th className="hide-sm">{tr("billingOpsForms.issuers.col.bank")}</th>
                 <th className="hide-sm">{tr("billingOpsForms.issuers.col.updated")}</th>
-                <th aria-label={tr("billingOpsForms.issuers.edit")} />
+                <th>
+                  <span className="visually-hidden">{tr("billingOpsForms.issuers.edit")}</span>
+                </th>
               </tr>
             </thead>
             <tbody>

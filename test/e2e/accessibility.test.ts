@@ -102,14 +102,39 @@ async function firstLink(page: Page, pattern: RegExp): Promise<string | null> {
   return hrefs.find((href) => pattern.test(href.split("?")[0])) ?? null;
 }
 
-/** Audit each path (and the first detail page a list links to), in the page's current language. */
+/**
+ * Keyboard: the first Tab stop is the skip link, and following it puts focus on the main content
+ * (not ten stops of header and menu first).
+ */
+async function skipLinkFindings(page: Page, label: string): Promise<Finding[]> {
+  await page.keyboard.press("Tab");
+  const first = await page.evaluate(() => {
+    const el = document.activeElement;
+    return el ? `${el.tagName.toLowerCase()}${el.className ? `.${el.className}` : ""} "${el.textContent?.trim() ?? ""}"` : "none";
+  });
+  if (!first.startsWith("a.skip-link")) {
+    return [{ page: label, rule: "skip-link-first", impact: "serious", help: "The first Tab stop is a link to the main content", targets: [first] }];
+  }
+  await page.keyboard.press("Enter");
+  const focused = await page.evaluate(() => document.activeElement?.id ?? "");
+  if (focused !== "main") {
+    return [{ page: label, rule: "skip-link-target", impact: "serious", help: "The skip link moves focus to <main>", targets: [`#${focused}`] }];
+  }
+  return [];
+}
+
+/**
+ * Audit each path (and the first detail page a list links to), in the page's current language;
+ * on the first, check the skip link by keyboard too.
+ */
 async function auditPages(page: Page, who: string, paths: (string | { list: string; detail: RegExp })[]): Promise<Finding[]> {
   const findings: Finding[] = [];
   const lang = await htmlLang(page);
-  for (const entry of paths) {
+  for (const [index, entry] of paths.entries()) {
     const path = typeof entry === "string" ? entry : entry.list;
     const response = await open(page, path);
     expect(response?.status(), `${path} answers`).toBeLessThan(400);
+    if (index === 0) findings.push(...(await skipLinkFindings(page, `${who} ${lang} ${path} (keyboard)`)));
     findings.push(...(await audit(page, `${who} ${lang} ${path}`)));
     if (typeof entry !== "string") {
       const detail = await firstLink(page, entry.detail);
@@ -225,20 +250,23 @@ describe("accessibility: axe finds no serious or critical violation", () => {
       ...(await auditUser("owner@kossi.demo.test", "sme", async (page) => [
         ...(await auditPages(page, "sme", tenantPages)),
         ...(await auditFailedSubmit(page, "sme", "/app/members", { name: "intent", value: "invite" }, { email: "not-an-address" })),
+        // Empty fields: refused before any password is checked (no sign-in attempt is counted).
+        ...(await auditFailedSubmit(page, "sme", "/app/account", { name: "intent", value: "password" })),
       ])),
     );
     findings.push(...(await auditUser("owner@ansi.demo.test", "agency", (page) => auditPages(page, "agency", tenantPages))));
     expect(report(findings)).toBe("");
   });
 
-  it("operator pages of the NOC: queue, inventory, contracts, metering", async () => {
-    const findings = await auditUser("noc@ops.demo.test", "noc", (page) =>
-      auditPages(page, "noc", [
+  it("operator pages of the NOC: queue, inventory, contracts, metering, and the token form after a failed submission", async () => {
+    const findings = await auditUser("noc@ops.demo.test", "noc", async (page) => [
+      ...(await auditPages(page, "noc", [
         { list: "/ops/requests", detail: /^\/ops\/requests\/[^/]+$/ },
         "/ops/cross-connects",
         "/ops/sites",
-        "/ops/sites/LDC",
+        { list: "/ops/sites/LDC", detail: /^\/ops\/sites\/LDC\/racks\/[^/]+$/ },
         "/ops/sites/LDC/inventory",
+        "/ops/sites/LDC/carriers",
         { list: "/ops/contracts", detail: /^\/ops\/contracts\/(?!renewals$)[^/]+$/ },
         "/ops/contracts/renewals",
         "/ops/metering",
@@ -246,8 +274,9 @@ describe("accessibility: axe finds no serious or critical violation", () => {
         "/ops/metering/tokens",
         "/ops/metering/import",
         "/ops/account",
-      ]),
-    );
+      ])),
+      ...(await auditFailedSubmit(page, "noc", "/ops/metering/tokens", { name: "intent", value: "create" })),
+    ]);
     expect(report(findings)).toBe("");
   });
 
@@ -265,6 +294,7 @@ describe("accessibility: axe finds no serious or critical violation", () => {
         "/ops/payments",
         "/ops/payments/inbox",
         "/ops/payments/new",
+        "/ops/payments/sources",
       ])),
       // Step 1 (a GET form) picks the payer; step 2's form is then refused without an amount.
       ...(await auditFailedSubmit(page, "finance", "/ops/payments/new", { name: "amount" }, {}, async (p) => {
@@ -281,9 +311,11 @@ describe("accessibility: axe finds no serious or critical violation", () => {
     const findings = await auditUser("admin@ops.demo.test", "admin", (page) =>
       auditPages(page, "admin", [
         { list: "/ops/organisations", detail: /^\/ops\/organisations\/[^/]+$/ },
+        { list: "/ops/receivables", detail: /^\/ops\/organisations\/[^/]+\/statement$/ },
         "/ops/audit",
         { list: "/ops/outbox", detail: /^\/ops\/outbox\/[^/]+$/ },
         "/ops/sites/KIN",
+        "/ops/sites/KIN/prices",
       ]),
     );
     expect(report(findings)).toBe("");
