@@ -1,7 +1,7 @@
 import { sql, type Kysely } from "kysely";
 
 /**
- * Samples at national scale (issue 11, ADR 018).
+ * Samples at national scale (issue 11, ADR 019).
  *
  * 1. `samples` becomes PARTITIONED BY RANGE (at), one partition per calendar month in UTC
  *    (`samples_y2026m11` holds [2026-11-01 00:00Z, 2026-12-01 00:00Z)), plus `samples_default` for an

@@ -74,17 +74,17 @@ try {
     SELECT 'Bench org ' || lpad(i::text, 5, '0'), 'sme', 'NIF-BENCH-' || i, 'billing-' || i || '@bench.test', 'Lomé', 'TG', 'verified'
       FROM generate_series(1, ${ORGS}) i
   `.execute(db);
-  // Contract i belongs to organisation i mod ORGS; all started in January, open, commit 5–14 Mbps (the site sells 15,000 Mbps).
+  // Contract i belongs to organisation i mod ORGS; all started in January, open; its bandwidth version commits 5–14 Mbps (the site sells 15,000 Mbps).
   await sql`
-    INSERT INTO contracts (org_id, site_id, start_on, term_months, bandwidth_commit_mbps)
-    SELECT o.id, ${site.id}, DATE '2026-01-01', 12, 5 + i % 10
+    INSERT INTO contracts (org_id, site_id, start_on, term_months)
+    SELECT o.id, ${site.id}, DATE '2026-01-01', 12
       FROM generate_series(0, ${CONTRACTS - 1}) i
       JOIN (SELECT id, row_number() OVER (ORDER BY name) - 1 AS n FROM organisations) o ON o.n = i % ${ORGS}
   `.execute(db);
   await sql`
     INSERT INTO contract_lines (contract_id, product_id, kind, name_fr, name_en, quantity, unit_price_minor, currency)
     SELECT c.id, p.id, p.kind, p.name_fr, p.name_en,
-           CASE p.kind WHEN 'bandwidth_commit_mbps' THEN c.bandwidth_commit_mbps WHEN 'power_commit_kw' THEN 2 WHEN 'full_rack' THEN 1 ELSE 0 END,
+           CASE p.kind WHEN 'bandwidth_commit_mbps' THEN 5 + (row_number() OVER (PARTITION BY p.kind ORDER BY c.id)) % 10 WHEN 'power_commit_kw' THEN 2 WHEN 'full_rack' THEN 1 ELSE 0 END,
            CASE p.kind WHEN 'full_rack' THEN 250000 WHEN 'power_commit_kw' THEN 90000 WHEN 'bandwidth_commit_mbps' THEN 10000 WHEN 'energy_kwh' THEN 150 ELSE 5000 END,
            ${site.currency}
       FROM contracts c
