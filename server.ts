@@ -27,7 +27,7 @@ import "./app/modules/billing/issue.server";
 import { startRemindersSchedule } from "./app/modules/payments/reminders.server";
 import { startRenewalsSchedule } from "./app/modules/renewals/renewals.server";
 import { startPartitionsSchedule } from "./app/modules/metering/partitions.server";
-import { hostHeadersParse, isAllowedOrigin, securityHeaders } from "./app/utils/http.server";
+import { REQUEST_KEY_HEADER, hostHeadersParse, isAllowedOrigin, securityHeaders } from "./app/utils/http.server";
 
 const config = (() => {
   try {
@@ -88,6 +88,8 @@ app.use((req, res, next) => {
   const requestId = randomUUID();
   res.locals.requestId = requestId;
   res.setHeader("X-Request-Id", requestId);
+  // The same id for the loaders (one session validation per request); never the client's value.
+  req.headers[REQUEST_KEY_HEADER] = requestId;
   for (const [name, value] of Object.entries(securityHeaders({ nonce, production }))) res.setHeader(name, value);
   if (!hostHeadersParse({ host: req.get("host"), forwardedHost: req.get("x-forwarded-host"), path: req.path })) {
     res.status(400).type("text/plain").send("Requête refusée : en-tête Host invalide. / Request refused: invalid Host header.");
@@ -109,7 +111,10 @@ app.use((req, res, next) => {
   next();
 });
 app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
-app.use(express.static("public", { maxAge: "1h" }));
+// The other public files (favicon.svg, …) all have an extension: a page's path (/app, /ops/billing)
+// goes straight to Remix instead of costing a file-system lookup first.
+const servePublic = express.static("public", { maxAge: "1h" });
+app.use((req, res, next) => (/\.[^/]*$/.test(req.path) ? servePublic(req, res, next) : next()));
 app.all(
   "*",
   createRequestHandler({

@@ -6,6 +6,14 @@
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
+ * The server's own id of the request in progress, set by server.ts on every request (a value the
+ * client sent under this name is overwritten). Remix hands each loader its own copy of the request,
+ * so this is what tells the loaders of one document request that they serve the same request
+ * (see `currentSession`).
+ */
+export const REQUEST_KEY_HEADER = "x-portal-request-key";
+
+/**
  * Mutations must come from our own pages: the Origin (or, when the browser sends none, the
  * Referer) must name this host. `Origin: null` (a sandboxed frame, a redirect across origins, a
  * `data:` page) is an explicit "opaque origin" and is refused, whatever the Referer says. When a
@@ -62,27 +70,34 @@ export function hostHeadersParse(input: { host: string | undefined; forwardedHos
   return true;
 }
 
+// The policy around the nonce, and the other headers, are the same for every response: built once.
+const CSP_BEFORE_NONCE = "default-src 'self'; script-src 'self' 'nonce-";
+const CSP_AFTER_NONCE = [
+  "'",
+  // Inline style attributes (e-mail previews, SVG charts) are allowed; inline scripts are not.
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+const STATIC_HEADERS = {
+  "X-Content-Type-Options": "nosniff",
+  "X-Frame-Options": "DENY",
+  "Referrer-Policy": "strict-origin-when-cross-origin",
+  "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+  "Cross-Origin-Opener-Policy": "same-origin",
+};
+const HSTS = { "Strict-Transport-Security": "max-age=31536000; includeSubDomains" };
+
 export function securityHeaders(opts: { nonce: string; production: boolean }): Record<string, string> {
-  const csp = [
-    "default-src 'self'",
-    `script-src 'self' 'nonce-${opts.nonce}'`,
-    // Inline style attributes (e-mail previews, SVG charts) are allowed; inline scripts are not.
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join("; ");
   return {
-    "Content-Security-Policy": csp,
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    ...(opts.production ? { "Strict-Transport-Security": "max-age=31536000; includeSubDomains" } : {}),
+    // default-src 'self'; script-src 'self' 'nonce-…'; style-src …; … frame-ancestors 'none'
+    "Content-Security-Policy": CSP_BEFORE_NONCE + opts.nonce + CSP_AFTER_NONCE,
+    ...STATIC_HEADERS,
+    ...(opts.production ? HSTS : {}),
   };
 }

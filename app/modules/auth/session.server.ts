@@ -3,6 +3,7 @@ import type { User } from "lucia";
 import type { OperatorRole, TenantRole } from "#db/schema";
 import { lucia } from "./lucia.server";
 import { operatorCan, tenantCan, type OperatorPermission, type TenantPermission } from "./permissions";
+import { REQUEST_KEY_HEADER } from "~/utils/http.server";
 
 export type SessionUser = User;
 export type TenantUser = SessionUser & { orgId: string; role: TenantRole };
@@ -22,13 +23,52 @@ export async function getCurrentUser(request: Request): Promise<SessionUser | nu
  * (a blank cookie that clears it). The root loader sends it, so every document load keeps the
  * cookie's lifetime equal to the server's.
  */
-export async function currentSession(request: Request): Promise<{ user: SessionUser | null; setCookie?: string }> {
+export function currentSession(request: Request): Promise<CurrentSession> {
   const token = sessionToken(request);
-  if (!token) return { user: null };
+  if (!token) return Promise.resolve({ user: null });
+  const key = sameRequestKey(request, token);
+  if (!key) return validate(token);
+  let validation = validations.get(key) ?? previousValidations.get(key);
+  if (!validation) {
+    if (Date.now() - rotatedAt > ROTATE_MS) {
+      previousValidations = validations;
+      validations = new Map();
+      rotatedAt = Date.now();
+    }
+    validation = validate(token);
+    validations.set(key, validation);
+  }
+  return validation;
+}
+
+type CurrentSession = { user: SessionUser | null; setCookie?: string };
+
+async function validate(token: string): Promise<CurrentSession> {
   const { user, session } = await lucia.validateSession(token);
   if (!session) return { user: null, setCookie: lucia.createBlankSessionCookie().serialize() };
   if (session.fresh) return { user, setCookie: lucia.createSessionCookie(token).serialize() };
   return { user };
+}
+
+/*
+ * One validation per request. A document request runs the root's, the area's and the page's loaders
+ * side by side, each asking for the session: they share the first one's validation (one query
+ * instead of three or four, and the root loader sends the refreshed cookie even when another
+ * loader's validation was the one that slid the session forward). Shared only within one request
+ * (the key is the server's id of the request, REQUEST_KEY_HEADER, with the token) and only for
+ * GET and HEAD: an action may change the session or the user (a language switch, a new password)
+ * before the loaders run again in the same request. Entries are dropped after 10 to 20 seconds
+ * (two generations of maps, swapped), long after their request's loaders have started.
+ */
+const ROTATE_MS = 10_000;
+let validations = new Map<string, Promise<CurrentSession>>();
+let previousValidations = new Map<string, Promise<CurrentSession>>();
+let rotatedAt = Date.now();
+
+function sameRequestKey(request: Request, token: string): string | undefined {
+  if (request.method !== "GET" && request.method !== "HEAD") return undefined;
+  const id = request.headers.get(REQUEST_KEY_HEADER);
+  return id ? `${id}\u0000${token}` : undefined;
 }
 
 /** Create a session and return the Set-Cookie header value. */
