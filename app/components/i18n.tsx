@@ -1,7 +1,7 @@
 import { useRouteLoaderData } from "@remix-run/react";
 import { useCallback } from "react";
 import { dictionaryFor } from "~/i18n/dictionary";
-import { DEFAULT_LOCALE, formatDate, formatDateTime, formatMessage, formatMoney, formatNumber, type Locale, type MessageKey, type Messages, type MessageValues } from "~/i18n/format";
+import { DEFAULT_LOCALE, formatCountry, formatDate, formatDateTime, formatMessage, formatMoney, formatNumber, type Locale, type MessageKey, type Messages, type MessageValues } from "~/i18n/format";
 
 type RootData = { locale?: Locale; dictionaryUrl?: string } | undefined;
 
@@ -45,6 +45,6 @@ export function useFormat() {
     number: (n: number, options?: Intl.NumberFormatOptions) => formatNumber(n, locale, options),
     date: (d: Date | string, timeZone?: string) => formatDate(d, locale, timeZone),
     dateTime: (d: Date | string, timeZone?: string) => formatDateTime(d, locale, timeZone),
-    country: (code: string) => new Intl.DisplayNames([locale], { type: "region" }).of(code) ?? code,
+    country: (code: string) => formatCountry(code, locale),
   };
 }

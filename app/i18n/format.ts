@@ -62,7 +62,7 @@ export function formatMessage(locale: Locale, template: string, values?: Message
 
 /** Number of decimals a currency has (XOF, XAF: 0; USD: 2). */
 export function currencyDecimals(currency: string): number {
-  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return cachedIntl(`dec\u0000${currency}`, () => new Intl.NumberFormat("en", { style: "currency", currency })).resolvedOptions().maximumFractionDigits ?? 2;
 }
 
 /** Integer minor units → exact decimal string ("123456", 2 → "1234.56"), without floating point. */
@@ -75,24 +75,49 @@ export function minorToDecimalString(amountMinor: number | bigint, decimals: num
   return `${negative ? "-" : ""}${whole}${fraction}`;
 }
 
+/**
+ * Intl formatters are costly to build (tens of microseconds each, more than formatting) and
+ * immutable once built: one per locale and options, kept for the process (a page of money and dates
+ * used to build hundreds per render). The keys come from code and the sites' currencies and time
+ * zones, a handful; the cap only guards against a caller passing unbounded options.
+ */
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.DisplayNames>();
+
+export function cachedIntl<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.DisplayNames>(key: string, create: () => T): T {
+  let formatter = formatters.get(key) as T | undefined;
+  if (!formatter) {
+    // Built before it is kept: options Intl refuses (an unknown time zone) throw on every call.
+    formatter = create();
+    if (formatters.size >= 1000) formatters.clear();
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
 export function formatMoney(amountMinor: number | bigint, currency: string, locale: Locale): string {
   const decimals = currencyDecimals(currency);
-  const formatter = new Intl.NumberFormat(intlLocale(locale), { style: "currency", currency });
+  const formatter = cachedIntl(`money\u0000${locale}\u0000${currency}`, () => new Intl.NumberFormat(intlLocale(locale), { style: "currency", currency }));
   // Intl formats a decimal string exactly (no float conversion).
   return formatter.format(minorToDecimalString(amountMinor, decimals) as unknown as number);
 }
 
 export function formatNumber(value: number, locale: Locale, options?: Intl.NumberFormatOptions) {
-  return new Intl.NumberFormat(intlLocale(locale), options).format(value);
+  const key = `number\u0000${locale}\u0000${options ? JSON.stringify(options) : ""}`;
+  return cachedIntl(key, () => new Intl.NumberFormat(intlLocale(locale), options)).format(value);
 }
 
 export function formatDate(value: Date | string, locale: Locale, timeZone = "UTC") {
   const date = typeof value === "string" ? new Date(value.length === 10 ? `${value}T00:00:00Z` : value) : value;
-  return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium", timeZone }).format(date);
+  return cachedIntl(`date\u0000${locale}\u0000${timeZone}`, () => new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium", timeZone })).format(date);
 }
 
 export function formatDateTime(value: Date | string, locale: Locale, timeZone = "UTC") {
-  return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium", timeStyle: "short", timeZone }).format(
+  return cachedIntl(`datetime\u0000${locale}\u0000${timeZone}`, () => new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium", timeStyle: "short", timeZone })).format(
     typeof value === "string" ? new Date(value) : value,
   );
+}
+
+/** A country's name in the locale ("TG" → "Togo"), the code itself when Intl has none. */
+export function formatCountry(code: string, locale: Locale): string {
+  return cachedIntl(`region\u0000${locale}`, () => new Intl.DisplayNames([locale], { type: "region" })).of(code) ?? code;
 }

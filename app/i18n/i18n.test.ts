@@ -2,7 +2,7 @@
 import { fr } from "./fr";
 import { en } from "./en";
 import { IntlMessageFormat } from "intl-messageformat";
-import { currencyDecimals, fill, formatMessage, formatMoney, minorToDecimalString, t, type Locale } from ".";
+import { currencyDecimals, fill, formatCountry, formatDate, formatDateTime, formatMessage, formatMoney, formatNumber, minorToDecimalString, t, type Locale } from ".";
 
 const nbsp = (s: string) => s.replace(/[\u00a0\u202f]/g, " ");
 
@@ -44,6 +44,20 @@ describe("money formatting from integer minor units", () => {
     expect(nbsp(formatMoney(123456, "USD", "fr"))).toBe("1 234,56 $US");
     expect(formatMoney(123456, "USD", "en")).toBe("$1,234.56");
     expect(nbsp(formatMoney(1250000, "XOF", "en"))).toBe("F CFA 1,250,000");
+  });
+  test("kept formatters answer per locale, currency, options and time zone (in any order of calls)", () => {
+    expect(formatMoney(123456, "USD", "en")).toBe("$1,234.56");
+    expect(nbsp(formatMoney(123456, "USD", "fr"))).toBe("1 234,56 $US");
+    expect(formatMoney(123456, "USD", "en")).toBe("$1,234.56");
+    expect(formatNumber(0.18, "en", { style: "percent" })).toBe("18%");
+    expect(formatNumber(0.18, "en")).toBe("0.18");
+    expect(formatNumber(0.1875, "en", { style: "percent", maximumFractionDigits: 2 })).toBe("18.75%");
+    const instant = new Date("2026-11-30T23:30:00Z");
+    expect(formatDate(instant, "en")).toBe("Nov 30, 2026");
+    expect(formatDate(instant, "en", "Africa/Lagos")).toBe("Dec 1, 2026");
+    expect(formatDateTime(instant, "en", "Africa/Lagos")).toBe("Dec 1, 2026, 12:30 AM");
+    expect(formatCountry("TG", "fr")).toBe("Togo");
+    expect(formatCountry("CD", "en")).toBe("Congo - Kinshasa");
   });
 });
 

@@ -7,6 +7,7 @@ import { Alert } from "~/components/forms";
 import { StatusBadge } from "~/components/shell";
 import { useFormat, useLocale, useT } from "~/components/i18n";
 import type { FieldErrors } from "~/utils/forms";
+import { cachedIntl } from "~/i18n/format";
 
 /**
  * GET /app/invoices?status=&site=&year= — the organisation's issued invoices (never drafts),
@@ -21,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 function usePeriod() {
   const locale = useLocale();
   return (period: string) =>
-    new Intl.DateTimeFormat(locale === "fr" ? "fr-FR" : "en-US", { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${period}-01T00:00:00Z`));
+    cachedIntl(`month\u0000${locale}`, () => new Intl.DateTimeFormat(locale === "fr" ? "fr-FR" : "en-US", { month: "long", year: "numeric", timeZone: "UTC" })).format(new Date(`${period}-01T00:00:00Z`));
 }
 
 export default function Invoices() {

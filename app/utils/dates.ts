@@ -1,8 +1,17 @@
 /** Calendar helpers in a site's time zone (billing periods and "today" are local to the site). */
 
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** `YYYY-MM-DD` of an instant in a time zone. */
 export function dayIn(timeZone: string, instant = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
+  // One formatter per time zone for the process (building one costs more than formatting with it).
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    if (dayFormats.size >= 1000) dayFormats.clear();
+    dayFormats.set(timeZone, format);
+  }
+  return format.format(instant);
 }
 
 /** `YYYY-MM` of an instant in a time zone. */
