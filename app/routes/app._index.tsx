@@ -1,18 +1,15 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireTenant } from "~/modules/auth/session.server";
-import { countMembers, getOrganisation } from "~/modules/orgs/organisations.server";
-import { listSites } from "~/modules/inventory/sites.server";
-import { listContracts } from "~/modules/requests/contracts.server";
+import { tenantDashboardView } from "~/modules/orgs/dashboard-view.server";
 import { tenantCan } from "~/modules/auth/permissions";
-import { accountPosition } from "~/modules/payments/payments.server";
 import { AccountCard } from "~/components/account-card";
 import { getDb } from "~/utils/db.server";
 import { Alert } from "~/components/forms";
 import { StatusBadge } from "~/components/shell";
 import { useFormat, useT } from "~/components/i18n";
 import { OrgBillingSection, type BillingActionData } from "~/components/org-billing";
-import { orgBillingView, TenantBillingLanguageForm, updateBillingSettings } from "~/modules/billing/org-billing.server";
+import { TenantBillingLanguageForm, updateBillingSettings } from "~/modules/billing/org-billing.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import { clientIp } from "~/utils/request.server";
 import { inTransaction } from "~/utils/db.server";
@@ -20,9 +17,10 @@ import { dayIn } from "~/utils/dates";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireTenant(request, "org:read");
-  const db = await getDb();
-  const org = await getOrganisation(db, user.orgId);
-  if (!org) throw new Response("Not Found", { status: 404 });
+  const today = dayIn("UTC");
+  const view = await tenantDashboardView(await getDb(), { orgId: user.orgId, withAccount: tenantCan(user.role, "invoices:read"), today });
+  if (!view) throw new Response("Not Found", { status: 404 });
+  const { org } = view;
   return json({
     user: { name: user.name, role: user.role },
     org: {
@@ -36,15 +34,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
       isVatExempt: org.is_vat_exempt,
       paymentTermsDays: org.payment_terms_days,
     },
-    members: await countMembers(db, user.orgId),
+    members: view.members,
     // Counted by the one status rule: a contract that starts later is upcoming, not active.
-    contracts: await contractCounts(db, user.orgId),
-    sites: await listSites(db),
+    contracts: view.contracts,
+    sites: view.sites,
     // Only for the roles that may read invoices (not technical).
-    account: tenantCan(user.role, "invoices:read") ? await accountPosition(db, user.orgId) : null,
-    today: dayIn("UTC"),
+    account: view.account,
+    today,
     // Every member reads the billing settings; the roles that manage the organisation (owners, admins) change its invoice language.
-    billing: await orgBillingView(db, user.orgId, dayIn("UTC")),
+    billing: view.billing,
     canChangeBillingLanguage: tenantCan(user.role, "members:manage"),
   });
 }
@@ -66,11 +64,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   );
   if (!result.ok) throw new Response("Not Found", { status: 404 });
   return json<BillingActionData>({ intent, notice: result.changed ? "orgBilling.saved" : "orgBilling.unchanged" });
-}
-
-async function contractCounts(db: Awaited<ReturnType<typeof getDb>>, orgId: string) {
-  const statuses = (await listContracts(db, { orgId, status: ["active", "upcoming"] })).map((c) => c.status);
-  return { active: statuses.filter((s) => s === "active").length, upcoming: statuses.filter((s) => s === "upcoming").length };
 }
 
 export default function Dashboard() {

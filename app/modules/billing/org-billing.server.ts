@@ -49,13 +49,27 @@ export async function orgBillingView(db: Executor, orgId: string, today: string)
     .where("id", "=", orgId)
     .executeTakeFirst();
   if (!org) return null;
-  const rows = await db
+  return buildOrgBillingView(org, await certificateRows(db, orgId), today);
+}
+
+/** An organisation's exemption certificates, latest ending first (scoped by `orgId`). */
+export async function certificateRows(db: Executor, orgId: string) {
+  if (!isUuid(orgId)) return [];
+  return db
     .selectFrom("vat_exemption_certificates")
     .select(["id", "reference", "valid_from", "valid_to"])
     .where("org_id", "=", orgId)
     .orderBy("valid_to", "desc")
     .orderBy("reference")
     .execute();
+}
+
+/** The view from the organisation's row and its certificates (for a page that has read both already). */
+export function buildOrgBillingView(
+  org: { billing_language: Locale; is_vat_exempt: boolean; payment_terms_days: number },
+  rows: Awaited<ReturnType<typeof certificateRows>>,
+  today: string,
+): OrgBillingView {
   return {
     billingLanguage: org.billing_language,
     isVatExempt: org.is_vat_exempt,

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Database, InvoiceStatus } from "#db/schema";
 import type { Executor, Trx } from "#db/types";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
-import { enqueue, latestJob, type Job } from "~/modules/jobs/jobs.server";
+import { enqueue, latestJobs, type Job } from "~/modules/jobs/jobs.server";
 import { isUuid } from "~/utils/ids";
 import { dayIn } from "~/utils/dates";
 import { previousMonth } from "./compute";
@@ -76,8 +76,10 @@ export const jobView = (job: Job | undefined): JobView | null =>
 
 
 export async function billingJobs(db: Executor, siteCode: string, period: string) {
-  const [run, issue] = await Promise.all([latestJob(db, billingRunKey(siteCode, period)), latestJob(db, billingIssueKey(siteCode, period))]);
-  return { run: jobView(run), issue: jobView(issue) };
+  const runKey = billingRunKey(siteCode, period);
+  const issueKey = billingIssueKey(siteCode, period);
+  const latest = await latestJobs(db, [runKey, issueKey]);
+  return { run: jobView(latest.get(runKey)), issue: jobView(latest.get(issueKey)) };
 }
 
 /** Invoices of a site and month by status. */

@@ -71,6 +71,21 @@ export async function latestJob(db: Executor, key: string) {
   return db.selectFrom("jobs").selectAll().where("key", "=", key).orderBy("created_at", "desc").orderBy("id").limit(1).executeTakeFirst();
 }
 
+/** The latest job of each key (as `latestJob`), in one statement; a key without a job is absent. */
+export async function latestJobs(db: Executor, keys: string[]): Promise<Map<string, Job>> {
+  if (!keys.length) return new Map();
+  const rows = await db
+    .selectFrom("jobs")
+    .selectAll()
+    .distinctOn("key")
+    .where("key", "in", keys)
+    .orderBy("key")
+    .orderBy("created_at", "desc")
+    .orderBy("id")
+    .execute();
+  return new Map(rows.map((r) => [r.key, r]));
+}
+
 /**
  * Claims the next due job (or `only` that one) for `owner`, with a lease of `leaseMs`. A running job
  * whose lease expired counts as due; one that has used all its attempts is marked failed instead.

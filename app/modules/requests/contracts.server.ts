@@ -21,7 +21,7 @@ export const CONTRACT_STATUSES = ["upcoming", "active", "terminated"] as const;
 export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
 
 /** Needs `c` (contracts) and `s` (sites). */
-const effectiveStatus = sql<ContractStatus>`CASE WHEN c.end_on < (now() AT TIME ZONE s.time_zone)::date THEN 'terminated' WHEN c.start_on > (now() AT TIME ZONE s.time_zone)::date THEN 'upcoming' ELSE 'active' END`;
+export const effectiveStatus = sql<ContractStatus>`CASE WHEN c.end_on < (now() AT TIME ZONE s.time_zone)::date THEN 'terminated' WHEN c.start_on > (now() AT TIME ZONE s.time_zone)::date THEN 'upcoming' ELSE 'active' END`;
 
 /**
  * The day whose line versions describe a contract "now" (needs `c` and `s`): the site's today,
