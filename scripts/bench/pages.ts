@@ -117,7 +117,9 @@ try {
   if (!existsSync(`${ROOT}build/index.js`)) build(ROOT);
   if (!existsSync(`${BARE}build/index.js`)) build(BARE);
   const { SMTP_URL: _smtp, ...withoutSmtp } = process.env;
-  const portal = spawn("npx", ["tsx", "server.ts"], {
+  // node itself with tsx as a loader (not `npx tsx`, whose wrapper does not pass SIGTERM on: the
+  // server outlived the run, still polling its dropped database).
+  const portal = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
     cwd: ROOT,
     stdio: "ignore",
     // No SMTP_URL: the outbox keeps its messages (nothing is sent from a benchmark).
