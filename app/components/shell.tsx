@@ -100,9 +100,9 @@ export function AppShell({
         </nav>
         <div className="topbar-right">
           <LanguageSwitcher />
-          {/* The accessible name holds the visible text (WCAG 2.5.3): "My account: name, context". */}
+          {/* The accessible name holds the visible text (WCAG 2.5.3): "My account, name context". */}
           <Link className="who" to={area === "ops" ? "/ops/account" : "/app/account"}>
-            <span className="visually-hidden">{tr("nav.account")}: </span>
+            <span className="visually-hidden">{tr("nav.account")}, </span>
             <strong>{who.name}</strong>
             <span>{who.context}</span>
           </Link>

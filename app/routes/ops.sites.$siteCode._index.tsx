@@ -47,14 +47,14 @@ function RackTile({ rack, href }: { rack: Rack; href: string }) {
         </span>
         <span className="rack-tile-row">
           <span>
-            <span className="visually-hidden">{tr("inventory.capacity.space")}: </span>
+            <span className="visually-hidden">{tr("inventory.tile.space")} </span>
             {space}
           </span>
           <MiniBar value={rack.usedU} max={rack.heightU} label={space} />
         </span>
         <span className="rack-tile-row">
           <span>
-            <span className="visually-hidden">{tr("inventory.capacity.power")}: </span>
+            <span className="visually-hidden">{tr("inventory.tile.power")} </span>
             {power}
           </span>
           <MiniBar value={rack.committedW} max={rack.usableW} label={power} />

@@ -342,8 +342,8 @@ describe(REQUEST_JOURNEY, () => {
     for (const heading of ["Espace", "Puissance", "Bande passante", "Salle A", "Salle B"]) {
       await expect.poll(() => main.getByRole("heading", { level: 2, name: heading, exact: true }).count(), { message: heading }).toBe(1);
     }
-    // One tile per rack of room A (its accessible name tells space and power).
-    expect(await main.getByRole("link", { name: /^Baie A0\d : espace / }).count()).toBe(8);
+    // One tile per rack of room A (named by its visible text: the rack, then space and power).
+    expect(await main.getByRole("link", { name: /^A0\d .*espace : .* puissance : / }).count()).toBe(8);
     await shot(operator, "colo-10-ops-site-LDC");
 
     // Today, A01 holds Kossi's seeded units 1–10.
@@ -732,7 +732,7 @@ describe(LAYOUT_JOURNEY, () => {
     const row = plain(await rows.first().textContent());
     for (const text of ["admin@ops.demo.test", "Organisation vérifiée", "Mboka Cloud SARL", "pending", "verified"]) expect(row).toContain(text);
     expect(await rows.first().getByRole("link", { name: "Mboka Cloud SARL" }).getAttribute("href")).toMatch(new RegExp(`^/ops/organisations/${UUID}$`));
-    expect(plain(await admin.locator(".audit-count").textContent())).toBe("1 entrée(s)");
+    expect(plain(await admin.locator(".audit-count").textContent())).toBe("1 entrée");
     await shot(admin, "layout-04-audit-filtered");
 
     const download = admin.waitForEvent("download");
