@@ -126,13 +126,13 @@ export function AuditTable({ rows }: { rows: AuditRow[] }) {
                     {r.before !== null && r.before !== undefined ? (
                       <>
                         <p className="small muted">{tr("audit.before")}</p>
-                        <pre className="audit-json">{JSON.stringify(r.before, null, 2)}</pre>
+                        <pre className="audit-json" tabIndex={0}>{JSON.stringify(r.before, null, 2)}</pre>
                       </>
                     ) : null}
                     {r.after !== null && r.after !== undefined ? (
                       <>
                         <p className="small muted">{tr("audit.after")}</p>
-                        <pre className="audit-json">{JSON.stringify(r.after, null, 2)}</pre>
+                        <pre className="audit-json" tabIndex={0}>{JSON.stringify(r.after, null, 2)}</pre>
                       </>
                     ) : null}
                   </details>

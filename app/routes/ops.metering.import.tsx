@@ -230,7 +230,7 @@ export default function ImportSamples() {
         <section className="card" aria-labelledby="format-title">
           <h2 id="format-title">{tr("meteringOps.format.title")}</h2>
           <p>{tr("meteringOps.format.lead")}</p>
-          <pre className="metering-sample">
+          <pre className="metering-sample" tabIndex={0}>
             {"meter,metric,at,value\nLDC-PDU-A01-1,energy_kwh,2026-10-01T00:05:00Z,15234.25\nLDC-SW1-ge-0/0/12,bw_out_mbps,2026-10-01T00:05:00Z,87.5"}
           </pre>
           <dl className="facts metering-columns">

@@ -51,7 +51,10 @@ export default function OutboxMessage() {
             ))}
           </ul>
           <h2>{tr("ops.outbox.textVersion")}</h2>
-          <pre className="mail-text">{message.text}</pre>
+          {/* Scrolls when long: focusable, so the keyboard can scroll it too. */}
+          <pre className="mail-text" tabIndex={0}>
+            {message.text}
+          </pre>
         </section>
         <section className="card">
           <h2>{tr("ops.outbox.htmlVersion")}</h2>
