@@ -1,4 +1,4 @@
-import { Form, Link, NavLink, useLocation } from "@remix-run/react";
+import { Form, Link, NavLink, useFetchers, useLocation, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, type ReactNode } from "react";
 import { useLocale, useT } from "./i18n";
 import type { MessageKey } from "~/i18n";
@@ -32,6 +32,39 @@ export function Brand({ to = "/" }: { to?: string }) {
   );
 }
 
+/**
+ * A button disabled while its form is sending drops focus to <body> (Chromium), and a keyboard or
+ * screen reader user starts again from the top of the page. Keep focus in the form while it sends;
+ * when it is done, give it back to the button, unless the page has moved it on meanwhile (the
+ * error summary, a new page).
+ */
+function useFocusKeptWhileSending() {
+  const navigation = useNavigation();
+  const fetchers = useFetchers();
+  const busy = navigation.state !== "idle" || fetchers.some((f) => f.state !== "idle");
+  const held = useRef<{ form: HTMLFormElement; control: HTMLButtonElement | HTMLInputElement } | null>(null);
+  useEffect(() => {
+    const onFocusOut = (event: FocusEvent) => {
+      const control = event.target;
+      if (!(control instanceof HTMLButtonElement || control instanceof HTMLInputElement)) return;
+      // Only a control that lost focus because it was just disabled, not one the user left.
+      if (event.relatedTarget || !control.disabled || !control.form) return;
+      const form = control.form;
+      if (!form.hasAttribute("tabindex")) form.setAttribute("tabindex", "-1");
+      form.focus({ preventScroll: true });
+      held.current = { form, control };
+    };
+    document.addEventListener("focusout", onFocusOut);
+    return () => document.removeEventListener("focusout", onFocusOut);
+  }, []);
+  useEffect(() => {
+    const kept = held.current;
+    if (busy || !kept) return;
+    held.current = null;
+    if (document.activeElement === kept.form && kept.control.isConnected && !kept.control.disabled) kept.control.focus({ preventScroll: true });
+  }, [busy]);
+}
+
 /** The first tab stop of every page: straight to the main content, over the header and menus. */
 export function SkipLink() {
   const tr = useT();
@@ -44,6 +77,7 @@ export function SkipLink() {
 
 /** Centered card for sign-in, sign-up and the other pages a visitor sees. */
 export function PublicShell({ title, children, wide }: { title: string; children: ReactNode; wide?: boolean }) {
+  useFocusKeptWhileSending();
   return (
     <div className="public">
       <SkipLink />
@@ -73,6 +107,7 @@ export function AppShell({
   const tr = useT();
   const location = useLocation();
   const navRef = useRef<HTMLElement>(null);
+  useFocusKeptWhileSending();
   // On a phone the links scroll sideways: bring the current page's link into view.
   useEffect(() => {
     const nav = navRef.current;

@@ -12,7 +12,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page, Route } from "playwright-core";
 import { fill, formWith, launchBrowser, newContext, open, problems, settled, submit } from "./support";
 
 const DEMO_PASSWORD = "Demo-Colo-2026!";
@@ -149,7 +149,8 @@ async function auditPages(page: Page, who: string, paths: (string | { list: stri
 
 /**
  * Submit a form the server refuses, then audit the page with its errors. Focus must be where the
- * next action is: on the error summary or on the first invalid field, not left on <body>.
+ * next action is: in the form while it is sent, then on the error summary or on the first invalid
+ * field, never left on <body>.
  */
 async function auditFailedSubmit(
   page: Page,
@@ -163,7 +164,17 @@ async function auditFailedSubmit(
   await prepare?.(page);
   const form = formWith(page, field);
   if (Object.keys(values).length) await fill(form, values);
-  const status = await submit(page, form, form.locator('button[type="submit"], button:not([type])').last());
+  // The answer is held back a moment, to see where focus is while the form is sending.
+  const slow = async (route: Route) => {
+    if (route.request().method() === "POST") await new Promise((resolve) => setTimeout(resolve, 500));
+    await route.continue();
+  };
+  await page.route("**/*", slow);
+  const sending = submit(page, form, form.locator('button[type="submit"], button:not([type])').last());
+  await page.waitForTimeout(200);
+  const focusWhileSending = await page.evaluate(() => (document.activeElement === document.body ? "body" : "kept"));
+  const status = await sending;
+  await page.unroute("**/*", slow);
   expect(status, `${path}: the form is refused`).toBeGreaterThanOrEqual(400);
   const focus = await page.evaluate(() => {
     const el = document.activeElement;
@@ -172,6 +183,9 @@ async function auditFailedSubmit(
   });
   const label = `${who} ${await htmlLang(page)} ${path} (failed submit)`;
   const findings = await audit(page, label);
+  if (focusWhileSending === "body") {
+    findings.push({ page: label, rule: "focus-while-sending", impact: "serious", help: "Focus stays in the form while it is sent", targets: ["body"] });
+  }
   if (focus !== "error") {
     findings.push({ page: label, rule: "focus-after-error", impact: "serious", help: "Focus moves to the error summary or the first invalid field", targets: [focus] });
   }
@@ -187,16 +201,18 @@ async function auditUser(
   const context: BrowserContext = await newContext(browser, label, { bypassCSP: true });
   const page = await context.newPage();
   const findings: Finding[] = [];
+  let own: "fr" | "en" | null = null;
   try {
     await signIn(page, email);
     await settled(page);
-    const own = (await htmlLang(page)) as "fr" | "en";
+    own = (await htmlLang(page)) as "fr" | "en";
     for (const locale of ["fr", "en"] as const) {
       await switchLanguage(page, locale);
       findings.push(...(await run(page)));
     }
-    await switchLanguage(page, own);
   } finally {
+    // The language is remembered per user: give it back even when a step failed, for the other files.
+    if (own) await open(page, "/signin").then(() => switchLanguage(page, own!)).catch(() => undefined);
     await context.close();
   }
   return findings;
