@@ -55,13 +55,17 @@ export async function orgBillingView(db: Executor, orgId: string, today: string)
 /** An organisation's exemption certificates, latest ending first (scoped by `orgId`). */
 export async function certificateRows(db: Executor, orgId: string) {
   if (!isUuid(orgId)) return [];
+  return certificatesQuery(db, orgId).execute();
+}
+
+/** The query of `certificateRows` (also read inside another statement: the tenant dashboard's). */
+export function certificatesQuery(db: Executor, orgId: string) {
   return db
     .selectFrom("vat_exemption_certificates")
     .select(["id", "reference", "valid_from", "valid_to"])
     .where("org_id", "=", orgId)
     .orderBy("valid_to", "desc")
-    .orderBy("reference")
-    .execute();
+    .orderBy("reference");
 }
 
 /** The view from the organisation's row and its certificates (for a page that has read both already). */

@@ -174,28 +174,29 @@ export interface BilledTotal {
  * line, VAT and total including VAT. Drafts are not billed yet and are left out.
  */
 export async function billedTotals(db: Executor, period: string): Promise<BilledTotal[]> {
-  const byKind = (kinds: string[]) => sql<string>`coalesce(sum(l.amount_minor) filter (where l.kind in (${sql.join(kinds)})), 0)::text`;
-  const lines = await db
-    .selectFrom("invoices as i")
-    .innerJoin("invoice_lines as l", "l.invoice_id", "i.id")
-    .innerJoin("sites as s", "s.id", "i.site_id")
-    .select(["s.code", "i.currency"])
-    .select(byKind(["recurring", "setup"]).as("recurring"))
-    .select(byKind(["energy", "bandwidth_overage"]).as("usage"))
-    .select(byKind(["one_off", "early_termination"]).as("other"))
-    .where("i.period", "=", period)
-    .where("i.status", "!=", "draft")
-    .groupBy(["s.code", "i.currency"])
-    .execute();
-  const heads = await db
+  // One statement: each invoice's lines summed by kind beside it (LATERAL), then both per site and currency.
+  const byKind = (kinds: string[]) => sql<string>`coalesce(sum(l.amount_minor) filter (where l.kind in (${sql.join(kinds)})), 0)`;
+  const rows = await db
     .selectFrom("invoices as i")
     .innerJoin("sites as s", "s.id", "i.site_id")
+    .innerJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom("invoice_lines as l")
+          .whereRef("l.invoice_id", "=", "i.id")
+          .select([byKind(["recurring", "setup"]).as("recurring"), byKind(["energy", "bandwidth_overage"]).as("usage"), byKind(["one_off", "early_termination"]).as("other")])
+          .as("k"),
+      (join) => join.onTrue(),
+    )
     .select(["s.code", "s.name", "i.currency"])
     .select([
       sql<string>`count(*)::text`.as("n"),
       sql<string>`sum(i.subtotal_minor)::text`.as("subtotal"),
       sql<string>`sum(i.vat_minor)::text`.as("vat"),
       sql<string>`sum(i.total_minor)::text`.as("total"),
+      sql<string>`sum(k.recurring)::text`.as("recurring"),
+      sql<string>`sum(k.usage)::text`.as("usage"),
+      sql<string>`sum(k.other)::text`.as("other"),
     ])
     .where("i.period", "=", period)
     .where("i.status", "!=", "draft")
@@ -203,21 +204,18 @@ export async function billedTotals(db: Executor, period: string): Promise<Billed
     .orderBy("s.code")
     .orderBy("i.currency")
     .execute();
-  return heads.map((h) => {
-    const l = lines.find((x) => x.code === h.code && x.currency === h.currency);
-    return {
-      siteCode: h.code,
-      siteName: h.name,
-      currency: h.currency,
-      invoices: Number(h.n),
-      recurringMinor: Number(l?.recurring ?? 0),
-      usageMinor: Number(l?.usage ?? 0),
-      otherMinor: Number(l?.other ?? 0),
-      subtotalMinor: Number(h.subtotal),
-      vatMinor: Number(h.vat),
-      totalMinor: Number(h.total),
-    };
-  });
+  return rows.map((h) => ({
+    siteCode: h.code,
+    siteName: h.name,
+    currency: h.currency,
+    invoices: Number(h.n),
+    recurringMinor: Number(h.recurring),
+    usageMinor: Number(h.usage),
+    otherMinor: Number(h.other),
+    subtotalMinor: Number(h.subtotal),
+    vatMinor: Number(h.vat),
+    totalMinor: Number(h.total),
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------

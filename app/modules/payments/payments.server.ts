@@ -487,33 +487,27 @@ export interface CurrencyPosition {
 export async function accountPosition(db: Executor, orgId: string, today?: string): Promise<CurrencyPosition[]> {
   if (!isUuid(orgId)) return [];
   const overdueBefore = today ? sql`${today}::date` : sql`site_today(i.site_id)`;
-  const [owed, credit] = await Promise.all([
-    db
-      .selectFrom("invoices as i")
-      .select(["i.currency"])
-      .select([
-        sql<string>`coalesce(sum(invoice_balance_minor(i.id)), 0)`.as("outstanding"),
-        sql<string>`coalesce(sum(invoice_balance_minor(i.id)) FILTER (WHERE i.due_on < ${overdueBefore}), 0)`.as("overdue"),
-        sql<string | null>`min(i.due_on)::text`.as("next_due"),
-      ])
-      .where("i.org_id", "=", orgId)
-      .where("i.status", "=", "issued")
-      .groupBy("i.currency")
-      .execute(),
-    db
-      .selectFrom("payments as p")
-      .select(["p.currency"])
-      .select(sql<string>`coalesce(sum(payment_unallocated_minor(p.id)), 0)`.as("credit"))
-      .where("p.org_id", "=", orgId)
-      .where("p.reversed_on", "is", null)
-      .groupBy("p.currency")
-      .execute(),
-  ]);
-  const byCurrency = new Map<Currency, CurrencyPosition>();
-  const get = (c: Currency) => byCurrency.get(c) ?? byCurrency.set(c, { currency: c, outstandingMinor: 0, overdueMinor: 0, nextDueOn: null, creditMinor: 0 }).get(c)!;
-  for (const r of owed) Object.assign(get(r.currency), { outstandingMinor: Number(r.outstanding), overdueMinor: Number(r.overdue), nextDueOn: r.next_due });
-  for (const r of credit) get(r.currency).creditMinor = Number(r.credit);
-  return [...byCurrency.values()].filter((p) => p.outstandingMinor || p.creditMinor).sort((a, b) => a.currency.localeCompare(b.currency));
+  // One statement: the issued invoices' balances and the payments' unallocated amounts, per currency.
+  const { rows } = await sql<{ currency: Currency; outstanding: string; overdue: string; next_due: string | null; credit: string }>`
+    SELECT x.currency, coalesce(sum(x.outstanding), 0) AS outstanding, coalesce(sum(x.overdue), 0) AS overdue,
+           min(x.due_on)::text AS next_due, coalesce(sum(x.credit), 0) AS credit
+    FROM (
+      SELECT b.currency, b.balance AS outstanding, CASE WHEN b.is_overdue THEN b.balance ELSE 0 END AS overdue, b.due_on, 0 AS credit
+      FROM (
+        SELECT i.currency, invoice_balance_minor(i.id) AS balance, i.due_on < ${overdueBefore} AS is_overdue, i.due_on
+        FROM invoices AS i
+        WHERE i.org_id = ${orgId} AND i.status = 'issued'
+      ) AS b
+      UNION ALL
+      SELECT p.currency, 0, 0, NULL, payment_unallocated_minor(p.id)
+      FROM payments AS p
+      WHERE p.org_id = ${orgId} AND p.reversed_on IS NULL
+    ) AS x
+    GROUP BY x.currency`.execute(db);
+  return rows
+    .map((r) => ({ currency: r.currency, outstandingMinor: Number(r.outstanding), overdueMinor: Number(r.overdue), nextDueOn: r.next_due, creditMinor: Number(r.credit) }))
+    .filter((p) => p.outstandingMinor || p.creditMinor)
+    .sort((a, b) => a.currency.localeCompare(b.currency));
 }
 
 /** Queues "payment received" (FR/EN per the organisation's billing language) with what remains due. */
