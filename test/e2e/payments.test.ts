@@ -92,7 +92,7 @@ describe("getting paid: a bank statement settles the agency's invoice", () => {
     await form.locator('input[name="file"]').setInputFiles({ name: "releve-ecobank.csv", mimeType: "text/csv", buffer: Buffer.from(statement) });
     expect(await submit(finance, form)).toBeLessThan(400);
     const last = finance.getByTestId("last-import");
-    await expect.poll(() => last.innerText()).toMatch(/1 rapprochés automatiquement/);
+    await expect.poll(() => last.innerText()).toMatch(/1 rapproché automatiquement/);
     await screenshot(finance, "payments-01-inbox-after-import");
   });
 
