@@ -271,9 +271,9 @@ describe("cross-connect: ordered by one tenant, accepted by another, installed",
     const status = await submit(operator, form, form.getByRole("button", { name: fr["crossconnects.assign.submit"], exact: true }));
     expect(status).toBeLessThan(400);
     await expect.poll(() => notices(operator)).toContain(plain(fr["crossconnects.done.assign"]));
-    const f = await facts(operator);
-    expect(f[fr["crossconnects.detail.aPort"]]).toMatch(new RegExp(`^${state.aPort} · `));
-    expect(f[fr["crossconnects.detail.zPort"]]).toMatch(new RegExp(`^${state.zPort} · `));
+    // The page's data follows the notice (revalidation): read the ports once they are there.
+    await expect.poll(async () => (await facts(operator))[fr["crossconnects.detail.aPort"]] ?? "").toMatch(new RegExp(`^${state.aPort} · `));
+    await expect.poll(async () => (await facts(operator))[fr["crossconnects.detail.zPort"]] ?? "").toMatch(new RegExp(`^${state.zPort} · `));
   });
 
   it("the operator records the installation today with its test result", async () => {
