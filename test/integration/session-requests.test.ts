@@ -47,6 +47,9 @@ describe("one session validation per request", () => {
     ]);
     expect([root.status, area.status, page.status]).toEqual([200, 200, 200]);
     expect(validate).toHaveBeenCalledTimes(1);
+    const dashboard = await page.json();
+    expect(dashboard).toMatchObject({ members: 1, contracts: { active: 0, upcoming: 0 }, billing: { certificates: [] } });
+    expect(dashboard.sites.map((s: { code: string }) => s.code)).toEqual([...dashboard.sites.map((s: { code: string }) => s.code)].sort());
     // The next request validates again.
     await call(rootLoader, documentRequest("/app", me.cookie, "request-2"));
     expect(validate).toHaveBeenCalledTimes(2);
