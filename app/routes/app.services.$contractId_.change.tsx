@@ -124,7 +124,9 @@ export default function ChangeContractPage() {
       {data.pending ? <Alert kind="info">{tr("amendments.error.already_pending")}</Alert> : null}
       <FormErrors formError={sent?.formError} errors={sent?.errors} />
 
-      <Form method="post" ref={formRef} noValidate className="req-detail" onChange={refresh}>
+      {/* Sending the request cancels a pending refresh of the availability: a GET navigation started
+          after the POST would replace its redirect back to the contract. */}
+      <Form method="post" ref={formRef} noValidate className="req-detail" onChange={refresh} onSubmit={() => clearTimeout(timer.current)}>
         <div>
           <section className="card">
             <div className={`field${fieldError("effectiveOn") ? " field--error" : ""}`}>
