@@ -24,9 +24,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { amendmentsFr } from "../../app/i18n/areas/amendments";
 import { billingOpsFr } from "../../app/i18n/areas/billing-ops";
-import { fill, formWith, hydrated, launchBrowser, newContext, open, problems, screenshot, submit } from "./support";
+import { fill, formWith, hydrated, launchBrowser, newContext, open, problems, screenshot, submit, signIn, screenshotFromTop } from "./support";
 
-const DEMO_PASSWORD = "Demo-Colo-2026!";
 const OWNER = "owner@kossi.demo.test";
 const NOC = "noc@ops.demo.test";
 const FINANCE = "finance@ops.demo.test";
@@ -93,20 +92,7 @@ afterEach(async (context) => {
   }
 });
 
-async function signIn(page: Page, email: string) {
-  await open(page, "/signin");
-  const form = formWith(page, { name: "password" });
-  await fill(form, { email, password: DEMO_PASSWORD });
-  expect(await submit(page, form), `sign-in of ${email}`).toBeLessThan(400);
-  await page.waitForURL((url) => url.pathname !== "/signin");
-  await hydrated(page);
-}
 
-/** A full-page screenshot from the top of the page. */
-async function shot(page: Page, name: string) {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  return screenshot(page, name);
-}
 
 /** The <dd> that follows a <dt> with exactly this text, inside `scope`. */
 const factOf = (scope: Locator, term: string) => scope.locator(`dt:text-is("${term}") + dd`);
@@ -157,7 +143,7 @@ describe("amendment: 2 → 4 kW from the 15th, approved, billed to the day", () 
     // Its rack: A01, units 1–10, the 2 kW.
     expect(plain(await main.textContent())).toContain("Salle A · baie A01");
     expect(plain(await main.textContent())).toContain(`U1–U10 · Unités · ${FROM_KW} kW`);
-    await shot(owner, "amendment-01-contract");
+    await screenshotFromTop(owner, "amendment-01-contract");
   });
 
   it("the owner opens 'Modifier le contrat' and gets a live quote and availability for 4 kW from the 15th", async (context) => {
@@ -205,7 +191,7 @@ describe("amendment: 2 → 4 kW from the 15th, approved, billed to the day", () 
     expect(new URL(owner.url()).searchParams.get("effectiveOn")).toBe(state.effectiveOn);
     expect(await submitButton.isDisabled()).toBe(false);
     await owner.locator('[name="details"]').fill("Nouveaux serveurs de paiement mobile (test de bout en bout).");
-    await shot(owner, "amendment-02-change-quote");
+    await screenshotFromTop(owner, "amendment-02-change-quote");
   });
 
   it("'Demander la modification' sends it and comes back to the contract with a success alert", async () => {
@@ -221,7 +207,7 @@ describe("amendment: 2 → 4 kW from the 15th, approved, billed to the day", () 
     // One change at a time: the button gives way to "withdraw".
     expect(await owner.getByRole("link", { name: amendmentsFr["amendments.change"], exact: true }).count()).toBe(0);
     expect(await owner.getByRole("button", { name: amendmentsFr["amendments.withdraw"] }).count()).toBe(1);
-    await shot(owner, "amendment-03-requested");
+    await screenshotFromTop(owner, "amendment-03-requested");
   });
 
   it("the NOC operator finds it in the queue under contract changes, with a link to its page", async () => {
@@ -236,7 +222,7 @@ describe("amendment: 2 → 4 kW from the 15th, approved, billed to the day", () 
     const href = await row.getByRole("link", { name: KOSSI }).getAttribute("href");
     expect(href).toMatch(new RegExp(`^/ops/amendments/${UUID}$`));
     state.changeId = href!.split("/").pop()!;
-    await shot(operator, "amendment-04-queue");
+    await screenshotFromTop(operator, "amendment-04-queue");
     await row.getByRole("link", { name: KOSSI }).click();
     await operator.waitForURL(new RegExp(`/ops/amendments/${state.changeId}$`));
     await hydrated(operator);
@@ -268,7 +254,7 @@ describe("amendment: 2 → 4 kW from the 15th, approved, billed to the day", () 
     // Nothing else proposed: the spare rows are empty, the contract's port is kept.
     expect(await form.locator('[name="placements.1.rackId"]').inputValue()).toBe("");
     expect(await form.locator('input[name="portIds"]:checked').count()).toBe(1);
-    await shot(operator, "amendment-05-ops-amendment");
+    await screenshotFromTop(operator, "amendment-05-ops-amendment");
   });
 
   it("'Approuver la modification' applies it from the effective date", async () => {
@@ -282,14 +268,14 @@ describe("amendment: 2 → 4 kW from the 15th, approved, billed to the day", () 
     await expect.poll(() => operator.getByRole("status").allTextContents().then((t) => t.map(plain))).toContain(plain(approved));
     // Decided: no form any more.
     expect(await operator.getByRole("button", { name: amendmentsFr["amendments.ops.approve"] }).count()).toBe(0);
-    await shot(operator, "amendment-06-approved");
+    await screenshotFromTop(operator, "amendment-06-approved");
 
     // The tenant's contract now tells the history of its power.
     await open(owner, `/app/services/${state.contractId}`);
     const history = owner.locator("section.card", { has: owner.getByRole("heading", { level: 2, name: amendmentsFr["amendments.versions.title"] }) });
     await expect.poll(async () => plain(await history.textContent())).toContain(plain(`${POWER_NAME} : ${FROM_KW} → ${TO_KW} à partir du ${shortDate(state.effectiveOn!)}`));
     expect(await owner.getByRole("link", { name: amendmentsFr["amendments.change"], exact: true }).count()).toBe(1);
-    await shot(owner, "amendment-07-contract-history");
+    await screenshotFromTop(owner, "amendment-07-contract-history");
   });
 
   it("finance runs that month's billing at LDC; Kossi Digital's draft bills 2 kW then 4 kW, each to the day", async () => {
@@ -299,7 +285,7 @@ describe("amendment: 2 → 4 kW from the 15th, approved, billed to the day", () 
     await finance.locator('button[name="intent"][value="run"]').click();
     const done = finance.locator(".billing-job[aria-live=polite]").filter({ hasText: "Facturation terminée" });
     await expect.poll(() => done.count(), { timeout: 90_000, interval: 1_000 }).toBeGreaterThan(0);
-    await shot(finance, "amendment-08-run-done");
+    await screenshotFromTop(finance, "amendment-08-run-done");
 
     await open(finance, `/ops/billing/invoices?site=LDC&period=${period}&status=draft`);
     const row = finance.getByRole("row").filter({ hasText: "Kossi Digital" });
@@ -333,6 +319,6 @@ describe("amendment: 2 → 4 kW from the 15th, approved, billed to the day", () 
     }
     // The two periods cover the month exactly once.
     expect(expected[0].days + expected[1].days).toBe(dim);
-    await shot(finance, "amendment-09-draft-invoice");
+    await screenshotFromTop(finance, "amendment-09-draft-invoice");
   });
 });

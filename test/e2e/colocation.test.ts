@@ -17,9 +17,8 @@ import { mkdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { baseUrl, fill, formWith, hydrated, launchBrowser, newContext, open, problems, screenshot, SCREENSHOT_DIR, submit } from "./support";
+import { baseUrl, fill, formWith, hydrated, launchBrowser, newContext, open, problems, screenshot, SCREENSHOT_DIR, submit, signIn, screenshotFromTop } from "./support";
 
-const DEMO_PASSWORD = "Demo-Colo-2026!";
 const OWNER = "owner@kossi.demo.test";
 const NOC = "noc@ops.demo.test";
 const KOSSI = "Kossi Digital SARL";
@@ -50,21 +49,7 @@ const frenchNumber = (text: string | null) => {
 };
 
 /** Sign in through the form and wait until the portal has left the sign-in page. */
-async function signIn(page: Page, email: string) {
-  await open(page, "/signin");
-  const form = formWith(page, { name: "password" });
-  await fill(form, { email, password: DEMO_PASSWORD });
-  const status = await submit(page, form);
-  expect(status, `sign-in of ${email}`).toBeLessThan(400);
-  await page.waitForURL((url) => url.pathname !== "/signin");
-  await hydrated(page);
-}
 
-/** A full-page screenshot from the top of the page (a scrolled page would draw its sticky header mid-page). */
-async function shot(page: Page, name: string) {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  return screenshot(page, name);
-}
 
 /** The blocks drawn in a rack elevation (SVG): their tooltip, and whether they are highlighted. */
 async function elevationBlocks(svg: Locator) {
@@ -155,7 +140,7 @@ describe(REQUEST_JOURNEY, () => {
     const availability = quoteCard(owner, "Disponibilité");
     await expect.poll(() => availability.textContent()).toContain("Espace et puissance disponibles à LDC ✓");
     expect(await availability.textContent()).toMatch(/Bande passante encore disponible à ce site : [\d\s\u202f\u00a0]+ Mbit\/s/);
-    await shot(owner, "colo-01-request-quote");
+    await screenshotFromTop(owner, "colo-01-request-quote");
 
     const submitButton = owner.getByRole("button", { name: "Soumettre la demande" });
     const status = await submit(owner, formWith(owner, { name: "qty_rack_unit" }), submitButton);
@@ -170,7 +155,7 @@ describe(REQUEST_JOURNEY, () => {
     for (const item of ["Unités de baie (U) × 10", "Puissance souscrite (kW) × 2", "Bande passante garantie (Mbit/s) × 50"]) {
       expect(plain(await main.textContent())).toContain(item);
     }
-    await shot(owner, "colo-02-request-pending");
+    await screenshotFromTop(owner, "colo-02-request-pending");
   });
 
   it("takes a second, identical request from the owner (it will lose the race for the same units)", async () => {
@@ -204,7 +189,7 @@ describe(REQUEST_JOURNEY, () => {
     // Oldest first: the newest of Kossi's is the last of ours.
     const hrefs = await ours.evaluateAll((links) => links.map((a) => a.getAttribute("href")));
     expect(hrefs).toEqual([`/ops/requests/${first.id}`, `/ops/requests/${second.id}`]);
-    await shot(operator, "colo-03-ops-queue");
+    await screenshotFromTop(operator, "colo-03-ops-queue");
   });
 
   it("lets a second operator tab prepare the overlapping approval before the first one is decided", async () => {
@@ -246,7 +231,7 @@ describe(REQUEST_JOURNEY, () => {
     expect(await preview.textContent()).toContain("U1–U10");
     const proposed = await elevationBlocks(preview.getByRole("img", { name: "Baie A02, 42 U" }));
     expect(proposed).toContainEqual({ title: expect.stringMatching(/^Proposé : Kossi Digital SARL · U1–U10 · /), highlighted: true });
-    await shot(operator, "colo-04-ops-approval");
+    await screenshotFromTop(operator, "colo-04-ops-approval");
 
     const status = await submit(operator, form, form.getByRole("button", { name: "Approuver et créer le contrat" }));
     expect(status).toBeLessThan(400);
@@ -258,7 +243,7 @@ describe(REQUEST_JOURNEY, () => {
     expect(await page.getByRole("row").filter({ hasText: "Salle A · baie A02" }).filter({ hasText: "U1–U10" }).count()).toBe(1);
     const blocks = await elevationBlocks(page.getByRole("img", { name: "Baie A02, 42 U" }));
     expect(blocks).toEqual([{ title: expect.stringMatching(/^Kossi Digital SARL · U1–U10 · unités · 2000 W$/), highlighted: true }]);
-    await shot(operator, "colo-05-ops-contract");
+    await screenshotFromTop(operator, "colo-05-ops-contract");
   });
 
   it("refuses the overlapping approval prepared earlier: the units were just allocated (409)", async () => {
@@ -275,7 +260,7 @@ describe(REQUEST_JOURNEY, () => {
     expect(await form.locator('[name="placements.0.firstU"]').inputValue()).toBe("1");
     expect(await form.locator('[name="placements.0.lastU"]').inputValue()).toBe("10");
     expect(await page.getByRole("main").getByText("En attente", { exact: true }).count()).toBeGreaterThan(0);
-    await shot(page, "colo-06-ops-race-lost");
+    await screenshotFromTop(page, "colo-06-ops-race-lost");
 
     // Reloaded, the page now shows A02 U1–U10 as taken when picked again.
     await page.getByRole("link", { name: "Revenir au placement proposé" }).click();
@@ -310,7 +295,7 @@ describe(REQUEST_JOURNEY, () => {
     expect(await row.textContent()).toContain("À venir");
     // Three contracts at LDC now: the two seeded ones and this one.
     expect(await owner.getByRole("row").filter({ hasText: "LDC" }).count()).toBe(3);
-    await shot(owner, "colo-07-services");
+    await screenshotFromTop(owner, "colo-07-services");
 
     await row.getByRole("link").first().click();
     await owner.waitForURL(new RegExp(`/app/services/${contractId}$`));
@@ -324,7 +309,7 @@ describe(REQUEST_JOURNEY, () => {
     expect(blocks).toEqual([{ title: "Vos équipements · U1–U10 · unités · 2 kW", highlighted: true }]);
     expect(plain(await elevation.locator("desc").textContent())).toContain("10 U alloués, 32 U libres sur 42. Vos équipements: U1–U10 (unités, 2 kW).");
     expect(plain(await main.textContent())).toContain("Bande passante garantie50 Mbit/s");
-    await shot(owner, "colo-08-contract-elevation");
+    await screenshotFromTop(owner, "colo-08-contract-elevation");
   });
 
   it("shows the operator the capacity of the sites, of LDC and a rack's elevation", async () => {
@@ -332,7 +317,7 @@ describe(REQUEST_JOURNEY, () => {
     await expect.poll(() => operator.getByRole("heading", { level: 1 }).textContent()).toBe("Sites");
     expect(await operator.getByRole("heading", { level: 2, name: "Lomé Data Centre" }).count()).toBe(1);
     expect(await operator.locator("section.site-card").count()).toBe(3);
-    await shot(operator, "colo-09-ops-sites");
+    await screenshotFromTop(operator, "colo-09-ops-sites");
 
     await operator.getByRole("heading", { level: 2, name: "Lomé Data Centre" }).getByRole("link").click();
     await operator.waitForURL(/\/ops\/sites\/LDC$/);
@@ -344,7 +329,7 @@ describe(REQUEST_JOURNEY, () => {
     }
     // One tile per rack of room A (named by its visible text: the rack, then space and power).
     expect(await main.getByRole("link", { name: /^A0\d .*espace : .* puissance : / }).count()).toBe(8);
-    await shot(operator, "colo-10-ops-site-LDC");
+    await screenshotFromTop(operator, "colo-10-ops-site-LDC");
 
     // Today, A01 holds Kossi's seeded units 1–10.
     await main.getByRole("link", { name: "A01", exact: true }).click();
@@ -354,7 +339,7 @@ describe(REQUEST_JOURNEY, () => {
     const drawing = operator.getByRole("region", { name: "Élévation de la baie" });
     const blocks = await elevationBlocks(drawing.getByRole("img", { name: "Baie A01, 42 U" }));
     expect(blocks.map((b) => b.title)).toContainEqual(expect.stringMatching(/^Kossi Digital SARL · U1–U10 · unités · /));
-    await shot(operator, "colo-11-ops-rack-A01");
+    await screenshotFromTop(operator, "colo-11-ops-rack-A01");
 
     // A02's new allocation starts with the contract, and is listed as upcoming.
     await open(operator, "/ops/sites/LDC");
@@ -386,7 +371,7 @@ describe(REQUEST_JOURNEY, () => {
     await expect.poll(() => quoteCard(owner, "Availability").textContent()).toContain("Space and power available at LDC ✓");
     expect(await owner.getByLabel("Rack units (U)").count()).toBe(1);
     expect(await owner.getByRole("button", { name: "Submit the request" }).count()).toBe(1);
-    await shot(owner, "colo-12-request-quote-english");
+    await screenshotFromTop(owner, "colo-12-request-quote-english");
 
     // Back to French, without submitting anything.
     await owner.locator("form.lang-switch button[value=fr]").first().click();
@@ -447,7 +432,7 @@ describe(METERING_JOURNEY, () => {
     expect(await row.textContent()).toContain("LDC");
     expect(await row.textContent()).toContain("Actif");
     expect(await row.textContent()).toContain(`${token.slice(0, 11)}…`);
-    await shot(operator, "metering-01-tokens");
+    await screenshotFromTop(operator, "metering-01-tokens");
 
     // Once: after "done", the page no longer shows it.
     await secret.getByRole("link", { name: "C'est enregistré, masquer le jeton" }).click();
@@ -535,7 +520,7 @@ describe(METERING_JOURNEY, () => {
       const row = operator.getByRole("row").filter({ hasText: externalId });
       await expect.poll(() => row.textContent()).not.toContain("aucun");
     }
-    await shot(operator, "metering-02-meters");
+    await screenshotFromTop(operator, "metering-02-meters");
   });
 
   it("shows the owner the new samples in the usage of the month: energy, burst budget, charts", async () => {
@@ -562,7 +547,7 @@ describe(METERING_JOURNEY, () => {
       expect(await main.getByRole("img", { name: chart }).count(), String(chart)).toBe(1);
     }
     expect(await main.getByRole("heading", { level: 2, name: /^Mois en cours/ }).count()).toBe(1);
-    await shot(owner, "metering-03-usage");
+    await screenshotFromTop(owner, "metering-03-usage");
 
     // The month's raw samples, as CSV.
     const download = owner.waitForEvent("download");
@@ -588,7 +573,7 @@ describe(METERING_JOURNEY, () => {
     await phone.setViewportSize({ width: 375, height: 812 });
     await open(phone, `/app/usage/${contractId}`);
     await expect.poll(() => phone.getByRole("heading", { level: 3, name: "Marge de dépassement" }).count()).toBe(1);
-    await shot(phone, "metering-04-usage-phone");
+    await screenshotFromTop(phone, "metering-04-usage-phone");
     // Whatever sticks out on the right, and whether it is meant to be seen.
     const outside = await phone.evaluate(() =>
       [...document.querySelectorAll("body *")]
@@ -733,7 +718,7 @@ describe(LAYOUT_JOURNEY, () => {
     for (const text of ["admin@ops.demo.test", "Organisation vérifiée", "Mboka Cloud SARL", "pending", "verified"]) expect(row).toContain(text);
     expect(await rows.first().getByRole("link", { name: "Mboka Cloud SARL" }).getAttribute("href")).toMatch(new RegExp(`^/ops/organisations/${UUID}$`));
     expect(plain(await admin.locator(".audit-count").textContent())).toBe("1 entrée");
-    await shot(admin, "layout-04-audit-filtered");
+    await screenshotFromTop(admin, "layout-04-audit-filtered");
 
     const download = admin.waitForEvent("download");
     await admin.getByRole("link", { name: "Exporter en CSV" }).click();

@@ -19,9 +19,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { crossconnectsFr as fr } from "../../app/i18n/areas/crossconnects";
 import { pdfText } from "../support/pdf";
-import { fill, formWith, hydrated, launchBrowser, newContext, open, problems, screenshot, submit } from "./support";
+import { fill, formWith, hydrated, launchBrowser, newContext, open, problems, screenshot, submit, signIn, screenshotFromTop } from "./support";
 
-const DEMO_PASSWORD = "Demo-Colo-2026!";
 const KOSSI_OWNER = "owner@kossi.demo.test";
 const ANSI_OWNER = "owner@ansi.demo.test";
 const NOC = "noc@ops.demo.test";
@@ -70,20 +69,7 @@ afterEach(async (context) => {
   }
 });
 
-async function signIn(page: Page, email: string) {
-  await open(page, "/signin");
-  const form = formWith(page, { name: "password" });
-  await fill(form, { email, password: DEMO_PASSWORD });
-  expect(await submit(page, form), `sign-in of ${email}`).toBeLessThan(400);
-  await page.waitForURL((url) => url.pathname !== "/signin");
-  await hydrated(page);
-}
 
-/** A full-page screenshot from the top of the page. */
-async function shot(page: Page, name: string) {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  return screenshot(page, name);
-}
 
 /** The value of the option of a select whose label contains `text`. */
 async function optionValue(select: Locator, text: string) {
@@ -199,7 +185,7 @@ describe("cross-connect: ordered by one tenant, accepted by another, installed",
     await fill(form, { aPosition: A_POSITION, notes: "Liaison vers le point de présence de l'agence." });
     // The price the site lists today, frozen at the order.
     expect(plain(await form.locator("xpath=..").textContent())).toMatch(/\d[\d\s]* F CFA par mois \+ \d[\d\s]* F CFA de mise en service/);
-    await shot(kossi, "xc-01-order-form");
+    await screenshotFromTop(kossi, "xc-01-order-form");
     const status = await submit(kossi, form, form.getByRole("button", { name: fr["crossconnects.order.submit"], exact: true }));
     expect(status).toBeLessThan(400);
     await kossi.waitForURL(new RegExp(`/app/cross-connects/${UUID}$`));
@@ -213,7 +199,7 @@ describe("cross-connect: ordered by one tenant, accepted by another, installed",
     expect(f[fr["crossconnects.detail.aPosition"]]).toBe(plain(A_POSITION));
     expect(f[fr["crossconnects.detail.zPosition"]]).toBe(fr["crossconnects.detail.positionPending"]);
     expect(f[fr["crossconnects.detail.aPort"]]).toBe(fr["crossconnects.detail.portPending"]);
-    await shot(kossi, "xc-02-ordered");
+    await screenshotFromTop(kossi, "xc-02-ordered");
   });
 
   it("the agency finds it to accept, and accepts it with its Lomé contract and its position", async () => {
@@ -222,7 +208,7 @@ describe("cross-connect: ordered by one tenant, accepted by another, installed",
     const row = incoming.getByRole("row").filter({ hasText: state.ref });
     await expect.poll(() => row.count()).toBe(1);
     expect(plain(await row.textContent())).toContain(plain(fr["crossconnects.side.fromA"].replace("{a}", KOSSI)));
-    await shot(ansi, "xc-03-incoming");
+    await screenshotFromTop(ansi, "xc-03-incoming");
     await row.getByRole("link", { name: state.ref }).click();
     await ansi.waitForURL(new RegExp(`/app/cross-connects/${state.orderId}$`));
     await hydrated(ansi);
@@ -239,7 +225,7 @@ describe("cross-connect: ordered by one tenant, accepted by another, installed",
     const f = await facts(ansi);
     expect(f[fr["crossconnects.detail.zPosition"]]).toBe(plain(Z_POSITION));
     expect(f[fr["crossconnects.detail.zSide"]]).toContain(state.ansiContractId.slice(0, 8).toUpperCase());
-    await shot(ansi, "xc-04-accepted");
+    await screenshotFromTop(ansi, "xc-04-accepted");
   });
 
   it("the operator finds it in the queue, assigns two free single-mode ports", async () => {
@@ -267,7 +253,7 @@ describe("cross-connect: ordered by one tenant, accepted by another, installed",
     state.zPort = z.label.split(" · ")[0];
     await aSelect.selectOption(a.value);
     await form.locator('select[name="zPortId"]').selectOption(z.value);
-    await shot(operator, "xc-05-ops-assign");
+    await screenshotFromTop(operator, "xc-05-ops-assign");
     const status = await submit(operator, form, form.getByRole("button", { name: fr["crossconnects.assign.submit"], exact: true }));
     expect(status).toBeLessThan(400);
     await expect.poll(() => notices(operator)).toContain(plain(fr["crossconnects.done.assign"]));
@@ -293,7 +279,7 @@ describe("cross-connect: ordered by one tenant, accepted by another, installed",
     // Done: neither the assignment nor the installation is offered any more.
     expect(await formWith(operator, { name: "intent", value: "install" }).count()).toBe(0);
     expect(await formWith(operator, { name: "intent", value: "assign" }).count()).toBe(0);
-    await shot(operator, "xc-06-ops-installed");
+    await screenshotFromTop(operator, "xc-06-ops-installed");
   });
 
   it("both tenants see it installed, with its ports, positions and test result", async () => {
@@ -307,7 +293,7 @@ describe("cross-connect: ordered by one tenant, accepted by another, installed",
       await expect.poll(() => row.count(), { message: `${label}: its row in ${list}` }).toBe(1);
       expect(plain(await row.textContent())).toContain(fr["crossconnects.status.installed"]);
       expect(plain(await row.textContent())).toContain(installedOn);
-      await shot(page, `xc-07-${label}-list`);
+      await screenshotFromTop(page, `xc-07-${label}-list`);
 
       // Its contract's page lists it too, with its state (Kossi Digital's as the A side, the agency's as the Z side).
       const contractId = label === "kossi" ? state.kossiContractId : state.ansiContractId;
@@ -333,7 +319,7 @@ describe("cross-connect: ordered by one tenant, accepted by another, installed",
       expect(history).toContain(fr["crossconnects.history.installed"]);
       // Once installed, either side may ask for its removal.
       expect(await page.getByRole("button", { name: fr["crossconnects.removal.submit"] }).count()).toBe(1);
-      await shot(page, `xc-08-${label}-installed`);
+      await screenshotFromTop(page, `xc-08-${label}-installed`);
     }
   });
 

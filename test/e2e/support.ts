@@ -132,3 +132,23 @@ export async function settled(page: Page) {
     return !router || (router.state.navigation.state === "idle" && router.state.revalidation === "idle");
   });
 }
+
+/** The demo accounts' password (seeds/demo.ts). */
+export const DEMO_PASSWORD = "Demo-Colo-2026!";
+
+/** Sign in through the form as a user sees it, and wait until the next page is interactive. */
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
+  await open(page, "/signin");
+  const form = formWith(page, { name: "password" });
+  await fill(form, { email, password });
+  const status = await submit(page, form);
+  if (status >= 400) throw new Error(`sign-in of ${email} answered ${status}`);
+  await page.waitForURL((url) => url.pathname !== "/signin");
+  await hydrated(page);
+}
+
+/** A full-page screenshot from the top of the page (a scrolled page would draw its sticky header mid-page). */
+export async function screenshotFromTop(page: Page, name: string) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  return screenshot(page, name);
+}
