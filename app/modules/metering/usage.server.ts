@@ -122,6 +122,20 @@ export interface Percentile95 {
   aboveCommit: number;
 }
 
+/**
+ * The end of both 95th-percentile statements, after a `per_meter (at, v)` CTE: per-instant sums over
+ * the meters, the value at 1-based rank ceil(0.95 × N) = (95·N + 99) div 100, the count of instants,
+ * and those strictly above the commit.
+ */
+const percentileTail = (commitMbps: number | string) => sql`, per_instant AS (
+      SELECT at, sum(v) AS v FROM per_meter GROUP BY at
+    ), ranked AS (
+      SELECT v, row_number() OVER (ORDER BY v) AS position, count(*) OVER () AS n FROM per_instant
+    )
+    SELECT (SELECT v::text FROM ranked WHERE position = (n * 95 + 99) / 100) AS p95,
+           (SELECT count(*) FROM per_instant)::int8 AS n,
+           (SELECT count(*) FROM per_instant WHERE v > ${String(commitMbps)}::numeric)::int8 AS above`;
+
 async function rawPercentile95(db: Executor, meters: string[] | MeterWindow[], period: Period, commitMbps: number | string = 0): Promise<Percentile95> {
   const windows = windowsOf(meters, period);
   if (windows.empty) return { p95: null, samples: 0, aboveCommit: 0 };
@@ -131,16 +145,9 @@ async function rawPercentile95(db: Executor, meters: string[] | MeterWindow[], p
         FROM ${windows.sql}
         JOIN samples s ON s.meter_id = w.id AND s.metric IN ('bw_in_mbps', 'bw_out_mbps') AND s.at >= w.f AND s.at < w.t
        GROUP BY 1, 2
-    ), per_instant AS (
-      SELECT at, sum(v) AS v FROM per_meter GROUP BY at
-    ), ranked AS (
-      SELECT v, row_number() OVER (ORDER BY v) AS position, count(*) OVER () AS n FROM per_instant
-    )
-    SELECT (SELECT v::text FROM ranked WHERE position = (n * 95 + 99) / 100) AS p95,
-           (SELECT count(*) FROM per_instant)::int8 AS n,
-           (SELECT count(*) FROM per_instant WHERE v > ${String(commitMbps)}::numeric)::int8 AS above
+    )${percentileTail(commitMbps)}
   `.execute(db);
-  return { p95: rows[0].p95, samples: rows[0].n, aboveCommit: rows[0].above };
+  return { p95: rows[0].p95, samples: Number(rows[0].n), aboveCommit: Number(rows[0].above) };
 }
 
 /** Peak and average power draw (W) over the period. */
@@ -273,14 +280,7 @@ export async function percentile95(db: Executor, meters: string[] | MeterWindow[
         JOIN usage_instants u ON u.meter_id = w.id AND u.at >= w.f AND u.at < w.t
        WHERE u.bw_in IS NOT NULL OR u.bw_out IS NOT NULL
        GROUP BY 1, 2
-    ), per_instant AS (
-      SELECT at, sum(v) AS v FROM per_meter GROUP BY at
-    ), ranked AS (
-      SELECT v, row_number() OVER (ORDER BY v) AS position, count(*) OVER () AS n FROM per_instant
-    )
-    SELECT (SELECT v::text FROM ranked WHERE position = (n * 95 + 99) / 100) AS p95,
-           (SELECT count(*) FROM per_instant)::int8 AS n,
-           (SELECT count(*) FROM per_instant WHERE v > ${String(commitMbps)}::numeric)::int8 AS above
+    )${percentileTail(commitMbps)}
   `.execute(db);
   return { p95: rows[0].p95, samples: Number(rows[0].n), aboveCommit: Number(rows[0].above) };
 }

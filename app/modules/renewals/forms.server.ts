@@ -1,8 +1,8 @@
 import { z } from "zod";
-import type { ProductKind } from "#db/schema";
 import { fields } from "~/utils/forms.server";
 import { currencyDecimals, type MessageKey } from "~/i18n";
 import { decimalToMinor } from "~/modules/inventory/schemas.server";
+import { PRODUCT_KINDS } from "~/modules/inventory/products";
 import type { NoticeError, RenewalPriceError } from "./renewals.server";
 
 /**
@@ -10,18 +10,6 @@ import type { NoticeError, RenewalPriceError } from "./renewals.server";
  * and converted to integer minor units by string arithmetic (`decimalToMinor`).
  */
 
-const PRODUCT_KINDS = [
-  "rack_unit",
-  "half_rack",
-  "full_rack",
-  "cage",
-  "power_commit_kw",
-  "energy_kwh",
-  "bandwidth_commit_mbps",
-  "bandwidth_overage_mbps",
-  "cross_connect",
-  "remote_hands_hour",
-] as const satisfies readonly ProductKind[];
 
 /** The tenant's notice of non-renewal: the commitment the page showed (a renewal since then refuses it). */
 export const GiveNoticeForm = z.object({
