@@ -24,6 +24,8 @@ export const tenantPermissions = {
   "contracts:amend": ["owner", "admin", "technical"],
   /** Order a cross-connect, answer one ordered by another tenant, cancel it or ask for its removal. */
   "crossconnects:order": ["owner", "admin", "technical"],
+  /** The service desk: order remote hands, register visitors and badge holders, announce deliveries (every role reads it). */
+  "desk:order": ["owner", "admin", "technical"],
   "usage:read": everyone,
   /** Invoices are money matters: every role but technical (issue 8). */
   "invoices:read": ["owner", "admin", "billing", "viewer"],
