@@ -18,6 +18,7 @@ import * as m1202_1000 from "./migrations/2026_12_02_1000_contract_versions";
 import * as m1202_1010 from "./migrations/2026_12_02_1010_renewals";
 import * as m1202_1020 from "./migrations/2026_12_02_1020_cross_connect_orders";
 import * as m1202_1100 from "./migrations/2026_12_02_1100_samples_partitions_rollups";
+import * as m1202_1220 from "./migrations/2026_12_02_1220_deliveries";
 
 /** The migrations, in order. Add new files here; never edit one that has landed. */
 const migrations: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   "2026_12_02_1010_renewals": m1202_1010,
   "2026_12_02_1020_cross_connect_orders": m1202_1020,
   "2026_12_02_1100_samples_partitions_rollups": m1202_1100,
+  "2026_12_02_1220_deliveries": m1202_1220,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -133,6 +133,8 @@ export interface SitesTable {
   created_at: CreatedAt;
   /** Days before a commitment's end by which the tenant's notice of non-renewal is due (1–90; 2026_12_02_1010). */
   renewal_notice_days: Generated<number>;
+  /** Days a received parcel may stay at the site before it is flagged (1–365, default 14; 2026_12_02_1220). */
+  parcel_keep_days: Generated<number>;
 }
 
 export interface RoomsTable {
@@ -433,6 +435,8 @@ export interface Database {
   renewal_notices: RenewalNoticesTable;
   renewal_opt_outs: RenewalOptOutsTable;
   renewal_prices: RenewalPricesTable;
+  deliveries: DeliveriesTable;
+  delivery_events: DeliveryEventsTable;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1011,4 +1015,55 @@ export interface RenewalPricesTable {
   currency: Currency;
   set_by: string | null;
   set_at: Generated<Date>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deliveries (2026_12_02_1220_deliveries; app/modules/deliveries/; ADR 023).
+
+export type DeliveryStatus = "announced" | "received" | "stored" | "delivered" | "collected" | "cancelled";
+export type DeliveryCondition = "good" | "damaged";
+
+/** An inbound shipment announced by a tenant and handled by the site's operators. */
+export interface DeliveriesTable {
+  id: Generated<string>;
+  org_id: string;
+  site_id: string;
+  /** The tenant's rack it is for (held on the expected day), or null. */
+  rack_id: string | null;
+  carrier: string;
+  tracking_number: string;
+  parcels_announced: number;
+  expected_on: DateOnly;
+  purpose: string;
+  status: Generated<DeliveryStatus>;
+  client_key: string | null;
+  announced_by: string | null;
+  announced_at: Generated<Date>;
+  cancelled_by: string | null;
+  cancelled_at: Date | null;
+  received_by: string | null;
+  received_at: Date | null;
+  /** The site's local day of receipt (the keeping period counts from it). */
+  received_on: DateOnly | null;
+  parcels_received: number | null;
+  condition: DeliveryCondition | null;
+  damage_note: string | null;
+  stored_by: string | null;
+  stored_at: Date | null;
+  storage_location: string | null;
+  delivered_by: string | null;
+  delivered_at: Date | null;
+  collected_by: string | null;
+  collected_at: Date | null;
+  updated_at: Generated<Date>;
+}
+
+/** A delivery's timeline, written by the database's triggers. */
+export interface DeliveryEventsTable {
+  id: Generated<string>;
+  delivery_id: string;
+  org_id: string;
+  kind: "announced" | DeliveryStatus;
+  at: Date;
+  by_user: string | null;
 }

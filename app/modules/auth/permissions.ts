@@ -41,6 +41,8 @@ export const operatorPermissions = {
   /** The price lists are commercial: reading and changing them belongs to admins and finance. */
   "prices:manage": ["ops_admin", "ops_finance"],
   "requests:approve": ["ops_admin", "ops_noc"],
+  /** Receive, store, deliver to the rack or hand over the tenants' parcels at the site. */
+  "deliveries:handle": ["ops_admin", "ops_noc"],
   "usage:manage": ["ops_admin", "ops_noc"],
   /** Remote-hands hours are the NOC's work: they record them against the contract. */
   "charges:remote_hands": ["ops_admin", "ops_noc"],
