@@ -19,6 +19,8 @@ import { PaymentReminder, paymentReminderVars, type PaymentReminderProps } from 
 import { amendmentTemplates, type AmendmentMailProps, type AmendmentTemplate } from "./amendment";
 import { crossConnectTemplates, type CrossConnectMailProps, type CrossConnectTemplate } from "./cross-connect";
 import { renewalTemplates, type RenewalMailProps, type RenewalTemplate } from "./renewal";
+import { siteAccessTemplates, type SiteAccessMailProps, type SiteAccessTemplate } from "./site-access";
+import { deliveryTemplates, type DeliveryMailProps, type DeliveryTemplate } from "./delivery";
 
 /**
  * Every e-mail the portal sends. To add one: write `emails/<name>.tsx` (component + vars),
@@ -43,7 +45,9 @@ export type EmailMessage =
   | { template: "payment_reminder_final"; props: PaymentReminderProps }
   | { [T in CrossConnectTemplate]: { template: T; props: CrossConnectMailProps } }[CrossConnectTemplate]
   | { [T in AmendmentTemplate]: { template: T; props: AmendmentMailProps } }[AmendmentTemplate]
-  | { [T in RenewalTemplate]: { template: T; props: RenewalMailProps } }[RenewalTemplate];
+  | { [T in RenewalTemplate]: { template: T; props: RenewalMailProps } }[RenewalTemplate]
+  | { [T in SiteAccessTemplate]: { template: T; props: SiteAccessMailProps } }[SiteAccessTemplate]
+  | { [T in DeliveryTemplate]: { template: T; props: DeliveryMailProps } }[DeliveryTemplate];
 
 export type EmailTemplate = EmailMessage["template"];
 export type EmailProps<T extends EmailTemplate> = Extract<EmailMessage, { template: T }>["props"];
@@ -74,6 +78,8 @@ const templates: { [T in EmailTemplate]: TemplateEntry<EmailProps<T>> } = {
   ...crossConnectTemplates,
   ...amendmentTemplates,
   ...renewalTemplates,
+  ...siteAccessTemplates,
+  ...deliveryTemplates,
 };
 
 export interface RenderedEmail {

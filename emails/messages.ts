@@ -4,6 +4,8 @@ import type { EmailTemplate } from "./index";
 import { crossConnectMessages } from "./cross-connect-messages";
 import { amendmentMessages } from "./amendment-messages";
 import { renewalMessages } from "./renewal-messages";
+import { siteAccessMessages } from "./site-access-messages";
+import { deliveryMessages } from "./delivery-messages";
 
 /**
  * The words of every e-mail, in French (default) and English.
@@ -96,6 +98,8 @@ export const messages = {
   ...crossConnectMessages,
   ...amendmentMessages,
   ...renewalMessages,
+  ...siteAccessMessages,
+  ...deliveryMessages,
   verify_email: {
     fr: {
       subject: "Confirmez votre adresse e-mail",

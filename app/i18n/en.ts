@@ -23,6 +23,7 @@ import { statementEn } from "./areas/statement";
 import { receivablesEn } from "./areas/receivables";
 import { paymentsEn } from "./areas/payments";
 import { crossconnectsEn } from "./areas/crossconnects";
+import { deliveriesEn } from "./areas/deliveries";
 
 export const en: Record<MessageKey, string> = {
   ...inventoryEn,
@@ -49,6 +50,7 @@ export const en: Record<MessageKey, string> = {
   ...receivablesEn,
   ...paymentsEn,
   ...crossconnectsEn,
+  ...deliveriesEn,
   "app.name": "Colocation portal",
   "app.tagline": "Rack space, power and bandwidth, billed to the last franc.",
   "nav.dashboard": "Dashboard",

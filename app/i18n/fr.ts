@@ -22,6 +22,7 @@ import { statementFr } from "./areas/statement";
 import { receivablesFr } from "./areas/receivables";
 import { paymentsFr } from "./areas/payments";
 import { crossconnectsFr } from "./areas/crossconnects";
+import { deliveriesFr } from "./areas/deliveries";
 
 /** French (default) messages. Every key here must exist in en.ts (the type checks it). */
 export const fr = {
@@ -49,6 +50,7 @@ export const fr = {
   ...receivablesFr,
   ...paymentsFr,
   ...crossconnectsFr,
+  ...deliveriesFr,
   "app.name": "Portail colocation",
   "app.tagline": "Espace baies, énergie et bande passante, facturés au franc près.",
   "nav.dashboard": "Tableau de bord",

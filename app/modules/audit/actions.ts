@@ -84,6 +84,12 @@ export const AUDIT_ACTIONS = {
   "carrier.created": "audit.action.carrier.created",
   "carrier.activated": "audit.action.carrier.activated",
   "carrier.deactivated": "audit.action.carrier.deactivated",
+  "delivery.announced": "audit.action.delivery.announced",
+  "delivery.cancelled": "audit.action.delivery.cancelled",
+  "delivery.received": "audit.action.delivery.received",
+  "delivery.stored": "audit.action.delivery.stored",
+  "delivery.delivered": "audit.action.delivery.delivered",
+  "delivery.collected": "audit.action.delivery.collected",
 } as const satisfies Record<string, MessageKey>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
@@ -118,6 +124,7 @@ export const AUDIT_ENTITIES = {
   job: "audit.entity.job",
   cross_connect_order: "audit.entity.cross_connect_order",
   carrier: "audit.entity.carrier",
+  delivery: "audit.entity.delivery",
 } as const satisfies Record<string, MessageKey>;
 
 export type AuditEntity = keyof typeof AUDIT_ENTITIES;

@@ -1,0 +1,62 @@
+/**
+ * What the service desk's hub pages read from deliveries (types in modules/servicedesk/desk.ts):
+ * the tenant's counts and a site's queue for the operators.
+ */
+import { sql } from "kysely";
+import type { Executor } from "#db/types";
+import type { MessageKey } from "~/i18n";
+import type { DeskQueue, TenantDeskCounts } from "~/modules/servicedesk/desk";
+import { deliveryRef, keptTooLong } from "./shared";
+
+/**
+ * An organisation's deliveries: `open` = announced, received or stored (not delivered, collected or
+ * cancelled); `attention` = those waiting at a site for the tenant (received or stored). A flagged
+ * one (kept beyond the site's days) is always one of them, so it is counted once whatever `today` is;
+ * `today` is kept in the signature the hub calls all three areas with.
+ */
+export async function deliveryDeskCounts(db: Executor, orgId: string, today: string): Promise<TenantDeskCounts> {
+  const row = await db
+    .selectFrom("deliveries as d")
+    .select([
+      sql<number>`count(*) FILTER (WHERE d.status IN ('announced', 'received', 'stored'))::int`.as("open"),
+      sql<number>`count(*) FILTER (WHERE d.status IN ('received', 'stored'))::int`.as("attention"),
+    ])
+    .where("d.org_id", "=", orgId)
+    .executeTakeFirstOrThrow();
+  return { open: Number(row.open), attention: Number(row.attention) };
+}
+
+/**
+ * A site's delivery queue on its local `today`: deliveries announced for today or earlier (expected
+ * day first), then those waiting at the site (received first), each flagged when kept too long.
+ */
+export async function deliveryQueue(db: Executor, siteId: string, today: string, limit: number): Promise<DeskQueue> {
+  const where = sql<boolean>`d.site_id = ${siteId} AND ((d.status = 'announced' AND d.expected_on <= ${today}::date) OR d.status IN ('received', 'stored'))`;
+  const [count, rows] = await Promise.all([
+    db.selectFrom("deliveries as d").select(sql<number>`count(*)::int`.as("n")).where(where).executeTakeFirstOrThrow(),
+    db
+      .selectFrom("deliveries as d")
+      .innerJoin("sites as s", "s.id", "d.site_id")
+      .innerJoin("organisations as o", "o.id", "d.org_id")
+      .select(["d.id", "d.status", "d.carrier", "d.tracking_number", "d.expected_on", "d.received_on", "d.received_at", "s.parcel_keep_days", "o.name as org_name"])
+      .where(where)
+      .orderBy(sql`d.status = 'announced'`, "desc")
+      .orderBy(sql`coalesce(d.received_on, d.expected_on)`)
+      .orderBy("d.announced_at")
+      .orderBy("d.id")
+      .limit(Math.max(0, limit))
+      .execute(),
+  ]);
+  return {
+    total: Number(count.n),
+    items: rows.map((r) => ({
+      id: r.id,
+      href: `/ops/desk/deliveries/${r.id}`,
+      title: `${r.carrier} · ${r.tracking_number} (${deliveryRef(r.id)})`,
+      orgName: r.org_name,
+      statusKey: `deliveries.status.${r.status}` as MessageKey,
+      at: r.received_at ? new Date(r.received_at).toISOString() : `${r.expected_on}T00:00:00.000Z`,
+      flagKey: keptTooLong(r, r.parcel_keep_days, today) ? ("deliveries.flag.keptTooLong" as MessageKey) : undefined,
+    })),
+  };
+}
