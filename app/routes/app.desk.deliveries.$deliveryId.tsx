@@ -1,0 +1,89 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { notFound, requireTenant } from "~/modules/auth/session.server";
+import { tenantCan } from "~/modules/auth/permissions";
+import { cancelDelivery, getForTenant } from "~/modules/deliveries/deliveries.server";
+import { tenantActions } from "~/modules/deliveries/shared";
+import { DeliveryBadge, DeliveryDetails } from "~/modules/deliveries/components";
+import { formDataObject, readForm } from "~/utils/forms.server";
+import { clientIp } from "~/utils/request.server";
+import { getDb, inTransactionOrRollback } from "~/utils/db.server";
+import { Alert } from "~/components/forms";
+import { useT } from "~/components/i18n";
+import type { MessageKey } from "~/i18n";
+
+/** GET/POST /app/desk/deliveries/:deliveryId — one delivery of the organisation, its timeline, and cancelling it. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireTenant(request, "services:read");
+  const delivery = await getForTenant(await getDb(), { orgId: user.orgId, deliveryId: params.deliveryId ?? "" });
+  if (!delivery) notFound();
+  const mayAct = tenantCan(user.role, "desk:order");
+  return json({
+    // The operators who handled it are "the data centre" to the tenant: their names stay inside.
+    delivery: { ...delivery, events: delivery.events.map((e) => ({ ...e, by_name: e.operator_role ? null : e.by_name })) },
+    canCancel: mayAct && tenantActions(delivery.status).cancel,
+  });
+}
+
+type ActionData = { formError?: MessageKey; notice?: MessageKey };
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requireTenant(request, "desk:order");
+  const deliveryId = params.deliveryId ?? "";
+  // Another organisation's delivery is not found, whatever the form says.
+  if (!(await getForTenant(await getDb(), { orgId: user.orgId, deliveryId }))) notFound();
+  const values = formDataObject(await readForm(request));
+  if (values.intent !== "cancel") return json<ActionData>({ formError: "error.invalid" }, { status: 400 });
+  const result = await inTransactionOrRollback((trx) =>
+    cancelDelivery(trx, { actor: { id: user.id, email: user.email, ip: clientIp(context), orgId: user.orgId, role: user.role }, deliveryId }),
+  );
+  if (!result.ok) {
+    if (result.error === "not_found") notFound();
+    return json<ActionData>({ formError: `deliveries.error.${result.error}` as MessageKey }, { status: result.error === "not_allowed" ? 403 : 409 });
+  }
+  return json<ActionData>({ notice: "deliveries.done.cancel" });
+}
+
+export default function DeliveryPage() {
+  const { delivery, canCancel } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const tr = useT();
+  return (
+    <>
+      <p>
+        <Link to="/app/desk/deliveries">← {tr("deliveries.back")}</Link>
+      </p>
+      <div className="page-head">
+        <div>
+          <h1>{tr("deliveries.detail.title", { ref: delivery.ref })}</h1>
+          <p className="muted">
+            <strong>{delivery.site_code}</strong> · {delivery.site_name}
+          </p>
+        </div>
+        <DeliveryBadge status={delivery.status} />
+      </div>
+      {data?.notice ? <Alert kind="success">{tr(data.notice)}</Alert> : null}
+      {data?.formError ? <Alert>{tr(data.formError)}</Alert> : null}
+      <div className="req-detail">
+        <div>
+          <DeliveryDetails delivery={delivery} />
+        </div>
+        <aside>
+          {canCancel ? (
+            <section className="card">
+              <h2>{tr("deliveries.cancel.title")}</h2>
+              <p className="hint">{tr("deliveries.cancel.hint")}</p>
+              <Form method="post" onSubmit={(e) => (confirm(tr("deliveries.cancel.confirm")) ? undefined : e.preventDefault())}>
+                <input type="hidden" name="intent" value="cancel" />
+                <button className="btn btn--danger-ghost btn--block" disabled={navigation.state === "submitting"}>
+                  {tr("deliveries.cancel.submit")}
+                </button>
+              </Form>
+            </section>
+          ) : null}
+        </aside>
+      </div>
+    </>
+  );
+}
