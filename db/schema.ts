@@ -1061,6 +1061,8 @@ export interface DeliveriesTable {
 /** A delivery's timeline, written by the database's triggers. */
 export interface DeliveryEventsTable {
   id: Generated<string>;
+  /** The order the steps were recorded in. */
+  seq: GeneratedAlways<string>;
   delivery_id: string;
   org_id: string;
   kind: "announced" | DeliveryStatus;

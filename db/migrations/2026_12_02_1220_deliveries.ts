@@ -82,6 +82,8 @@ export async function up(db: Kysely<any>) {
 
     CREATE TABLE delivery_events (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      -- The order the steps were recorded in (the timeline's order, whatever the clocks said).
+      seq bigint GENERATED ALWAYS AS IDENTITY,
       delivery_id uuid NOT NULL REFERENCES deliveries (id),
       org_id uuid NOT NULL REFERENCES organisations (id),
       kind text NOT NULL CHECK (kind IN ('announced', 'received', 'stored', 'delivered', 'collected', 'cancelled')),

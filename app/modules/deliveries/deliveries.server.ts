@@ -120,8 +120,7 @@ export async function eventsOf(db: Executor, deliveryId: string) {
     .leftJoin("users as u", "u.id", "e.by_user")
     .select(["e.kind", "e.at", "u.name as by_name", "u.operator_role"])
     .where("e.delivery_id", "=", deliveryId)
-    .orderBy("e.at")
-    .orderBy("e.id")
+    .orderBy("e.seq")
     .execute();
 }
 
@@ -313,6 +312,7 @@ export async function announceDelivery(trx: Trx, input: AnnounceInput): Promise<
         purpose: input.purpose,
         client_key: clientKey,
         announced_by: input.actor.id,
+        ...(input.now ? { announced_at: input.now } : {}),
       })
       .onConflict((oc) => oc.columns(["org_id", "client_key"]).doNothing())
       .returning("id")
