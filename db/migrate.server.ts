@@ -18,6 +18,8 @@ import * as m1202_1000 from "./migrations/2026_12_02_1000_contract_versions";
 import * as m1202_1010 from "./migrations/2026_12_02_1010_renewals";
 import * as m1202_1020 from "./migrations/2026_12_02_1020_cross_connect_orders";
 import * as m1202_1100 from "./migrations/2026_12_02_1100_samples_partitions_rollups";
+import * as m1202_1200 from "./migrations/2026_12_02_1200_remote_hands";
+import * as m1202_1210 from "./migrations/2026_12_02_1210_site_access";
 import * as m1202_1220 from "./migrations/2026_12_02_1220_deliveries";
 
 /** The migrations, in order. Add new files here; never edit one that has landed. */
@@ -41,6 +43,8 @@ const migrations: Record<string, Migration> = {
   "2026_12_02_1010_renewals": m1202_1010,
   "2026_12_02_1020_cross_connect_orders": m1202_1020,
   "2026_12_02_1100_samples_partitions_rollups": m1202_1100,
+  "2026_12_02_1200_remote_hands": m1202_1200,
+  "2026_12_02_1210_site_access": m1202_1210,
   "2026_12_02_1220_deliveries": m1202_1220,
 };
 

@@ -133,6 +133,11 @@ export interface SitesTable {
   created_at: CreatedAt;
   /** Days before a commitment's end by which the tenant's notice of non-renewal is due (1–90; 2026_12_02_1010). */
   renewal_notice_days: Generated<number>;
+  /** Remote hands (2026_12_02_1200): billed time rounds up to this many minutes (a multiple of 3, 3–240). */
+  remote_hands_increment_min: Generated<number>;
+  /** Service-level targets: minutes until a ticket is taken (standard, urgent). */
+  remote_hands_target_standard_min: Generated<number>;
+  remote_hands_target_urgent_min: Generated<number>;
   /** Days a received parcel may stay at the site before it is flagged (1–365, default 14; 2026_12_02_1220). */
   parcel_keep_days: Generated<number>;
 }
@@ -165,7 +170,9 @@ export type ProductKind =
   | "bandwidth_commit_mbps"
   | "bandwidth_overage_mbps"
   | "cross_connect"
-  | "remote_hands_hour";
+  | "remote_hands_hour"
+  /** The site's urgent remote-hands hourly rate (2026_12_02_1200). */
+  | "remote_hands_urgent_hour";
 
 export interface ProductsTable {
   id: Generated<string>;
@@ -431,10 +438,19 @@ export interface Database {
   reminder_pauses: ReminderPausesTable;
   carriers: CarriersTable;
   cross_connect_orders: CrossConnectOrdersTable;
+  remote_hands_ref_counters: RemoteHandsRefCountersTable;
+  remote_hands_tickets: RemoteHandsTicketsTable;
+  remote_hands_ticket_racks: RemoteHandsTicketRacksTable;
+  remote_hands_events: RemoteHandsEventsTable;
+  remote_hands_attachments: RemoteHandsAttachmentsTable;
   contract_renewals: ContractRenewalsTable;
   renewal_notices: RenewalNoticesTable;
   renewal_opt_outs: RenewalOptOutsTable;
   renewal_prices: RenewalPricesTable;
+  visits: VisitsTable;
+  visit_racks: VisitRacksTable;
+  badge_holders: BadgeHoldersTable;
+  badge_reminders: BadgeRemindersTable;
   deliveries: DeliveriesTable;
   delivery_events: DeliveryEventsTable;
 }
@@ -651,6 +667,8 @@ export interface OneOffChargesTable {
   description: string;
   created_by: string | null;
   created_at: CreatedAt;
+  /** The remote-hands ticket whose close recorded this charge (2026_12_02_1200); at most one per ticket. */
+  remote_hands_ticket_id: Generated<string | null>;
 }
 
 export interface EarlyTerminationWaiversTable {
@@ -1068,4 +1086,153 @@ export interface DeliveryEventsTable {
   kind: "announced" | DeliveryStatus;
   at: Date;
   by_user: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Site access (2026_12_02_1210_site_access; ADR 022).
+
+export type IdDocType = "national_id" | "passport" | "driving_licence" | "other";
+export type VisitStatus = "requested" | "approved" | "refused" | "cancelled";
+
+/** A visitor registered by a tenant for one day and window (site local time) at a site. */
+export interface VisitsTable {
+  id: Generated<string>;
+  org_id: string;
+  site_id: string;
+  registered_by: string | null;
+  registered_at: CreatedAt;
+  visitor_name: string;
+  company: string;
+  id_doc_type: IdDocType;
+  /** NULL once purged (`id_purged_at` set). */
+  id_doc_number: string | null;
+  id_purged_at: Date | null;
+  visit_on: DateOnly;
+  /** `HH:MM[:SS]` in the site's time zone. */
+  window_start: string;
+  window_end: string;
+  escort_needed: Generated<boolean>;
+  status: Generated<VisitStatus>;
+  decided_by: string | null;
+  decided_at: Date | null;
+  refusal_reason: string | null;
+  cancelled_by: string | null;
+  cancelled_at: Date | null;
+  checked_in_at: Date | null;
+  checked_in_by: string | null;
+  checked_out_at: Date | null;
+  checked_out_by: string | null;
+  client_key: string | null;
+  updated_at: Generated<Date>;
+}
+
+export interface VisitRacksTable {
+  visit_id: string;
+  rack_id: string;
+}
+
+/** Standing access: a tenant's permanent staff at a site, until a date. */
+export interface BadgeHoldersTable {
+  id: Generated<string>;
+  org_id: string;
+  site_id: string;
+  name: string;
+  company: string;
+  id_doc_type: IdDocType;
+  id_doc_number: string | null;
+  id_purged_at: Date | null;
+  valid_until: DateOnly;
+  created_by: string | null;
+  created_at: CreatedAt;
+  revoked_at: Date | null;
+  revoked_by: string | null;
+  updated_at: Generated<Date>;
+}
+
+/** One renewal reminder of a badge holder's expiry, sent once. */
+export interface BadgeRemindersTable {
+  id: Generated<string>;
+  badge_holder_id: string;
+  org_id: string;
+  expires_on: DateOnly;
+  days_before: 30 | 7;
+  run_on: DateOnly;
+  recipients: Generated<number>;
+  job_id: string | null;
+  created_at: CreatedAt;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Remote hands (2026_12_02_1200; ADR 021).
+
+export type RemoteHandsKind = "reboot" | "cabling" | "inspection" | "media_swap" | "other";
+export type RemoteHandsUrgency = "standard" | "urgent";
+export type RemoteHandsStatus = "open" | "taken" | "closed" | "cancelled";
+export type RemoteHandsEventKind = "created" | "taken" | "update" | "time" | "closed" | "cancelled";
+
+export interface RemoteHandsRefCountersTable {
+  site_id: string;
+  year: number;
+  last_number: number;
+}
+
+export interface RemoteHandsTicketsTable {
+  id: Generated<string>;
+  org_id: string;
+  contract_id: string;
+  site_id: string;
+  /** RH-LDC-2026-0001, set by the insert trigger (per site and year). */
+  ref: Generated<string>;
+  kind: RemoteHandsKind;
+  urgency: RemoteHandsUrgency;
+  description: string;
+  status: Generated<RemoteHandsStatus>;
+  target_minutes: number;
+  client_key: string | null;
+  opened_by: string | null;
+  opened_at: Generated<Date>;
+  taken_by: Generated<string | null>;
+  taken_at: Generated<Date | null>;
+  closed_by: Generated<string | null>;
+  closed_at: Generated<Date | null>;
+  result: Generated<string | null>;
+  cancelled_by: Generated<string | null>;
+  cancelled_at: Generated<Date | null>;
+  logged_minutes: Generated<number | null>;
+  billed_minutes: Generated<number | null>;
+  charged_on: ColumnType<string | null, string | null | undefined, string | null>;
+  unit_price_minor: Generated<number | null>;
+  amount_minor: Generated<number | null>;
+  currency: Generated<Currency | null>;
+  tenant_seen_at: Generated<Date | null>;
+  updated_at: Generated<Date>;
+}
+
+export interface RemoteHandsTicketRacksTable {
+  ticket_id: string;
+  org_id: string;
+  allocation_id: string;
+}
+
+export interface RemoteHandsEventsTable {
+  id: Generated<string>;
+  ticket_id: string;
+  org_id: string;
+  kind: RemoteHandsEventKind;
+  body: string | null;
+  minutes: number | null;
+  author_id: string | null;
+  at: Generated<Date>;
+}
+
+export interface RemoteHandsAttachmentsTable {
+  id: Generated<string>;
+  ticket_id: string;
+  org_id: string;
+  file_name: string;
+  content_type: "image/jpeg" | "image/png" | "image/webp" | "application/pdf";
+  size_bytes: number;
+  data: Uint8Array;
+  uploaded_by: string | null;
+  uploaded_at: Generated<Date>;
 }

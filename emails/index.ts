@@ -19,6 +19,7 @@ import { PaymentReminder, paymentReminderVars, type PaymentReminderProps } from 
 import { amendmentTemplates, type AmendmentMailProps, type AmendmentTemplate } from "./amendment";
 import { crossConnectTemplates, type CrossConnectMailProps, type CrossConnectTemplate } from "./cross-connect";
 import { renewalTemplates, type RenewalMailProps, type RenewalTemplate } from "./renewal";
+import { remoteHandsTemplates, type RemoteHandsMailProps, type RemoteHandsTemplate } from "./remote-hands";
 import { siteAccessTemplates, type SiteAccessMailProps, type SiteAccessTemplate } from "./site-access";
 import { deliveryTemplates, type DeliveryMailProps, type DeliveryTemplate } from "./delivery";
 
@@ -46,6 +47,7 @@ export type EmailMessage =
   | { [T in CrossConnectTemplate]: { template: T; props: CrossConnectMailProps } }[CrossConnectTemplate]
   | { [T in AmendmentTemplate]: { template: T; props: AmendmentMailProps } }[AmendmentTemplate]
   | { [T in RenewalTemplate]: { template: T; props: RenewalMailProps } }[RenewalTemplate]
+  | { [T in RemoteHandsTemplate]: { template: T; props: RemoteHandsMailProps } }[RemoteHandsTemplate]
   | { [T in SiteAccessTemplate]: { template: T; props: SiteAccessMailProps } }[SiteAccessTemplate]
   | { [T in DeliveryTemplate]: { template: T; props: DeliveryMailProps } }[DeliveryTemplate];
 
@@ -78,6 +80,7 @@ const templates: { [T in EmailTemplate]: TemplateEntry<EmailProps<T>> } = {
   ...crossConnectTemplates,
   ...amendmentTemplates,
   ...renewalTemplates,
+  ...remoteHandsTemplates,
   ...siteAccessTemplates,
   ...deliveryTemplates,
 };

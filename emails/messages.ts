@@ -4,6 +4,7 @@ import type { EmailTemplate } from "./index";
 import { crossConnectMessages } from "./cross-connect-messages";
 import { amendmentMessages } from "./amendment-messages";
 import { renewalMessages } from "./renewal-messages";
+import { remoteHandsMessages } from "./remote-hands-messages";
 import { siteAccessMessages } from "./site-access-messages";
 import { deliveryMessages } from "./delivery-messages";
 
@@ -98,6 +99,7 @@ export const messages = {
   ...crossConnectMessages,
   ...amendmentMessages,
   ...renewalMessages,
+  ...remoteHandsMessages,
   ...siteAccessMessages,
   ...deliveryMessages,
   verify_email: {

@@ -23,7 +23,10 @@ import { statementEn } from "./areas/statement";
 import { receivablesEn } from "./areas/receivables";
 import { paymentsEn } from "./areas/payments";
 import { crossconnectsEn } from "./areas/crossconnects";
+import { remotehandsEn } from "./areas/remotehands";
+import { siteaccessEn } from "./areas/siteaccess";
 import { deliveriesEn } from "./areas/deliveries";
+import { servicedeskEn } from "./areas/servicedesk";
 
 export const en: Record<MessageKey, string> = {
   ...inventoryEn,
@@ -50,7 +53,10 @@ export const en: Record<MessageKey, string> = {
   ...receivablesEn,
   ...paymentsEn,
   ...crossconnectsEn,
+  ...remotehandsEn,
+  ...siteaccessEn,
   ...deliveriesEn,
+  ...servicedeskEn,
   "app.name": "Colocation portal",
   "app.tagline": "Rack space, power and bandwidth, billed to the last franc.",
   "nav.dashboard": "Dashboard",

@@ -22,7 +22,10 @@ import { statementFr } from "./areas/statement";
 import { receivablesFr } from "./areas/receivables";
 import { paymentsFr } from "./areas/payments";
 import { crossconnectsFr } from "./areas/crossconnects";
+import { remotehandsFr } from "./areas/remotehands";
+import { siteaccessFr } from "./areas/siteaccess";
 import { deliveriesFr } from "./areas/deliveries";
+import { servicedeskFr } from "./areas/servicedesk";
 
 /** French (default) messages. Every key here must exist in en.ts (the type checks it). */
 export const fr = {
@@ -50,7 +53,10 @@ export const fr = {
   ...receivablesFr,
   ...paymentsFr,
   ...crossconnectsFr,
+  ...remotehandsFr,
+  ...siteaccessFr,
   ...deliveriesFr,
+  ...servicedeskFr,
   "app.name": "Portail colocation",
   "app.tagline": "Espace baies, énergie et bande passante, facturés au franc près.",
   "nav.dashboard": "Tableau de bord",

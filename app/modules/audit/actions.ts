@@ -84,12 +84,28 @@ export const AUDIT_ACTIONS = {
   "carrier.created": "audit.action.carrier.created",
   "carrier.activated": "audit.action.carrier.activated",
   "carrier.deactivated": "audit.action.carrier.deactivated",
+  "remotehands.opened": "audit.action.remotehands.opened",
+  "remotehands.cancelled": "audit.action.remotehands.cancelled",
+  "remotehands.taken": "audit.action.remotehands.taken",
+  "remotehands.updated": "audit.action.remotehands.updated",
+  "remotehands.time_logged": "audit.action.remotehands.time_logged",
+  "remotehands.closed": "audit.action.remotehands.closed",
+  "remotehands.settings_changed": "audit.action.remotehands.settings_changed",
   "delivery.announced": "audit.action.delivery.announced",
   "delivery.cancelled": "audit.action.delivery.cancelled",
   "delivery.received": "audit.action.delivery.received",
   "delivery.stored": "audit.action.delivery.stored",
   "delivery.delivered": "audit.action.delivery.delivered",
   "delivery.collected": "audit.action.delivery.collected",
+  "visit.registered": "audit.action.visit.registered",
+  "visit.cancelled": "audit.action.visit.cancelled",
+  "visit.approved": "audit.action.visit.approved",
+  "visit.refused": "audit.action.visit.refused",
+  "visit.checked_in": "audit.action.visit.checked_in",
+  "visit.checked_out": "audit.action.visit.checked_out",
+  "badge.added": "audit.action.badge.added",
+  "badge.renewed": "audit.action.badge.renewed",
+  "badge.revoked": "audit.action.badge.revoked",
 } as const satisfies Record<string, MessageKey>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
@@ -124,7 +140,10 @@ export const AUDIT_ENTITIES = {
   job: "audit.entity.job",
   cross_connect_order: "audit.entity.cross_connect_order",
   carrier: "audit.entity.carrier",
+  remote_hands_ticket: "audit.entity.remote_hands_ticket",
   delivery: "audit.entity.delivery",
+  visit: "audit.entity.visit",
+  badge_holder: "audit.entity.badge_holder",
 } as const satisfies Record<string, MessageKey>;
 
 export type AuditEntity = keyof typeof AUDIT_ENTITIES;

@@ -43,6 +43,8 @@ export const operatorPermissions = {
   "requests:approve": ["ops_admin", "ops_noc"],
   /** Receive, store, deliver to the rack or hand over the tenants' parcels at the site. */
   "deliveries:handle": ["ops_admin", "ops_noc"],
+  /** Site access: approve or refuse visits, check visitors in and out at the desk, see identity numbers, revoke badges. */
+  "visits:manage": ["ops_admin", "ops_noc"],
   "usage:manage": ["ops_admin", "ops_noc"],
   /** Remote-hands hours are the NOC's work: they record them against the contract. */
   "charges:remote_hands": ["ops_admin", "ops_noc"],
