@@ -73,6 +73,7 @@ export const PRODUCT_NAMES: Record<ProductKind, { name_fr: string; name_en: stri
   },
   cross_connect: { name_fr: "Interconnexion (cross-connect, par mois)", name_en: "Cross-connect (per month)" },
   remote_hands_hour: { name_fr: "Intervention sur site (par heure)", name_en: "Remote hands (per hour)" },
+  remote_hands_urgent_hour: { name_fr: "Intervention sur site urgente (par heure)", name_en: "Urgent remote hands (per hour)" },
 };
 
 type PriceList = Record<ProductKind, number | { monthly: number; setup: number }>;
@@ -151,6 +152,7 @@ export const SITES: readonly SeedSite[] = [
       bandwidth_overage_mbps: 27_000,
       cross_connect: { monthly: 30_000, setup: 75_000 },
       remote_hands_hour: 35_000,
+      remote_hands_urgent_hour: 52_500,
     }),
   },
   {
@@ -194,6 +196,7 @@ export const SITES: readonly SeedSite[] = [
       bandwidth_overage_mbps: 5_250, // USD 52.50
       cross_connect: { monthly: 6_000, setup: 15_000 }, // USD 60.00 + USD 150.00
       remote_hands_hour: 7_500, // USD 75.00
+      remote_hands_urgent_hour: 11_250, // USD 112.50
     }),
   },
   {
@@ -234,6 +237,7 @@ export const SITES: readonly SeedSite[] = [
       bandwidth_overage_mbps: 36_000,
       cross_connect: { monthly: 32_000, setup: 80_000 },
       remote_hands_hour: 38_000,
+      remote_hands_urgent_hour: 57_000,
     }),
   },
 ];

@@ -17,6 +17,7 @@ const ALL_KINDS = [
   "bandwidth_overage_mbps",
   "cross_connect",
   "remote_hands_hour",
+  "remote_hands_urgent_hour",
 ];
 
 const TABLES = ["sites", "rooms", "racks", "products", "organisations", "users", "memberships", "cross_connect_ports", "contracts", "allocations", "requests"] as const;

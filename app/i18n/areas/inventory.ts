@@ -192,6 +192,7 @@ export const inventoryFr = {
   "inventory.productKind.bandwidth_overage_mbps": "Dépassement (95e centile)",
   "inventory.productKind.cross_connect": "Interconnexion",
   "inventory.productKind.remote_hands_hour": "Intervention sur site",
+  "inventory.productKind.remote_hands_urgent_hour": "Intervention sur site urgente",
 
   "inventory.error.wholeNumber": "Saisissez un nombre entier, sans espaces ni décimales.",
   "inventory.error.heightRange": "La hauteur doit être comprise entre 1 et 60 U.",
@@ -403,6 +404,7 @@ export const inventoryEn: Record<keyof typeof inventoryFr, string> = {
   "inventory.productKind.bandwidth_overage_mbps": "Overage (95th percentile)",
   "inventory.productKind.cross_connect": "Cross-connect",
   "inventory.productKind.remote_hands_hour": "Remote hands",
+  "inventory.productKind.remote_hands_urgent_hour": "Urgent remote hands",
 
   "inventory.error.wholeNumber": "Enter a whole number, without spaces or decimals.",
   "inventory.error.heightRange": "The height must be between 1 and 60 U.",

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { OneOffKind } from "#db/schema";
 import type { Executor } from "#db/types";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
@@ -12,6 +13,11 @@ import { priceTimesDecimal } from "./money";
  * - Remote hands are priced at the contract's frozen remote-hands price (its `remote_hands_hour`
  *   contract line); a contract without one takes the site's active remote-hands product price at the
  *   time of recording. Either way the price is stored on the charge and never changes after.
+ * - Urgent remote hands (a remote-hands ticket opened as urgent, issue 13) are priced the same way from
+ *   the `remote_hands_urgent_hour` line or product. Of a contract's versions, the one in force on the
+ *   charge's day is used.
+ * - A charge recorded by the close of a remote-hands ticket carries the ticket (`remote_hands_ticket_id`,
+ *   unique: a ticket is billed once); the invoice line names the ticket's reference.
  * - Other charges carry an explicit amount (quantity 1 × that amount).
  * - A charge is dated inside the contract's dates, and never in a month whose invoice is already
  *   issued (it would never be billed: a correction there is a credit note or a supplementary invoice).
@@ -54,6 +60,32 @@ const cleanText = (value: string, max: number) => {
   return text.length >= 1 && text.length <= max && !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text) ? text : null;
 };
 
+/**
+ * The hourly remote-hands price of a contract on a day: its frozen line of that kind (the version in
+ * force that day, else its latest), else the site's active product; undefined when neither exists.
+ */
+export async function remoteHandsPrice(db: Executor, input: { contractId: string; siteId: string; urgent: boolean; on: string }): Promise<number | undefined> {
+  const kind = input.urgent ? "remote_hands_urgent_hour" : "remote_hands_hour";
+  const frozen = await db
+    .selectFrom("contract_lines")
+    .select("unit_price_minor")
+    .where("contract_id", "=", input.contractId)
+    .where("kind", "=", kind)
+    .orderBy(sql`(valid_from <= ${input.on}::date AND (valid_to IS NULL OR valid_to >= ${input.on}::date))`, "desc")
+    .orderBy("valid_from", "desc")
+    .orderBy("id")
+    .executeTakeFirst();
+  if (frozen) return frozen.unit_price_minor;
+  const product = await db
+    .selectFrom("products")
+    .select("unit_price_minor")
+    .where("site_id", "=", input.siteId)
+    .where("kind", "=", kind)
+    .where("is_active", "=", true)
+    .executeTakeFirst();
+  return product?.unit_price_minor;
+}
+
 async function contractFor(trx: Executor, contractId: string) {
   const c = await trx
     .selectFrom("contracts")
@@ -77,8 +109,12 @@ export async function recordOneOff(
     /** Other charges only: the amount in minor units. */
     amountMinor?: number;
     description: string;
+    /** Remote hands only: at the urgent rate. */
+    urgent?: boolean;
+    /** Remote hands only: the ticket whose close records this charge. */
+    remoteHandsTicketId?: string;
   },
-): Promise<{ id: string; amountMinor: number }> {
+): Promise<{ id: string; amountMinor: number; unitPriceMinor: number; quantity: string }> {
   if (!validDate(input.chargedOn)) throw new ChargeError("bad_date");
   const description = cleanText(input.description, 500);
   if (!description) throw new ChargeError("bad_description");
@@ -90,23 +126,7 @@ export async function recordOneOff(
   if (input.kind === "remote_hands") {
     if (typeof input.quantity !== "string" || !QUANTITY_RE.test(input.quantity) || !/[1-9]/.test(input.quantity)) throw new ChargeError("bad_quantity");
     quantity = input.quantity;
-    const frozen = await trx
-      .selectFrom("contract_lines")
-      .select("unit_price_minor")
-      .where("contract_id", "=", contract.id)
-      .where("kind", "=", "remote_hands_hour")
-      .orderBy("id")
-      .executeTakeFirst();
-    const product = frozen
-      ? undefined
-      : await trx
-          .selectFrom("products")
-          .select("unit_price_minor")
-          .where("site_id", "=", contract.site_id)
-          .where("kind", "=", "remote_hands_hour")
-          .where("is_active", "=", true)
-          .executeTakeFirst();
-    const price = frozen?.unit_price_minor ?? product?.unit_price_minor;
+    const price = await remoteHandsPrice(trx, { contractId: contract.id, siteId: contract.site_id, urgent: input.urgent === true, on: input.chargedOn });
     if (price === undefined) throw new ChargeError("no_remote_hands_price");
     unitPriceMinor = price;
   } else if (input.kind === "other") {
@@ -140,6 +160,7 @@ export async function recordOneOff(
       amount_minor: amountMinor,
       description,
       created_by: input.actor?.id ?? null,
+      ...(input.kind === "remote_hands" && input.remoteHandsTicketId ? { remote_hands_ticket_id: input.remoteHandsTicketId } : {}),
     })
     .returning("id")
     .executeTakeFirstOrThrow();
@@ -149,9 +170,19 @@ export async function recordOneOff(
     entityType: "contract",
     entityId: contract.id,
     orgId: contract.org_id,
-    after: { id: row.id, kind: input.kind, charged_on: input.chargedOn, quantity, unit_price_minor: unitPriceMinor, amount_minor: amountMinor, description },
+    after: {
+      id: row.id,
+      kind: input.kind,
+      charged_on: input.chargedOn,
+      quantity,
+      unit_price_minor: unitPriceMinor,
+      amount_minor: amountMinor,
+      description,
+      ...(input.kind === "remote_hands" && input.urgent ? { urgent: true } : {}),
+      ...(input.kind === "remote_hands" && input.remoteHandsTicketId ? { remote_hands_ticket_id: input.remoteHandsTicketId } : {}),
+    },
   });
-  return { id: row.id, amountMinor };
+  return { id: row.id, amountMinor, unitPriceMinor, quantity };
 }
 
 export async function waiveEarlyTermination(trx: Executor, input: { actor: Actor | null; contractId: string; reason: string }): Promise<void> {
@@ -181,8 +212,11 @@ export async function oneOffsFor(db: Executor, contractIds: readonly string[], p
   if (!contractIds.length) return out;
   const rows = await db
     .selectFrom("one_off_charges as o")
-    .leftJoin("contract_lines as l", (j) => j.onRef("l.contract_id", "=", "o.contract_id").on("l.kind", "=", "remote_hands_hour"))
-    .select(["o.id", "o.contract_id", "o.kind", "o.charged_on", "o.quantity", "o.unit_price_minor", "o.description", "l.name_fr", "l.name_en"])
+    .leftJoin("remote_hands_tickets as t", "t.id", "o.remote_hands_ticket_id")
+    .leftJoin("contract_lines as l", (j) =>
+      j.onRef("l.contract_id", "=", "o.contract_id").on(sql<boolean>`l.kind = (CASE WHEN t.urgency = 'urgent' THEN 'remote_hands_urgent_hour' ELSE 'remote_hands_hour' END)`),
+    )
+    .select(["o.id", "o.contract_id", "o.kind", "o.charged_on", "o.quantity", "o.unit_price_minor", "o.description", "l.name_fr", "l.name_en", "t.ref as ticket_ref", "t.urgency"])
     .where("o.contract_id", "in", [...contractIds])
     .where("o.charged_on", ">=", `${period}-01`)
     .where("o.charged_on", "<=", lastDayOf(period))
@@ -195,10 +229,12 @@ export async function oneOffsFor(db: Executor, contractIds: readonly string[], p
     if (seen.has(r.id)) continue; // two remote-hands lines on one contract: one row per charge
     seen.add(r.id);
     const remote = r.kind === "remote_hands";
+    const urgent = r.urgency === "urgent";
+    const ticket = r.ticket_ref ? ` ${r.ticket_ref}` : "";
     const charge: OneOffCharge = {
       on: r.charged_on,
-      descriptionFr: remote ? `${r.name_fr ?? "Intervention sur site"} (heures) — ${r.description}` : r.description,
-      descriptionEn: remote ? `${r.name_en ?? "Remote hands"} (hours) — ${r.description}` : r.description,
+      descriptionFr: remote ? `${r.name_fr ?? (urgent ? "Intervention sur site urgente" : "Intervention sur site")} (heures)${ticket} — ${r.description}` : r.description,
+      descriptionEn: remote ? `${r.name_en ?? (urgent ? "Urgent remote hands" : "Remote hands")} (hours)${ticket} — ${r.description}` : r.description,
       quantity: r.quantity,
       unitPriceMinor: r.unit_price_minor,
     };

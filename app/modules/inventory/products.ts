@@ -12,7 +12,8 @@ export const PRODUCT_KINDS = [
   "bandwidth_overage_mbps",
   "cross_connect",
   "remote_hands_hour",
+  "remote_hands_urgent_hour",
 ] as const satisfies readonly ProductKind[];
 
 /** Products a contract freezes even with no quantity: they are metered or billed on use. */
-export const METERED_KINDS = ["energy_kwh", "bandwidth_overage_mbps", "remote_hands_hour"] as const satisfies readonly ProductKind[];
+export const METERED_KINDS = ["energy_kwh", "bandwidth_overage_mbps", "remote_hands_hour", "remote_hands_urgent_hour"] as const satisfies readonly ProductKind[];
