@@ -16,6 +16,7 @@ import { requestLocale } from "~/utils/request.server";
 import { useNonce } from "~/components/nonce";
 import { useLocale } from "~/components/i18n";
 import { Brand } from "~/components/shell";
+import { useFocusAfterNavigation } from "~/components/focus";
 import { ErrorContent, markHydrated, useDocumentRequestId } from "~/components/error-page";
 import { useEffect } from "react";
 import { dictionaryUrl } from "~/i18n/dictionary.server";
@@ -83,6 +84,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
 }
 
 export default function App() {
+  useFocusAfterNavigation();
   return <Outlet />;
 }
 

@@ -323,7 +323,8 @@ export default function NewRequest() {
                 {tr("requests.refresh")}
               </button>
             ) : null}
-            <button className="btn btn--block" name="intent" value="submit" disabled={submitting || !canSubmit}>
+            {/* Enabled even before the organisation is verified: pressed, it says why the request cannot be sent. */}
+            <button className="btn btn--block" name="intent" value="submit" disabled={submitting}>
               {submitting ? tr("requests.submitting") : tr("requests.submit")}
             </button>
           </div>

@@ -152,3 +152,75 @@ export async function screenshotFromTop(page: Page, name: string) {
   await page.evaluate(() => window.scrollTo(0, 0));
   return screenshot(page, name);
 }
+
+/** What has keyboard focus: enough to say where it is, and whether it shows (an outline or a box shadow). */
+export interface Focused {
+  tag: string;
+  id: string;
+  name: string;
+  role: string;
+  className: string;
+  /** The visible text, spaces collapsed, at most 120 characters. */
+  text: string;
+  href: string;
+  /** An outline (width > 0) or a box shadow is computed on the element. */
+  ringed: boolean;
+  /** Inside <main>. */
+  inMain: boolean;
+}
+
+export async function focused(page: Page): Promise<Focused> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el || el === document.body) return { tag: "body", id: "", name: "", role: "", className: "", text: "", href: "", ringed: false, inMain: false };
+    const style = getComputedStyle(el);
+    const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+    const shadow = Boolean(style.boxShadow) && style.boxShadow !== "none";
+    return {
+      tag: el.tagName.toLowerCase(),
+      id: el.id,
+      name: el.getAttribute("name") ?? "",
+      role: el.getAttribute("role") ?? "",
+      className: typeof el.className === "string" ? el.className : "",
+      text: (el.innerText ?? "").replace(/\s+/g, " ").trim().slice(0, 120),
+      href: el.getAttribute("href") ?? "",
+      ringed: outline || shadow,
+      inMain: Boolean(el.closest("main")),
+    };
+  });
+}
+
+/**
+ * Press Tab (Shift+Tab with `back`) until focus is on an element matching `selector` (and whose text
+ * contains `text`, when given); at most `max` presses, then fail with where focus went. Returns the
+ * number of presses: the tab stops a keyboard user goes through.
+ */
+export async function tabTo(page: Page, selector: string, options: { text?: string; back?: boolean; max?: number } = {}): Promise<number> {
+  const { text, back = false, max = 120 } = options;
+  const seen: string[] = [];
+  for (let presses = 1; presses <= max; presses++) {
+    await page.keyboard.press(back ? "Shift+Tab" : "Tab");
+    const there = await page.evaluate(
+      ({ selector, text }) => {
+        const el = document.activeElement as HTMLElement | null;
+        if (!el || el === document.body) return { hit: false, label: "body" };
+        const own = (el.innerText ?? "").replace(/\s+/g, " ").trim();
+        const hit = el.matches(selector) && (text === undefined || own.includes(text));
+        return { hit, label: `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${el.getAttribute("name") ? `[name=${el.getAttribute("name")}]` : ""} "${own.slice(0, 40)}"` };
+      },
+      { selector, text },
+    );
+    if (there.hit) return presses;
+    seen.push(there.label);
+  }
+  throw new Error(`no ${selector}${text ? ` with "${text}"` : ""} within ${max} ${back ? "Shift+Tab" : "Tab"} presses; focus went through: ${seen.join(" → ")}`);
+}
+
+/** Press a key that sends a form and return the POST answer's status once Remix has settled. */
+export async function pressToSubmit(page: Page, key = "Enter"): Promise<number> {
+  const answer = page.waitForResponse((r) => r.request().method() === "POST" && r.request().frame() === page.mainFrame());
+  await page.keyboard.press(key);
+  const response = await answer;
+  await settled(page);
+  return response.status();
+}
