@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Trx } from "#db/types";
 import { dayIn } from "~/utils/dates";
 
@@ -11,6 +12,9 @@ export async function seedDemoDeliveries(trx: Trx, now = new Date()) {
   const site = await trx.selectFrom("sites").select(["id", "time_zone"]).where("code", "=", "LDC").executeTakeFirst();
   if (!org || !site) return;
   if (await trx.selectFrom("deliveries").select("id").where("org_id", "=", org.id).executeTakeFirst()) return;
+  const daysAgo = (n: number) => new Date(now.getTime() - n * 86_400_000);
+  const expectedOn = dayIn(site.time_zone, daysAgo(16));
+  // The rack as the database checks it: held on the expected day.
   const rack = await trx
     .selectFrom("allocations as a")
     .innerJoin("racks as r", "r.id", "a.rack_id")
@@ -19,19 +23,19 @@ export async function seedDemoDeliveries(trx: Trx, now = new Date()) {
     .where("a.org_id", "=", org.id)
     .where("m.site_id", "=", site.id)
     .where("r.name", "=", "A01")
-    .where((eb) => eb.or([eb("a.end_on", "is", null), eb("a.end_on", ">=", dayIn(site.time_zone, now))]))
+    .where(sql<boolean>`a.during @> ${expectedOn}::date`)
     .executeTakeFirst();
   const contract = await trx
     .selectFrom("contracts")
     .select("id")
     .where("org_id", "=", org.id)
     .where("site_id", "=", site.id)
-    .where((eb) => eb.or([eb("end_on", "is", null), eb("end_on", ">=", dayIn(site.time_zone, now))]))
+    // Live at the seed's instant and today (the database checks the latter).
+    .where((eb) => eb.or([eb("end_on", "is", null), eb("end_on", ">=", [dayIn(site.time_zone, now), dayIn(site.time_zone)].sort()[1])]))
     .executeTakeFirst();
   if (!contract) return;
   const owner = await trx.selectFrom("users").select("id").where("email", "=", "owner@kossi.demo.test").executeTakeFirst();
   const noc = await trx.selectFrom("users").select("id").where("email", "=", "noc@ops.demo.test").executeTakeFirst();
-  const daysAgo = (n: number) => new Date(now.getTime() - n * 86_400_000);
   const { id } = await trx
     .insertInto("deliveries")
     .values({
@@ -41,7 +45,7 @@ export async function seedDemoDeliveries(trx: Trx, now = new Date()) {
       carrier: "DHL Express",
       tracking_number: "JD014600006281230",
       parcels_announced: 2,
-      expected_on: dayIn(site.time_zone, daysAgo(16)),
+      expected_on: expectedOn,
       purpose: "Deux serveurs 1U et leurs rails",
       announced_by: owner?.id ?? null,
       announced_at: daysAgo(18),

@@ -9,6 +9,7 @@ import { seedDemoUsage } from "./demo-usage";
 import { seedIssuers } from "./issuers";
 import { seedDemoBilling } from "./demo-billing";
 import { seedDemoCarriers } from "./demo-carriers";
+import { seedDemoDeliveries } from "./demo-deliveries";
 
 export interface SeedOptions {
   /** Also write the demo organisations and users (never in production). */
@@ -83,6 +84,7 @@ export async function seed(db: Kysely<Database>, opts: SeedOptions): Promise<See
       await seedDemoUsage(trx, result, opts.now);
       await seedDemoBilling(trx);
       await seedDemoCarriers(trx);
+      await seedDemoDeliveries(trx, opts.now);
     }
     return result;
   });

@@ -255,6 +255,8 @@ describe("accessibility: axe finds no serious or critical violation", () => {
       "/app/requests/new",
       { list: "/app/services", detail: /^\/app\/services\/[^/]+$/ },
       "/app/cross-connects",
+      { list: "/app/desk/deliveries", detail: /^\/app\/desk\/deliveries\/(?!new$)[^/]+$/ },
+      "/app/desk/deliveries/new",
       { list: "/app/usage", detail: /^\/app\/usage\/[^/]+$/ },
       { list: "/app/invoices", detail: /^\/app\/invoices\/(?!export)[^/.]+$/ },
       "/app/statement",
@@ -268,6 +270,7 @@ describe("accessibility: axe finds no serious or critical violation", () => {
         ...(await auditFailedSubmit(page, "sme", "/app/members", { name: "intent", value: "invite" }, { email: "not-an-address" })),
         // Empty fields: refused before any password is checked (no sign-in attempt is counted).
         ...(await auditFailedSubmit(page, "sme", "/app/account", { name: "intent", value: "password" })),
+        ...(await auditFailedSubmit(page, "sme", "/app/desk/deliveries/new", { name: "trackingNumber" })),
       ])),
     );
     findings.push(...(await auditUser("owner@ansi.demo.test", "agency", (page) => auditPages(page, "agency", tenantPages))));
@@ -279,6 +282,7 @@ describe("accessibility: axe finds no serious or critical violation", () => {
       ...(await auditPages(page, "noc", [
         { list: "/ops/requests", detail: /^\/ops\/requests\/[^/]+$/ },
         "/ops/cross-connects",
+        { list: "/ops/desk/LDC/deliveries", detail: /^\/ops\/desk\/deliveries\/[^/]+$/ },
         "/ops/sites",
         { list: "/ops/sites/LDC", detail: /^\/ops\/sites\/LDC\/racks\/[^/]+$/ },
         "/ops/sites/LDC/inventory",
