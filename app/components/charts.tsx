@@ -1,5 +1,6 @@
 import { useId } from "react";
 import { useFormat, useLocale, useT } from "./i18n";
+import { cachedIntl } from "~/i18n/format";
 
 /**
  * Hand-written SVG charts (no chart library: tenant pages stay small on slow mobile links).
@@ -260,8 +261,10 @@ export function useUsageFormat() {
   const locale = useLocale();
   const format = useFormat();
   const num = (v: number | string, digits: number) => format.number(Number(v), { maximumFractionDigits: digits });
-  const monthFormat = new Intl.DateTimeFormat(locale === "fr" ? "fr-FR" : "en-US", { month: "long", year: "numeric", timeZone: "UTC" });
-  const dayFormat = new Intl.DateTimeFormat(locale === "fr" ? "fr-FR" : "en-US", { day: "numeric", month: "short", timeZone: "UTC" });
+  // Built once per language for the process (a formatter costs far more to build than to use).
+  const tag = locale === "fr" ? "fr-FR" : "en-US";
+  const monthFormat = cachedIntl(`usage-month-${tag}`, () => new Intl.DateTimeFormat(tag, { month: "long", year: "numeric", timeZone: "UTC" }));
+  const dayFormat = cachedIntl(`usage-day-${tag}`, () => new Intl.DateTimeFormat(tag, { day: "numeric", month: "short", timeZone: "UTC" }));
   const dayOf = (month: string, day: number) => new Date(`${month}-${String(day).padStart(2, "0")}T00:00:00Z`);
   return {
     ...format,

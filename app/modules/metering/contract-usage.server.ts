@@ -31,21 +31,35 @@ function project(decimal: string, elapsedMs: number, totalMs: number): string {
  */
 export async function contractUsage(db: Executor, scope: Scope, contractId: string, month: string, now = new Date()) {
   const contract = await getContract(db, scope, contractId);
-  if (!contract) return undefined;
+  return contract && usageOf(db, contract, month, now);
+}
+
+type LoadedContract = NonNullable<Awaited<ReturnType<typeof getContract>>>;
+
+/**
+ * `contractUsage` of a contract already loaded (and scoped) by the caller. The month's figures are
+ * independent reads of the rollups: they run side by side (on PostgreSQL, on the pool's connections).
+ */
+async function usageOf(db: Executor, contract: LoadedContract, month: string, now: Date) {
   const period = await monthPeriod(db, month, contract.time_zone);
   const meters = await contractMeters(db, contract.id, period, contract.time_zone);
   const windows = (kind: "power" | "bandwidth"): MeterWindow[] => meters.filter((m) => m.kind === kind).map((m) => ({ id: m.id, from: m.from, to: m.to }));
   const price = (kind: string) => contract.lines.find((l) => l.kind === kind);
-  const commitMbps = await contractCommitMbps(db, contract.id, month);
   const commitW = (price("power_commit_kw")?.quantity ?? 0) * 1000;
 
   const elapsed: Period = { from: period.from, to: new Date(Math.min(Math.max(now.getTime(), period.from.getTime()), period.to.getTime())) };
   const inProgress = now < period.to;
-  const bw = await percentile95(db, windows("bandwidth"), period, commitMbps);
+  const commitMbps = await contractCommitMbps(db, contract.id, month);
+  const [bw, kwh, powerFigures, byDay, series] = await Promise.all([
+    percentile95(db, windows("bandwidth"), period, commitMbps),
+    energyKwh(db, windows("power"), period),
+    powerStats(db, windows("power"), period),
+    energyByDay(db, windows("power"), period, contract.time_zone),
+    hourlySeries(db, meters.map((m) => ({ id: m.id, from: m.from, to: m.to })), period),
+  ]);
   const overagePrice = price("bandwidth_overage_mbps")?.unit_price_minor ?? 0;
   const commitMicros = decimalToMicros(commitMbps);
   const overMbps = bw.p95 !== null && decimalToMicros(bw.p95) > commitMicros ? microsToDecimal(decimalToMicros(bw.p95) - commitMicros) : "0";
-  const kwh = await energyKwh(db, windows("power"), period);
   const energyPrice = price("energy_kwh")?.unit_price_minor ?? 0;
   const projectedKwh = inProgress ? project(kwh, elapsed.to.getTime() - period.from.getTime(), period.to.getTime() - period.from.getTime()) : kwh;
 
@@ -67,16 +81,16 @@ export async function contractUsage(db: Executor, scope: Scope, contractId: stri
       overagePriceMinor: overagePrice,
       overageMinor: priceTimesDecimal(overagePrice, overMbps),
     },
-    power: { commitW, ...(await powerStats(db, windows("power"), period)) },
+    power: { commitW, ...powerFigures },
     energy: {
       kwh,
       projectedKwh,
       priceMinor: energyPrice,
       costMinor: priceTimesDecimal(energyPrice, kwh),
       projectedCostMinor: priceTimesDecimal(energyPrice, projectedKwh),
-      byDay: await energyByDay(db, windows("power"), period, contract.time_zone),
+      byDay,
     },
-    series: (await hourlySeries(db, meters.map((m) => ({ id: m.id, from: m.from, to: m.to })), period)).map((r) => ({
+    series: series.map((r) => ({
       hour: r.hour,
       inMbps: r.in_mbps === null ? null : Number(r.in_mbps),
       outMbps: r.out_mbps === null ? null : Number(r.out_mbps),
@@ -159,8 +173,8 @@ export async function contractUsageForTenant(db: Executor, scope: { orgId: strin
   if (!contract) return undefined;
   const months = contractMonths(contract, now);
   const current = monthOf(now, contract.time_zone);
-  const usage = await contractUsage(db, scope, contract.id, pickMonth(months, askedMonth, current), now);
-  return usage && { ...usage, months, currentMonth: current };
+  const usage = await usageOf(db, contract, pickMonth(months, askedMonth, current), now);
+  return { ...usage, months, currentMonth: current };
 }
 
 /** The raw samples of a month as a CSV download: its file name and its lines; undefined for another organisation's contract. */
@@ -182,8 +196,7 @@ export async function usageOverview(db: Executor, scope: { orgId: string }, now 
     const contract = await getContract(db, scope, c.id);
     if (!contract) continue;
     const months = contractMonths(contract, now);
-    const usage = await contractUsage(db, scope, c.id, pickMonth(months, undefined, monthOf(now, contract.time_zone)), now);
-    if (usage) active.push({ ...c, usage });
+    active.push({ ...c, usage: await usageOf(db, contract, pickMonth(months, undefined, monthOf(now, contract.time_zone)), now) });
   }
   // A contract that has not started yet has no usage and has not ended either.
   return { active, ended: contracts.filter((c) => c.status === "terminated") };
