@@ -232,6 +232,31 @@ describe("operators", () => {
     expect((await opsAct(w.ops.ops_noc.cookie, id, { intent: "store", storageLocation: "B\r\n2" })).status).toBe(400);
   });
 
+  test("the site's keeping period: set by the NOC (audited), refused outside 1–365 and to ops_finance, nothing written then", async () => {
+    const set = (cookie: string, value: string, siteCode = "BZV") => call(sitePage.action, formRequest(`/ops/desk/${siteCode}/deliveries`, { parcelKeepDays: value }, { cookie }), { siteCode });
+    const keep = async () => (await t.db.selectFrom("sites").select("parcel_keep_days").where("code", "=", "BZV").executeTakeFirstOrThrow()).parcel_keep_days;
+    const audits = () => t.db.selectFrom("audit_log").select(["before", "after", "actor_email"]).where("action", "=", "delivery.keep_days_changed").execute();
+    const before = await writes();
+    expect((await set(w.ops.ops_finance.cookie, "7")).status).toBe(403);
+    expect((await set(w.kossi.owner.cookie, "7")).status).toBe(404);
+    for (const value of ["0", "366", "-1", "abc", "", "7\u0000", "99999999999999999999"]) {
+      const res = await set(w.ops.ops_noc.cookie, value);
+      expect(res.status, value).toBe(400);
+      localized(await body(res));
+    }
+    expect((await set(w.ops.ops_noc.cookie, "7", "XXX")).status).toBe(404);
+    expect(await writes()).toEqual(before);
+    expect(await keep()).toBe(14);
+    expect((await set(w.ops.ops_noc.cookie, "7")).status).toBe(200);
+    expect(await keep()).toBe(7);
+    const [entry] = await audits();
+    expect(entry.actor_email).toBe(w.ops.ops_noc.email);
+    expect([entry.before, entry.after].map((v) => (typeof v === "string" ? JSON.parse(v) : v))).toEqual([{ parcel_keep_days: 14 }, { parcel_keep_days: 7 }]);
+    const page = await body(await call(sitePage.loader, getRequest("/ops/desk/BZV/deliveries", { cookie: w.ops.ops_noc.cookie }), { siteCode: "BZV" }));
+    expect(page.site.parcel_keep_days).toBe(7);
+    expect(page.canSet).toBe(true);
+  });
+
   test("the site's queue page: its deliveries only, unknown site 404", async () => {
     const id = await announced();
     const ldc = await body(await call(sitePage.loader, getRequest("/ops/desk/LDC/deliveries", { cookie: w.ops.ops_finance.cookie }), { siteCode: "LDC" }));

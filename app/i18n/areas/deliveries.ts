@@ -121,6 +121,13 @@ export const deliveriesFr = {
   "audit.action.delivery.stored": "Livraison mise en stock",
   "audit.action.delivery.delivered": "Livraison déposée à la baie",
   "audit.action.delivery.collected": "Livraison retirée",
+  "audit.action.delivery.keep_days_changed": "Durée de garde des colis modifiée",
+  "deliveries.keepDays.title": "Durée de garde du site",
+  "deliveries.keepDays.label": "Jours de garde",
+  "deliveries.keepDays.hint": "Au-delà, un colis reçu et non retiré est signalé. Entre 1 et 365 jours.",
+  "deliveries.keepDays.submit": "Enregistrer",
+  "deliveries.keepDays.done": "Durée de garde enregistrée.",
+  "deliveries.error.keepDaysRange": "Saisissez un nombre de jours entre 1 et 365.",
   "audit.entity.delivery": "Livraison",
 };
 
@@ -246,5 +253,12 @@ export const deliveriesEn: Record<keyof typeof deliveriesFr, string> = {
   "audit.action.delivery.stored": "Delivery stored",
   "audit.action.delivery.delivered": "Delivery left at the rack",
   "audit.action.delivery.collected": "Delivery collected",
+  "audit.action.delivery.keep_days_changed": "Parcel keeping period changed",
+  "deliveries.keepDays.title": "The site's keeping period",
+  "deliveries.keepDays.label": "Days kept",
+  "deliveries.keepDays.hint": "Beyond it, a parcel received and not collected is flagged. Between 1 and 365 days.",
+  "deliveries.keepDays.submit": "Save",
+  "deliveries.keepDays.done": "Keeping period saved.",
+  "deliveries.error.keepDaysRange": "Enter a number of days between 1 and 365.",
   "audit.entity.delivery": "Delivery",
 };

@@ -97,6 +97,7 @@ export const AUDIT_ACTIONS = {
   "delivery.stored": "audit.action.delivery.stored",
   "delivery.delivered": "audit.action.delivery.delivered",
   "delivery.collected": "audit.action.delivery.collected",
+  "delivery.keep_days_changed": "audit.action.delivery.keep_days_changed",
   "visit.registered": "audit.action.visit.registered",
   "visit.cancelled": "audit.action.visit.cancelled",
   "visit.approved": "audit.action.visit.approved",

@@ -432,3 +432,21 @@ export function deliverToRack(trx: Trx, input: { actor: Actor; deliveryId: strin
 export function markCollected(trx: Trx, input: { actor: Actor; deliveryId: string; baseUrl?: string; now?: Date }): Promise<Result> {
   return step(trx, input, ["received", "stored"], "collected", () => ({ collected_by: input.actor.id, collected_at: input.now ?? new Date() }), "delivery_collected");
 }
+
+/** An operator sets how many days a site keeps received parcels (1–365); audited on the site. */
+export async function setParcelKeepDays(trx: Trx, input: { actor: Actor; siteId: string; days: number }): Promise<Result> {
+  if (!Number.isInteger(input.days) || input.days < 1 || input.days > 365) return fail("conflict");
+  const site = await trx.selectFrom("sites").select(["id", "parcel_keep_days"]).where("id", "=", input.siteId).forUpdate().executeTakeFirst();
+  if (!site) return fail("not_found");
+  if (site.parcel_keep_days === input.days) return { ok: true };
+  await trx.updateTable("sites").set({ parcel_keep_days: input.days }).where("id", "=", site.id).execute();
+  await recordAudit(trx, {
+    actor: input.actor,
+    action: "delivery.keep_days_changed",
+    entityType: "site",
+    entityId: site.id,
+    before: { parcel_keep_days: site.parcel_keep_days },
+    after: { parcel_keep_days: input.days },
+  });
+  return { ok: true };
+}

@@ -44,4 +44,6 @@ export const ReceiveForm = z
   })
   .transform((v) => ({ ...v, damageNote: v.condition === "damaged" ? v.damageNote : undefined }));
 
+export const KeepDaysForm = z.object({ parcelKeepDays: fields.int(1, 365, { range: "deliveries.error.keepDaysRange" }) });
+
 export const StoreForm = z.object({ storageLocation: optionalLine(100) });
