@@ -26,6 +26,7 @@ import "./app/modules/billing/run.server";
 import "./app/modules/billing/issue.server";
 import { startRemindersSchedule } from "./app/modules/payments/reminders.server";
 import { startRenewalsSchedule } from "./app/modules/renewals/renewals.server";
+import { startSiteAccessSchedule } from "./app/modules/siteaccess/daily.server";
 import { startPartitionsSchedule } from "./app/modules/metering/partitions.server";
 import { REQUEST_KEY_HEADER, hostHeadersParse, isAllowedOrigin, securityHeaders } from "./app/utils/http.server";
 
@@ -147,6 +148,8 @@ const stopJobs = startJobWorker(await getDb(), { intervalMs: 2000 });
 const stopReminders = startRemindersSchedule(await getDb());
 // The daily renewals (notices 90/60/30 days before a commitment ends, tacit renewals): same pattern.
 const stopRenewals = startRenewalsSchedule(await getDb());
+// Site access, daily: identity numbers purged VISIT_ID_RETENTION_DAYS after the visit, badge reminders (30 and 7 days): same pattern.
+const stopSiteAccess = startSiteAccessSchedule(await getDb());
 // The samples' monthly partitions (this month and the next three) and their retention: daily, same pattern.
 const stopPartitions = startPartitionsSchedule(await getDb());
 
@@ -171,6 +174,7 @@ async function shutdown(signal: string) {
   await stopHousekeeping();
   await stopReminders();
   await stopRenewals();
+  await stopSiteAccess();
   await stopPartitions();
   await stopJobs();
   await closeDb();

@@ -26,6 +26,7 @@ import { RateError, setRate } from "~/modules/billing/rates.server";
 import { statementImportCommand } from "~/modules/payments/statements/cli.server";
 import { REMINDERS_KIND, remindersKey } from "~/modules/payments/reminders.server";
 import { RENEWALS_KIND, renewalsKey } from "~/modules/renewals/renewals.server";
+import { SITE_ACCESS_KIND, siteAccessKey } from "~/modules/siteaccess/daily.server";
 import { dayIn } from "~/utils/dates";
 import { writeFile } from "node:fs/promises";
 import type { PaymentMethod } from "#db/schema";
@@ -147,6 +148,13 @@ const commands: Record<string, Command> = {
     usage: "renewals run",
     async run() {
       console.log(JSON.stringify(await runDailyJob(RENEWALS_KIND, renewalsKey)));
+    },
+  },
+  "siteaccess run": {
+    summary: "Run today's site access job now: identity numbers past VISIT_ID_RETENTION_DAYS purged, badge reminders due (a job, run here to the end; safe to repeat)",
+    usage: "siteaccess run",
+    async run() {
+      console.log(JSON.stringify(await runDailyJob(SITE_ACCESS_KIND, siteAccessKey)));
     },
   },
   "reminders run": {

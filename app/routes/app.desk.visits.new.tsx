@@ -120,7 +120,7 @@ export default function NewVisit() {
                 required
               />
             </div>
-            <fieldset className={`field${errors?.rackIds ? " field--error" : ""}`} aria-describedby={errors?.rackIds ? "f-rackIds-error" : "f-rackIds-hint"}>
+            <fieldset className={errors?.rackIds ? "field--error" : undefined} aria-describedby={errors?.rackIds ? "f-rackIds-error" : "f-rackIds-hint"}>
               <legend>{tr("siteaccess.field.racks")}</legend>
               {site?.racks.map((r) => (
                 <label key={r.id} className="check">

@@ -257,6 +257,9 @@ describe("accessibility: axe finds no serious or critical violation", () => {
       "/app/cross-connects",
       { list: "/app/desk/deliveries", detail: /^\/app\/desk\/deliveries\/(?!new$)[^/]+$/ },
       "/app/desk/deliveries/new",
+      { list: "/app/desk/visits", detail: /^\/app\/desk\/visits\/(?!new$)[^/]+$/ },
+      "/app/desk/visits/new",
+      "/app/desk/badges",
       { list: "/app/usage", detail: /^\/app\/usage\/[^/]+$/ },
       { list: "/app/invoices", detail: /^\/app\/invoices\/(?!export)[^/.]+$/ },
       "/app/statement",
@@ -271,6 +274,7 @@ describe("accessibility: axe finds no serious or critical violation", () => {
         // Empty fields: refused before any password is checked (no sign-in attempt is counted).
         ...(await auditFailedSubmit(page, "sme", "/app/account", { name: "intent", value: "password" })),
         ...(await auditFailedSubmit(page, "sme", "/app/desk/deliveries/new", { name: "trackingNumber" })),
+        ...(await auditFailedSubmit(page, "sme", "/app/desk/visits/new", { name: "visitorName" })),
       ])),
     );
     findings.push(...(await auditUser("owner@ansi.demo.test", "agency", (page) => auditPages(page, "agency", tenantPages))));
@@ -283,6 +287,9 @@ describe("accessibility: axe finds no serious or critical violation", () => {
         { list: "/ops/requests", detail: /^\/ops\/requests\/[^/]+$/ },
         "/ops/cross-connects",
         { list: "/ops/desk/LDC/deliveries", detail: /^\/ops\/desk\/deliveries\/[^/]+$/ },
+        { list: "/ops/desk/LDC/visits?status=all", detail: /^\/ops\/desk\/visits\/[^/]+$/ },
+        "/ops/desk/LDC/security-list",
+        "/ops/desk/LDC/badges",
         "/ops/sites",
         { list: "/ops/sites/LDC", detail: /^\/ops\/sites\/LDC\/racks\/[^/]+$/ },
         "/ops/sites/LDC/inventory",
