@@ -100,7 +100,8 @@ export function AppShell({
   children,
 }: {
   area: "tenant" | "ops";
-  nav: { to: string; label: MessageKey; end?: boolean }[];
+  /** `count`: a number shown beside the link (what awaits the user there), read as "3 awaiting you". */
+  nav: { to: string; label: MessageKey; end?: boolean; count?: number }[];
   who: { name: string; context: string };
   children: ReactNode;
 }) {
@@ -126,6 +127,12 @@ export function AppShell({
           {nav.map((item) => (
             <NavLink key={item.to} to={item.to} end={item.end}>
               {tr(item.label)}
+              {item.count ? (
+                <span className="nav-count">
+                  {item.count}
+                  <span className="visually-hidden"> {tr("servicedesk.navWaiting")}</span>
+                </span>
+              ) : null}
             </NavLink>
           ))}
           {/* On wide screens the user's name in the top bar leads to the account page. */}

@@ -1,3 +1,3 @@
 import { redirect } from "@remix-run/node";
 
-export const loader = () => redirect("/ops/organisations");
+export const loader = () => redirect("/ops/desk");

@@ -40,6 +40,7 @@ export function ErrorBoundary() {
 function OperatorShell({ data, children }: { data: SerializeFrom<typeof loader>; children: ReactNode }) {
   const tr = useT();
   const nav: { to: string; label: MessageKey; end?: boolean }[] = [
+    { to: "/ops/desk", label: "servicedesk.nav" },
     { to: "/ops/requests", label: "nav.queue" },
     { to: "/ops/cross-connects", label: "crossconnects.nav" },
     { to: "/ops/sites", label: "nav.sites" },

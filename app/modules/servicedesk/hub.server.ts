@@ -1,0 +1,88 @@
+import type { Executor } from "#db/types";
+import { deliveryDeskCounts, deliveryQueue } from "~/modules/deliveries/desk.server";
+import { ticketDeskCounts, ticketQueue, ticketServiceLevels } from "~/modules/remotehands/desk.server";
+import { visitDeskCounts, visitQueue } from "~/modules/siteaccess/desk.server";
+import { dayIn, siteToday } from "~/utils/dates";
+import type { DeskQueue, TenantDeskCounts } from "./desk";
+
+/**
+ * The service desk's two hub pages, put together from its three areas (remote hands, site access,
+ * deliveries), each of which owns its own rules and queries.
+ * - The tenant's hub and the badge in its navigation: per area, what is open and what waits for it.
+ *   An organisation may hold space at sites in several time zones: its "today" for these counts is
+ *   the earliest of its sites' local days (UTC when it has none), so nothing of today is missed.
+ * - The operators' per-site desk: the three queues of one site, on the site's local day.
+ */
+
+export interface TenantDesk {
+  tickets: TenantDeskCounts;
+  visits: TenantDeskCounts;
+  deliveries: TenantDeskCounts;
+  /** The sum of the three `attention` counts: the navigation's badge. */
+  attention: number;
+}
+
+async function orgToday(db: Executor, orgId: string, now: Date): Promise<string> {
+  const zones = await db
+    .selectFrom("contracts as c")
+    .innerJoin("sites as s", "s.id", "c.site_id")
+    .select("s.time_zone")
+    .distinct()
+    .where("c.org_id", "=", orgId)
+    .execute();
+  const days = zones.map((z) => siteToday(z.time_zone, now)).sort();
+  return days[0] ?? dayIn("UTC", now);
+}
+
+export async function tenantDesk(db: Executor, orgId: string, now = new Date()): Promise<TenantDesk> {
+  const today = await orgToday(db, orgId, now);
+  const [tickets, visits, deliveries] = await Promise.all([
+    ticketDeskCounts(db, orgId),
+    visitDeskCounts(db, orgId, today),
+    deliveryDeskCounts(db, orgId, today),
+  ]);
+  return { tickets, visits, deliveries, attention: tickets.attention + visits.attention + deliveries.attention };
+}
+
+export interface SiteDesk {
+  site: { id: string; code: string; name: string; timeZone: string; today: string };
+  tickets: DeskQueue;
+  visits: DeskQueue;
+  deliveries: DeskQueue;
+}
+
+const QUEUE_LENGTH = 8;
+
+/** The three queues of a site (its code, as in URLs), or null for an unknown site. */
+export async function siteDesk(db: Executor, siteCode: string, now = new Date()): Promise<SiteDesk | null> {
+  const site = await db.selectFrom("sites").select(["id", "code", "name", "time_zone"]).where("code", "=", siteCode).executeTakeFirst();
+  if (!site) return null;
+  const today = siteToday(site.time_zone, now);
+  const [tickets, visits, deliveries] = await Promise.all([
+    ticketQueue(db, site.id, QUEUE_LENGTH),
+    visitQueue(db, site.id, today, QUEUE_LENGTH),
+    deliveryQueue(db, site.id, today, QUEUE_LENGTH),
+  ]);
+  return { site: { id: site.id, code: site.code, name: site.name, timeZone: site.time_zone, today }, tickets, visits, deliveries };
+}
+
+export interface DeskOverviewSite {
+  code: string;
+  name: string;
+  tickets: number;
+  visits: number;
+  deliveries: number;
+}
+
+/** Every site with the size of its three queues, and the month's remote-hands service levels per site. */
+export async function deskOverview(db: Executor, period: string, now = new Date()) {
+  const sites = await db.selectFrom("sites").select(["id", "code", "name", "time_zone"]).orderBy("code").execute();
+  const queues: DeskOverviewSite[] = await Promise.all(
+    sites.map(async (s) => {
+      const today = siteToday(s.time_zone, now);
+      const [tickets, visits, deliveries] = await Promise.all([ticketQueue(db, s.id, 0), visitQueue(db, s.id, today, 0), deliveryQueue(db, s.id, today, 0)]);
+      return { code: s.code, name: s.name, tickets: tickets.total, visits: visits.total, deliveries: deliveries.total };
+    }),
+  );
+  return { sites: queues, serviceLevels: await ticketServiceLevels(db, period) };
+}
