@@ -20,7 +20,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const mayAct = tenantCan(user.role, "desk:order");
   return json({
     // The operators who handled it are "the data centre" to the tenant: their names stay inside.
-    delivery: { ...delivery, events: delivery.events.map((e) => ({ ...e, by_name: e.operator_role ? null : e.by_name })) },
+    delivery: { ...delivery, events: delivery.events.map(({ operator_role, ...e }) => ({ ...e, by_name: operator_role ? null : e.by_name, recorded: e.kind === "announced" && operator_role !== null })) },
     canCancel: mayAct && tenantActions(delivery.status).cancel,
   });
 }

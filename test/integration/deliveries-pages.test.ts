@@ -233,7 +233,7 @@ describe("operators", () => {
   });
 
   test("the site's keeping period: set by the NOC (audited), refused outside 1–365 and to ops_finance, nothing written then", async () => {
-    const set = (cookie: string, value: string, siteCode = "BZV") => call(sitePage.action, formRequest(`/ops/desk/${siteCode}/deliveries`, { parcelKeepDays: value }, { cookie }), { siteCode });
+    const set = (cookie: string, value: string, siteCode = "BZV") => call(sitePage.action, formRequest(`/ops/desk/${siteCode}/deliveries`, { intent: "keepDays", parcelKeepDays: value }, { cookie }), { siteCode });
     const keep = async () => (await t.db.selectFrom("sites").select("parcel_keep_days").where("code", "=", "BZV").executeTakeFirstOrThrow()).parcel_keep_days;
     const audits = () => t.db.selectFrom("audit_log").select(["before", "after", "actor_email"]).where("action", "=", "delivery.keep_days_changed").execute();
     const before = await writes();
@@ -255,6 +255,43 @@ describe("operators", () => {
     const page = await body(await call(sitePage.loader, getRequest("/ops/desk/BZV/deliveries", { cookie: w.ops.ops_noc.cookie }), { siteCode: "BZV" }));
     expect(page.site.parcel_keep_days).toBe(7);
     expect(page.canSet).toBe(true);
+  });
+
+  test("a parcel nobody announced: recorded and received by the NOC for a tenant of the site, who is told and reads it as recorded on arrival", async () => {
+    const record = (cookie: string, over: Record<string, string> = {}, siteCode = "LDC") =>
+      call(sitePage.action, formRequest(`/ops/desk/${siteCode}/deliveries`, { intent: "unannounced", orgId: w.org.togo.id, carrier: "Chronopost", trackingNumber: "XY123456789FR", purpose: "Carton Dell, expéditeur inconnu", parcelsReceived: "1", condition: "good", ...over }, { cookie }), { siteCode });
+    const before = await writes();
+    expect((await record(w.ops.ops_finance.cookie)).status).toBe(403);
+    for (const [over, siteCode, field] of [
+      [{ orgId: w.org.ancien.id }, "LDC", "orgId"],
+      [{ orgId: w.org.togo.id }, "KIN", "orgId"],
+      [{ orgId: "nope" }, "LDC", "orgId"],
+      [{ parcelsReceived: "0" }, "LDC", "parcelsReceived"],
+      [{ condition: "damaged" }, "LDC", "damageNote"],
+      [{ carrier: "Chrono\u0000post" }, "LDC", "carrier"],
+    ] as const) {
+      const res = await record(w.ops.ops_noc.cookie, over, siteCode);
+      expect(res.status, JSON.stringify(over)).toBe(400);
+      const data = await body(res);
+      expect(Object.keys(data.errors), JSON.stringify(over)).toContain(field);
+      localized(data);
+    }
+    expect(await writes()).toEqual(before);
+    const res = await record(w.ops.ops_noc.cookie);
+    expect(res.status).toBe(200);
+    const { deliveryId } = await body(res);
+    const row = await t.db.selectFrom("deliveries").selectAll().where("id", "=", deliveryId).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ org_id: w.org.togo.id, status: "received", parcels_announced: 1, parcels_received: 1, rack_id: null, announced_by: w.ops.ops_noc.id });
+    const audit = await t.db.selectFrom("audit_log").select("action").where("entity_id", "=", deliveryId).orderBy("at").orderBy("id").execute();
+    expect(audit.map((a) => a.action)).toEqual(["delivery.recorded_unannounced", "delivery.received"]);
+    const mails = await t.db.selectFrom("email_outbox").select(["template", "to_address"]).where("to_address", "=", w.togo.email).execute();
+    expect(mails).toEqual([{ template: "delivery_received", to_address: w.togo.email }]);
+    const page = await body(await call(tenantPage.loader, getRequest(`/app/desk/deliveries/${deliveryId}`, { cookie: w.togo.cookie }), { deliveryId }));
+    expect(page.delivery.events.map((e: { kind: string; by_name: string | null; recorded: boolean }) => [e.kind, e.by_name, e.recorded])).toEqual([
+      ["announced", null, true],
+      ["received", null, false],
+    ]);
+    expect((await call(tenantPage.loader, getRequest(`/app/desk/deliveries/${deliveryId}`, { cookie: w.kossi.owner.cookie }), { deliveryId })).status).toBe(404);
   });
 
   test("the site's queue page: its deliveries only, unknown site 404", async () => {

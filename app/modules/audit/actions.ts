@@ -98,6 +98,7 @@ export const AUDIT_ACTIONS = {
   "delivery.delivered": "audit.action.delivery.delivered",
   "delivery.collected": "audit.action.delivery.collected",
   "delivery.keep_days_changed": "audit.action.delivery.keep_days_changed",
+  "delivery.recorded_unannounced": "audit.action.delivery.recorded_unannounced",
   "visit.registered": "audit.action.visit.registered",
   "visit.cancelled": "audit.action.visit.cancelled",
   "visit.approved": "audit.action.visit.approved",

@@ -99,7 +99,7 @@ export interface DeliveryDetailsModel extends DeliveryListItem {
   storage_location: string | null;
   parcel_keep_days: number;
   keepUntil: string | null;
-  events: { kind: string; at: string; by_name: string | null }[];
+  events: { kind: string; at: string; by_name: string | null; operator_role?: string | null; recorded?: boolean }[];
 }
 
 /** The facts of one delivery and its timeline. */
@@ -158,7 +158,7 @@ export function DeliveryDetails({ delivery: d }: { delivery: DeliveryDetailsMode
           {d.events.map((e) => (
             <li key={e.kind}>
               <span>
-                {tr(`deliveries.timeline.${e.kind as DeliveryStatus}`)}
+                {e.kind === "announced" && (e.recorded || e.operator_role) ? tr("deliveries.timeline.recorded") : tr(`deliveries.timeline.${e.kind as DeliveryStatus}`)}
                 {e.by_name ? <span className="muted small"> {tr("deliveries.timeline.by", { name: e.by_name })}</span> : null}
               </span>
               <span className="muted small">{format.dateTime(e.at, d.time_zone)}</span>

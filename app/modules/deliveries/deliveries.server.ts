@@ -450,3 +450,82 @@ export async function setParcelKeepDays(trx: Trx, input: { actor: Actor; siteId:
   });
   return { ok: true };
 }
+
+/** The organisations holding a contract that is not over at a site (whom an unannounced parcel may be for). */
+export async function tenantsAt(db: Executor, input: { siteId: string; today: string }) {
+  return db
+    .selectFrom("organisations as o")
+    .select(["o.id", "o.name"])
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("contracts as c")
+          .select("c.id")
+          .whereRef("c.org_id", "=", "o.id")
+          .where("c.site_id", "=", input.siteId)
+          .where((w) => w.or([w("c.end_on", "is", null), w("c.end_on", ">=", input.today)])),
+      ),
+    )
+    .orderBy("o.name")
+    .orderBy("o.id")
+    .execute();
+}
+
+/**
+ * A parcel arrives that nobody announced: an operator records it for an organisation with a contract
+ * at the site (announced by the operator, expected today, no rack: collected at the desk) and receives
+ * it at once. The tenant is told as for any receipt; its timeline reads "recorded on arrival".
+ */
+export async function recordUnannounced(
+  trx: Trx,
+  input: {
+    actor: Actor;
+    siteId: string;
+    orgId: string;
+    carrier: string;
+    trackingNumber: string;
+    purpose: string;
+    parcelsReceived: number;
+    condition: DeliveryCondition;
+    damageNote?: string;
+    baseUrl?: string;
+    now?: Date;
+  },
+): Promise<Result<{ deliveryId: string }>> {
+  if (!isUuid(input.siteId) || !isUuid(input.orgId)) return fail("no_contract");
+  const site = await trx.selectFrom("sites").select(["id", "time_zone"]).where("id", "=", input.siteId).executeTakeFirst();
+  if (!site) return fail("not_found");
+  const today = dayIn(site.time_zone, input.now);
+  if (!(await tenantsAt(trx, { siteId: site.id, today })).some((o) => o.id === input.orgId)) return fail("no_contract");
+  const inserted = await attempt(() =>
+    trx
+      .insertInto("deliveries")
+      .values({
+        org_id: input.orgId,
+        site_id: site.id,
+        rack_id: null,
+        carrier: input.carrier,
+        tracking_number: input.trackingNumber,
+        parcels_announced: input.parcelsReceived,
+        expected_on: today,
+        purpose: input.purpose,
+        announced_by: input.actor.id,
+        ...(input.now ? { announced_at: input.now } : {}),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow(),
+  );
+  if (!inserted.ok) return inserted;
+  const deliveryId = inserted.value.id;
+  await recordAudit(trx, {
+    actor: input.actor,
+    action: "delivery.recorded_unannounced",
+    entityType: "delivery",
+    entityId: deliveryId,
+    orgId: input.orgId,
+    after: { site_id: site.id, carrier: input.carrier, tracking_number: input.trackingNumber, parcels: input.parcelsReceived },
+  });
+  const received = await receiveDelivery(trx, { ...input, deliveryId });
+  if (!received.ok) return received;
+  return { ok: true, deliveryId };
+}

@@ -47,3 +47,19 @@ export const ReceiveForm = z
 export const KeepDaysForm = z.object({ parcelKeepDays: fields.int(1, 365, { range: "deliveries.error.keepDaysRange" }) });
 
 export const StoreForm = z.object({ storageLocation: optionalLine(100) });
+
+/** A parcel nobody announced, recorded by an operator on arrival. */
+export const UnannouncedForm = z
+  .object({
+    orgId: z.string({ error: "error.invalidChoice" }).trim().min(1, { error: "error.invalidChoice" }).max(64, { error: "error.invalidChoice" }),
+    carrier: line(80),
+    trackingNumber: line(100),
+    purpose: line(500),
+    parcelsReceived: parcels(),
+    condition: fields.choice(["good", "damaged"] as const),
+    damageNote: optionalLine(1000),
+  })
+  .superRefine((v, ctx) => {
+    if (v.condition === "damaged" && !v.damageNote) ctx.addIssue({ code: "custom", path: ["damageNote"], message: "deliveries.error.damageNoteRequired" });
+  })
+  .transform((v) => ({ ...v, damageNote: v.condition === "damaged" ? v.damageNote : undefined }));
