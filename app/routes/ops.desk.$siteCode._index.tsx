@@ -53,11 +53,9 @@ export default function SiteDeskPage() {
               {title} <span className="muted small">({tr("servicedesk.site.queueCount", { count: queue.total })})</span>
             </h2>
             <DeskQueueTable items={queue.items} caption={title} timeZone={desk.site.timeZone} />
-            {queue.total > 0 ? (
-              <p>
-                <Link to={`${base}/${q.path}`}>{tr("servicedesk.site.seeAll")}</Link>
-              </p>
-            ) : null}
+            <p>
+              <Link to={`${base}/${q.path}`}>{tr("servicedesk.site.seeAll")}</Link>
+            </p>
           </section>
         );
       })}

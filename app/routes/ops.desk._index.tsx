@@ -54,12 +54,9 @@ export default function OpsDesk() {
             <tbody>
               {sites.map((s) => (
                 <tr key={s.code}>
-                  <th scope="row">
-                    <Link to={`/ops/desk/${s.code}`} aria-label={tr("servicedesk.ops.openDesk", { site: s.name })}>
-                      {s.name}
-                    </Link>{" "}
-                    <span className="badge badge--site">{s.code}</span>
-                  </th>
+                  <td>
+                    <Link to={`/ops/desk/${s.code}`}>{s.name}</Link> <span className="badge badge--site">{s.code}</span>
+                  </td>
                   <td className="num">{format.number(s.tickets)}</td>
                   <td className="num">{format.number(s.visits)}</td>
                   <td className="num">{format.number(s.deliveries)}</td>
@@ -96,7 +93,7 @@ export default function OpsDesk() {
               <tbody>
                 {serviceLevels.map((r) => (
                   <tr key={r.siteCode}>
-                    <th scope="row">{r.siteName}</th>
+                    <td>{r.siteName}</td>
                     <td className="num">{format.number(r.tickets)}</td>
                     <td className="num">{format.number(r.closed)}</td>
                     <td className="num">{format.number(r.met)}</td>
