@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { pdfText } from "../../../test/support/pdf";
 import { invoiceLinesFor, totals, type FrozenLine } from "./compute";
 import { amountInWords } from "./words";
+import { pdfAccessibility, readingOrder } from "../../../test/support/pdf-accessibility";
 import { renderInvoicePdf, type InvoicePdfModel } from "./pdf.server";
 
 const fl = (kind: FrozenLine["kind"], name_fr: string, name_en: string, quantity: number, unit: number, setup = 0): FrozenLine => ({ kind, name_fr, name_en, quantity, unit_price_minor: unit, setup_fee_minor: setup });
@@ -153,4 +154,62 @@ test("a credit note: its own title, the invoice it credits, no payment instructi
   for (const expected of ["AVOIR", "LDC-AV-2026-000003", "Avoir sur la facture LDC-2026-000042", "Arrêté le présent avoir à la somme de : trente mille francs CFA."]) expect(text).toContain(expected);
   expect(text).not.toContain("Référence de paiement");
   expect(text).not.toContain("Net à payer");
+});
+
+describe("what the PDF tells a screen reader (docs/decisions/024-accessible-pdfs.md)", () => {
+  test.each([
+    ["fr", "invoice", "fr-FR", "Facture LDC-2026-000042", "Facture LDC-2026-000042 de Lomé Data Center SA à Kossi Digital SARL, période novembre 2026"],
+    ["en", "invoice", "en-GB", "Invoice LDC-2026-000042", "Invoice LDC-2026-000042 from Lomé Data Center SA to Kossi Digital SARL, period November 2026"],
+    ["fr", "credit_note", "fr-FR", "Avoir LDC-2026-000042", "Avoir LDC-2026-000042 de Lomé Data Center SA à Kossi Digital SARL, période novembre 2026"],
+    ["en", "credit_note", "en-GB", "Credit note LDC-2026-000042", "Credit note LDC-2026-000042 from Lomé Data Center SA to Kossi Digital SARL, period November 2026"],
+  ] as const)("%s %s: /Lang %s, title %j, author, subject, title shown by viewers", async (language, documentType, lang, title, subject) => {
+    const bytes = await renderInvoicePdf({ ...lomeInvoice(language), documentType });
+    expect(await pdfAccessibility(bytes)).toEqual({
+      language: lang,
+      title,
+      author: "Lomé Data Center SA",
+      subject,
+      displayDocTitle: true,
+      // Not tagged: @react-pdf/renderer 4.9 writes no marked content nor structure tree (ADR 024).
+      marked: false,
+      structTreeRoot: false,
+    });
+  });
+
+  test("the text reads in the order of the page: issuer, title, customer, lines, totals, payment, footer", async () => {
+    const { text } = await pdfText(await renderInvoicePdf(lomeInvoice("fr")));
+    expect(
+      readingOrder(text, [
+        "Lomé Data Center SA",
+        "FACTURE",
+        "N° LDC-2026-000042",
+        "Échéance 31 décembre 2026",
+        "Kossi Digital SARL",
+        "Désignation",
+        "Unité de baie (U)",
+        "Intervention sur site",
+        "Total HT",
+        "Net à payer",
+        "Arrêtée la présente facture",
+        "Référence de paiement LDC7K2Q9",
+        "Virement bancaire",
+        "Mobile money",
+        "Page 1 / 1",
+      ]),
+    ).toEqual([]);
+  });
+
+  test("on a long invoice each page repeats the table's header before its lines and ends with its footer", async () => {
+    const m = lomeInvoice("en");
+    const many = Array.from({ length: 60 }, (_, i) => ({ ...m.lines[0], descriptionEn: `Line ${String(i + 1).padStart(2, "0")}`, descriptionFr: `Ligne ${i + 1}` }));
+    const bytes = await renderInvoicePdf({ ...m, lines: many });
+    const { text, numPages } = await pdfText(bytes);
+    expect(numPages).toBeGreaterThan(1);
+    const pieces = ["INVOICE", "Description", "Line 01"];
+    for (let n = 1; n <= numPages; n++) pieces.push(`Page ${n} of ${numPages}`);
+    expect(readingOrder(text, pieces)).toEqual([]);
+    // Page 2 starts with the repeated header, then the lines it carries on with.
+    const page2 = text.slice(text.indexOf(`Page 1 of ${numPages}`));
+    expect(readingOrder(page2, ["Description", "Line "])).toEqual([]);
+  });
 });

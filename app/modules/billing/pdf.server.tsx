@@ -69,6 +69,10 @@ const LABELS = {
   fr: {
     invoice: "FACTURE",
     creditNote: "AVOIR",
+    /** The document's title and subject, what a reader's software announces and lists (Info dictionary). */
+    docInvoice: "Facture {number}",
+    docCreditNote: "Avoir {number}",
+    docSubject: "{kind} {number} de {issuer} à {customer}, période {period}",
     number: "N°",
     issuedOn: "Date d'émission",
     period: "Période",
@@ -107,6 +111,9 @@ const LABELS = {
   en: {
     invoice: "INVOICE",
     creditNote: "CREDIT NOTE",
+    docInvoice: "Invoice {number}",
+    docCreditNote: "Credit note {number}",
+    docSubject: "{kind} {number} from {issuer} to {customer}, period {period}",
     number: "No.",
     issuedOn: "Issue date",
     period: "Period",
@@ -307,6 +314,22 @@ function Identity({ party, locale }: { party: InvoicePdfParty; locale: Locale })
   );
 }
 
+/**
+ * What the PDF says about itself (docs/decisions/024-accessible-pdfs.md): its language (/Lang, the
+ * language it is written in, so a screen reader speaks it right), a title shown instead of the file
+ * name ("Facture LDC-2026-000042"), the issuer as author, and a subject naming both parties and the period.
+ */
+export function invoicePdfMetadata(m: Pick<InvoicePdfModel, "language" | "documentType" | "number" | "period" | "issuer" | "customer">) {
+  const L = LABELS[m.language];
+  const title = fill(m.documentType === "credit_note" ? L.docCreditNote : L.docInvoice, { number: m.number });
+  const kind = title.slice(0, title.length - m.number.length).trim();
+  const subject = fill(L.docSubject, { kind, number: m.number, issuer: m.issuer.name, customer: m.customer.name, period: m.language === "fr" ? formatPeriod(m.period, "fr").toLowerCase() : formatPeriod(m.period, "en") });
+  return { title, author: m.issuer.name, subject, language: pdfLanguage(m.language) };
+}
+
+/** The BCP 47 tag written as the document's /Lang. */
+export const pdfLanguage = (locale: Locale) => (locale === "fr" ? "fr-FR" : "en-GB");
+
 function InvoiceDocument({ m, qr }: { m: InvoicePdfModel; qr: string }) {
   const locale = m.language;
   const L = LABELS[locale];
@@ -314,7 +337,7 @@ function InvoiceDocument({ m, qr }: { m: InvoicePdfModel; qr: string }) {
   const credit = m.documentType === "credit_note";
   const exempt = Boolean(m.vatExemption);
   return (
-    <Document title={`${credit ? L.creditNote : L.invoice} ${m.number}`} author={m.issuer.name} subject={m.number} language={locale === "fr" ? "fr-FR" : "en"}>
+    <Document {...invoicePdfMetadata(m)}>
       <Page size="A4" style={s.page}>
         {/* No lineHeight on the Page: react-pdf then drops the page-number text (render prop). */}
         <View>

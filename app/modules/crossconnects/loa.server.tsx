@@ -9,7 +9,7 @@
 import { Document, Page, StyleSheet, Text, View, renderToBuffer } from "@react-pdf/renderer";
 import type { Locale } from "#db/schema";
 import type { Executor } from "#db/types";
-import { formatDay, invoicePdfStyles as base, PDF_COLORS } from "~/modules/billing/pdf.server";
+import { formatDay, invoicePdfStyles as base, pdfLanguage, PDF_COLORS } from "~/modules/billing/pdf.server";
 import { getIssuer } from "~/modules/billing/issuers.server";
 import { dayIn } from "~/utils/dates";
 import { MEDIA_LABELS } from "./lines";
@@ -44,6 +44,8 @@ export interface LoaModel {
 const LABELS = {
   fr: {
     title: "LETTRE D'AUTORISATION",
+    docTitle: "Lettre d'autorisation (LOA) {ref}",
+    docSubject: "Interconnexion {ref} au site {site} : autorisation de {a} pour {z}",
     subtitle: "LOA / CFA — affectation d'interconnexion",
     reference: "Référence",
     date: "Date",
@@ -81,6 +83,8 @@ const LABELS = {
   },
   en: {
     title: "LETTER OF AUTHORISATION",
+    docTitle: "Letter of authorisation (LOA) {ref}",
+    docSubject: "Cross-connect {ref} at the {site} site: authorisation from {a} to {z}",
     subtitle: "LOA / CFA — cross-connect facility assignment",
     reference: "Reference",
     date: "Date",
@@ -158,11 +162,18 @@ function PartyBox({ title, party, kind, m }: { title: string; party: LoaParty; k
   );
 }
 
+/** Language, title, author and subject of the LOA's PDF (docs/decisions/024-accessible-pdfs.md). */
+export function loaPdfMetadata(m: Pick<LoaModel, "language" | "ref" | "issuer" | "site" | "a" | "z">) {
+  const L = LABELS[m.language];
+  const vars = { ref: m.ref, site: `${m.site.code} (${m.site.name})`, a: m.a.name, z: m.z.name };
+  return { title: fill(L.docTitle, vars), author: m.issuer?.legalName ?? m.site.name, subject: fill(L.docSubject, vars), language: pdfLanguage(m.language) };
+}
+
 function LoaDocument({ m }: { m: LoaModel }) {
   const L = LABELS[m.language];
   const day = (d: string) => formatDay(d, m.language);
   return (
-    <Document title={`LOA ${m.ref}`} author={m.issuer?.legalName ?? m.site.name} subject={m.ref} language={m.language === "fr" ? "fr-FR" : "en"}>
+    <Document {...loaPdfMetadata(m)}>
       <Page size="A4" style={base.page}>
         <View style={base.header}>
           <View style={{ width: 270 }}>

@@ -5,7 +5,7 @@
  */
 import { Document, Page, StyleSheet, Text, View, renderToBuffer } from "@react-pdf/renderer";
 import type { Locale, PaymentMethod } from "#db/schema";
-import { formatAmount, formatDay, invoicePdfStyles as s, PDF_COLORS, PdfPartyIdentity, type InvoicePdfParty } from "~/modules/billing/pdf.server";
+import { formatAmount, formatDay, invoicePdfStyles as s, pdfLanguage, PDF_COLORS, PdfPartyIdentity, type InvoicePdfParty } from "~/modules/billing/pdf.server";
 import type { AgeingBucket, Statement } from "./statement.server";
 
 export interface StatementPdfModel {
@@ -20,6 +20,8 @@ export interface StatementPdfModel {
 const LABELS = {
   fr: {
     title: "RELEVÉ DE COMPTE",
+    docTitle: "Relevé de compte {org} ({currency}) du {from} au {to}",
+    docSubject: "Relevé de compte de {org} chez {issuer}, en {currency}, du {from} au {to}",
     generatedOn: "Établi le",
     period: "Période",
     periodValue: "du {from} au {to}",
@@ -66,6 +68,8 @@ const LABELS = {
   },
   en: {
     title: "STATEMENT OF ACCOUNT",
+    docTitle: "Statement of account {org} ({currency}) {from} to {to}",
+    docSubject: "Statement of account of {org} with {issuer}, in {currency}, from {from} to {to}",
     generatedOn: "Drawn up on",
     period: "Period",
     periodValue: "{from} to {to}",
@@ -161,6 +165,19 @@ const st = StyleSheet.create({
   colLate: { width: 60, textAlign: "right" },
 });
 
+/** Language, title, author and subject of the statement's PDF (docs/decisions/024-accessible-pdfs.md). */
+export function statementPdfMetadata(m: Pick<StatementPdfModel, "language" | "issuer"> & { statement: Pick<Statement, "org" | "currency" | "from" | "to"> }) {
+  const L = LABELS[m.language];
+  const S = m.statement;
+  const vars = { org: S.org.name, currency: S.currency, from: formatDay(S.from, m.language), to: formatDay(S.to, m.language), issuer: m.issuer?.name ?? "" };
+  return {
+    title: fill(L.docTitle, vars),
+    author: m.issuer?.name ?? undefined,
+    subject: m.issuer ? fill(L.docSubject, vars) : fill(L.docTitle, vars),
+    language: pdfLanguage(m.language),
+  };
+}
+
 function StatementDocument({ m }: { m: StatementPdfModel }) {
   const locale = m.language;
   const L = LABELS[locale];
@@ -177,7 +194,7 @@ function StatementDocument({ m }: { m: StatementPdfModel }) {
   };
   const issuerName = m.issuer?.name ?? "";
   return (
-    <Document title={`${L.title} — ${S.org.name} — ${S.currency} — ${S.from} / ${S.to}`} author={issuerName} subject={L.title} language={locale === "fr" ? "fr-FR" : "en"}>
+    <Document {...statementPdfMetadata(m)}>
       <Page size="A4" style={s.page}>
         <View>
           <View style={s.header}>
