@@ -13,16 +13,23 @@ import { StatusBadge } from "~/components/shell";
 import { useCapacityFormat } from "~/components/capacity-bar";
 import { useFormat, useT } from "~/components/i18n";
 import type { MessageKey } from "~/i18n";
+import { remoteHandsSettings, updateRemoteHandsSettings } from "~/modules/remotehands/tickets.server";
+import { SettingsForm as RemoteHandsSettingsForm } from "~/modules/remotehands/schemas.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireOperator(request, "orgs:read");
   const db = await getDb();
   const site = await findSite(db, params.siteCode);
   if (!site) notFound();
-  return json({ site: { code: site.code }, ...(await siteInventory(db, site)), canManage: operatorCan(user.operatorRole, "inventory:manage") });
+  return json({
+    site: { code: site.code },
+    ...(await siteInventory(db, site)),
+    remoteHands: await remoteHandsSettings(db, site.id),
+    canManage: operatorCan(user.operatorRole, "inventory:manage"),
+  });
 }
 
-type Intent = "room" | "rack" | "port" | "portStatus" | "uplink";
+type Intent = "room" | "rack" | "port" | "portStatus" | "uplink" | "remoteHands";
 type ActionData = {
   intent: Intent | "";
   errors?: FieldErrors;
@@ -41,7 +48,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!site) notFound();
   const actor = { id: user.id, email: user.email, ip: clientIp(context) };
   const form = formDataObject(await readForm(request));
-  const intent = (["room", "rack", "port", "portStatus", "uplink"] as const).find((i) => i === form.intent) ?? "";
+  const intent = (["room", "rack", "port", "portStatus", "uplink", "remoteHands"] as const).find((i) => i === form.intent) ?? "";
   const reply = (data: Omit<ActionData, "intent">, status = 200) => json<ActionData>({ intent, ...data }, { status });
   const invalid = (errors: FieldErrors) => reply({ errors, values: form }, 400);
 
@@ -104,13 +111,23 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         );
       return reply({ notice: result.changed ? "inventory.uplink.saved" : "inventory.rack.unchanged", done: String(Date.now()) });
     }
+    case "remoteHands": {
+      const parsed = parseForm(RemoteHandsSettingsForm, form);
+      if (!parsed.ok) return invalid(parsed.errors);
+      const result = await inTransaction((trx) => updateRemoteHandsSettings(trx, { actor, siteId: site.id, ...parsed.data }));
+      if (!result.ok) {
+        const key = `remotehands.settings.error.${result.error}` as MessageKey;
+        return reply({ errors: result.error === "bad_increment" ? { incrementMin: key } : { targetUrgentMin: key }, values: form }, 400);
+      }
+      return reply({ notice: result.changed ? "remotehands.settings.saved" : "inventory.rack.unchanged", done: String(Date.now()) });
+    }
     default:
       return reply({ formError: "error.invalid" }, 400);
   }
 }
 
 export default function SiteInventory() {
-  const { rooms, ports, bandwidth, canManage } = useLoaderData<typeof loader>();
+  const { rooms, ports, bandwidth, remoteHands, canManage } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const tr = useT();
   const format = useFormat();
@@ -274,6 +291,54 @@ export default function SiteInventory() {
               <button className="btn">{tr("inventory.uplink.submit")}</button>
             </Form>
           ) : null}
+        </section>
+
+        <section className="card" aria-labelledby="remote-hands-title">
+          <h2 id="remote-hands-title">{tr("remotehands.settings.title")}</h2>
+          <p className="hint">{tr("remotehands.settings.intro")}</p>
+          {canManage ? (
+            <Form method="post" noValidate key={formKey("remoteHands")} className="subform">
+              {formErrorOf("remoteHands")}
+              <input type="hidden" name="intent" value="remoteHands" />
+              <Field
+                name="incrementMin"
+                label={tr("remotehands.settings.increment")}
+                errors={mine("remoteHands")?.errors}
+                defaultValue={value("remoteHands", "incrementMin", String(remoteHands.incrementMin))}
+                inputMode="numeric"
+                hint={tr("remotehands.settings.incrementHint")}
+                required
+              />
+              <div className="form-grid">
+                <Field
+                  name="targetStandardMin"
+                  label={tr("remotehands.settings.targetStandard")}
+                  errors={mine("remoteHands")?.errors}
+                  defaultValue={value("remoteHands", "targetStandardMin", String(remoteHands.targetStandardMin))}
+                  inputMode="numeric"
+                  required
+                />
+                <Field
+                  name="targetUrgentMin"
+                  label={tr("remotehands.settings.targetUrgent")}
+                  errors={mine("remoteHands")?.errors}
+                  defaultValue={value("remoteHands", "targetUrgentMin", String(remoteHands.targetUrgentMin))}
+                  inputMode="numeric"
+                  required
+                />
+              </div>
+              <button className="btn">{tr("remotehands.settings.save")}</button>
+            </Form>
+          ) : (
+            <dl className="facts">
+              <dt>{tr("remotehands.settings.increment")}</dt>
+              <dd>{format.number(remoteHands.incrementMin)}</dd>
+              <dt>{tr("remotehands.settings.targetStandard")}</dt>
+              <dd>{format.number(remoteHands.targetStandardMin)}</dd>
+              <dt>{tr("remotehands.settings.targetUrgent")}</dt>
+              <dd>{format.number(remoteHands.targetUrgentMin)}</dd>
+            </dl>
+          )}
         </section>
 
         {canManage ? (

@@ -5,6 +5,7 @@ export const remotehandsFr = {
   "remotehands.lead":
     "Demandez à l'équipe du site d'agir sur vos équipements : redémarrage, brassage, inspection avec photo, remplacement d'un disque ou d'une pièce. Le temps passé est facturé à la tranche de minutes du site, sur la facture du mois.",
   "remotehands.back": "Interventions sur site",
+  "remotehands.backDesk": "Service desk",
   "remotehands.filter.label": "Afficher",
   "remotehands.filter.open": "En cours",
   "remotehands.filter.closed": "Terminés",
@@ -66,6 +67,7 @@ export const remotehandsFr = {
   "remotehands.detail.result": "Résultat",
   "remotehands.sl.title": "Niveau de service",
   "remotehands.sl.target": "Objectif de prise en charge : {duration}",
+  "remotehands.sl.targetLabel": "Objectif de prise en charge",
   "remotehands.sl.waited": "Pris en charge après {duration}",
   "remotehands.sl.waiting": "En attente depuis {duration}",
   "remotehands.sl.met": "Objectif tenu",
@@ -161,6 +163,7 @@ export const remotehandsEn: Record<keyof typeof remotehandsFr, string> = {
   "remotehands.lead":
     "Ask the site's team to act on your equipment: a reboot, patching, an inspection with a photo, swapping a disk or a part. Time spent is billed in the site's increment of minutes, on the month's invoice.",
   "remotehands.back": "Remote hands",
+  "remotehands.backDesk": "Service desk",
   "remotehands.filter.label": "Show",
   "remotehands.filter.open": "In progress",
   "remotehands.filter.closed": "Done",
@@ -222,6 +225,7 @@ export const remotehandsEn: Record<keyof typeof remotehandsFr, string> = {
   "remotehands.detail.result": "Result",
   "remotehands.sl.title": "Service level",
   "remotehands.sl.target": "Target to take it: {duration}",
+  "remotehands.sl.targetLabel": "Target to take it",
   "remotehands.sl.waited": "Taken after {duration}",
   "remotehands.sl.waiting": "Waiting for {duration}",
   "remotehands.sl.met": "Target met",

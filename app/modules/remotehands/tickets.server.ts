@@ -237,7 +237,7 @@ export async function openFormOptions(db: Executor, input: { orgId: string; now?
   const contracts = await db
     .selectFrom("contracts as c")
     .innerJoin("sites as s", "s.id", "c.site_id")
-    .select(["c.id", "c.site_id", "c.start_on", "c.end_on", "s.code as site_code", "s.name as site_name", "s.time_zone", "s.currency", "s.remote_hands_increment_min as increment_min"])
+    .select(["c.id", "c.site_id", "c.start_on", "c.end_on", "s.code as site_code", "s.name as site_name", "s.time_zone", "s.currency", "s.remote_hands_increment_min as increment_min", "s.remote_hands_target_standard_min as target_standard", "s.remote_hands_target_urgent_min as target_urgent"])
     .where("c.org_id", "=", input.orgId)
     .orderBy("s.code")
     .orderBy("c.start_on")
@@ -638,3 +638,13 @@ export async function updateRemoteHandsSettings(
 }
 
 export type { RemoteHandsStatus };
+
+/** A site's remote-hands settings, for the site's settings page. */
+export async function remoteHandsSettings(db: Executor, siteId: string) {
+  const s = await db
+    .selectFrom("sites")
+    .select(["remote_hands_increment_min as incrementMin", "remote_hands_target_standard_min as targetStandardMin", "remote_hands_target_urgent_min as targetUrgentMin"])
+    .where("id", "=", siteId)
+    .executeTakeFirstOrThrow();
+  return s;
+}
