@@ -8,8 +8,8 @@ export { SITE_ACCESS_TEMPLATES, type SiteAccessTemplate };
 
 /** Every site-access e-mail: one visit (or one badge holder), one event. Identity numbers arrive masked. */
 export interface SiteAccessMailProps {
-  /** VI-1A2B3C4D (empty for a badge). */
-  ref: string;
+  /** VI-1A2B3C4D (empty for a badge). Not `ref`: React keeps that prop for itself. */
+  visitRef: string;
   siteName: string;
   orgName: string;
   /** The visitor or the badge holder. */
@@ -40,7 +40,7 @@ const ESCORT = {
 } as const;
 
 export const siteAccessVars = (locale: Locale, props: SiteAccessMailProps) => ({
-  ref: props.ref,
+  ref: props.visitRef,
   siteName: props.siteName,
   orgName: props.orgName,
   personName: props.personName,
@@ -72,7 +72,7 @@ export const siteAccessTemplates = Object.fromEntries(
 export const SiteAccessPreview = component("site_access_approved");
 (SiteAccessPreview as unknown as { PreviewProps: unknown }).PreviewProps = {
   locale: "fr",
-  ref: "VI-3F2A9C1D",
+  visitRef: "VI-3F2A9C1D",
   siteName: "Lomé Data Centre",
   orgName: "Kossi Digital",
   personName: "Afi Mensah",

@@ -10,6 +10,8 @@ import { seedIssuers } from "./issuers";
 import { seedDemoBilling } from "./demo-billing";
 import { seedDemoCarriers } from "./demo-carriers";
 import { seedDemoDeliveries } from "./demo-deliveries";
+import { seedDemoRemoteHands } from "./demo-remote-hands";
+import { seedDemoSiteAccess } from "./demo-site-access";
 
 export interface SeedOptions {
   /** Also write the demo organisations and users (never in production). */
@@ -85,6 +87,8 @@ export async function seed(db: Kysely<Database>, opts: SeedOptions): Promise<See
       await seedDemoBilling(trx);
       await seedDemoCarriers(trx);
       await seedDemoDeliveries(trx, opts.now);
+      await seedDemoRemoteHands(trx, opts.now);
+      await seedDemoSiteAccess(trx);
     }
     return result;
   });

@@ -126,7 +126,7 @@ export async function runSiteAccess(
             message: {
               template: "site_access_badge_expiring",
               props: {
-                ref: "",
+                visitRef: "",
                 siteName: site.name,
                 orgName: holder.org_name,
                 personName: holder.name,

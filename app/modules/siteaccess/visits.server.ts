@@ -275,7 +275,7 @@ async function notify(
       message: {
         template: input.template,
         props: {
-          ref: visitRef(input.visit.id),
+          visitRef: visitRef(input.visit.id),
           siteName: input.visit.site_name,
           orgName: input.visit.org_name,
           personName: input.visit.visitor_name,
