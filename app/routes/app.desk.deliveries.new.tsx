@@ -119,7 +119,8 @@ export default function NewDelivery() {
                 ) : null}
               </div>
               <Field name="purpose" label={tr("deliveries.new.purpose")} hint={tr("deliveries.new.purposeHint")} maxLength={500} defaultValue={v.purpose ?? ""} errors={data?.errors} required />
-              <button className="btn" disabled={navigation.state === "submitting"}>
+              {/* Left enabled while sending (focus stays on it): the form's key makes a second press record nothing more. */}
+              <button className="btn" aria-busy={navigation.state === "submitting" || undefined}>
                 {tr("deliveries.new.submit")}
               </button>
             </Form>
