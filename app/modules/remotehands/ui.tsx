@@ -141,7 +141,7 @@ export function TicketBody({ ticket, attachmentBase }: { ticket: TicketView; att
       <section className="card" aria-labelledby="rh-description">
         <h2 id="rh-description">{tr("remotehands.detail.description")}</h2>
         <p className="muted small">
-          {tr(`remotehands.kind.${ticket.kind}`)} · {tr("remotehands.new.urgency")} {tr(`remotehands.urgency.${ticket.urgency}`)} ·{" "}
+          {tr(`remotehands.kind.${ticket.kind}`)} ·{" "}
           {tr("remotehands.detail.openedBy", { name: ticket.opened_by_name ?? "—", date: format.dateTime(ticket.opened_at, ticket.time_zone) })}
         </p>
         <p style={PREWRAP}>{ticket.description}</p>
@@ -233,7 +233,7 @@ export function TicketFacts({ ticket }: { ticket: TicketView }) {
         <p className="hint">
           {b.final
             ? b.chargedOn
-              ? `${tr("remotehands.billing.chargedOn", { date: format.date(b.chargedOn) })} ${tr("remotehands.billing.rounding", { increment: tr("remotehands.minutes", { count: ticket.increment_min }) })}`
+              ? `${tr("remotehands.billing.chargedOn", { date: format.date(b.chargedOn) })}. ${tr("remotehands.billing.rounding", { increment: tr("remotehands.minutes", { count: ticket.increment_min }) })}`
               : tr("remotehands.billing.none")
             : tr("remotehands.billing.estimate", { increment: tr("remotehands.minutes", { count: ticket.increment_min }) })}
         </p>
