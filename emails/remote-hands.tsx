@@ -9,7 +9,7 @@ export { REMOTE_HANDS_TEMPLATES, type RemoteHandsTemplate };
 /** Every remote-hands e-mail: one ticket, one event (opened → operators; taken, update, closed → the tenant). */
 export interface RemoteHandsMailProps {
   /** RH-LDC-2026-0001 */
-  ref: string;
+  ticketRef: string;
   siteName: string;
   orgName: string;
   kind: "reboot" | "cabling" | "inspection" | "media_swap" | "other";
@@ -25,7 +25,7 @@ export interface RemoteHandsMailProps {
 }
 
 export const remoteHandsVars = (locale: Locale, props: RemoteHandsMailProps) => ({
-  ref: props.ref,
+  ref: props.ticketRef,
   siteName: props.siteName,
   orgName: props.orgName,
   kind: t(locale, `remotehands.kind.${props.kind}` as MessageKey),
@@ -55,7 +55,7 @@ export const remoteHandsTemplates = Object.fromEntries(
 export const RemoteHandsPreview = component("remote_hands_closed");
 (RemoteHandsPreview as unknown as { PreviewProps: unknown }).PreviewProps = {
   locale: "fr",
-  ref: "RH-LDC-2026-0001",
+  ticketRef: "RH-LDC-2026-0001",
   siteName: "Lomé Data Centre",
   orgName: "Kossi Digital",
   kind: "reboot",

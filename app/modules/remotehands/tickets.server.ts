@@ -287,7 +287,7 @@ async function notify(
       message: {
         template: input.template,
         props: {
-          ref: input.ticket.ref,
+          ticketRef: input.ticket.ref,
           siteName: input.ticket.site_name,
           orgName: input.ticket.org_name,
           kind: input.ticket.kind,
