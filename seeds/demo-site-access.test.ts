@@ -5,7 +5,7 @@ import { securityList } from "~/modules/siteaccess/visits.server";
 let t: TestDb;
 beforeAll(async () => {
   t = await createTestDb();
-});
+}, 180_000);
 afterAll(() => t.cleanup());
 
 it("the demo seeds Kossi Digital's visits at Lomé (tomorrow approved, the day after to approve) and one badge ending in 25 days, once however many times it runs", async () => {

@@ -15,7 +15,7 @@ let w: SiteAccessWorld;
 beforeAll(async () => {
   t = await createTestDb({ reference: true });
   w = await siteAccessWorld(t.db);
-});
+}, 180_000);
 afterAll(() => t.cleanup());
 
 const outcomes = (results: Result[]) => results.map((r) => (r.ok ? "ok" : r.error)).sort();
