@@ -22,6 +22,7 @@ import { stripeFr } from "../../app/i18n/areas/stripe";
 import { invoicesFr } from "../../app/i18n/areas/invoices";
 import { fr } from "../../app/i18n/fr";
 import { signedEvent, startFakeStripe, type FakeStripe } from "../support/fake-stripe";
+import { pdfAccessibility } from "../support/pdf-accessibility";
 import { DEMO_PASSWORD, baseUrl, focused, hydrated, launchBrowser, newContext, pressToSubmit, problems, screenshotFromTop, settled, tabTo, type Focused } from "./support";
 
 const OWNER = "owner@kossi.demo.test";
@@ -268,7 +269,9 @@ describe("keyboard only: sign in, request space, approve it, pay an invoice", ()
     await settled(finance);
     // Focus stayed in the page while the run went on (not dropped to <body>).
     expect((await focused(finance)).tag).not.toBe("body");
-    await tabTo(finance, 'button[name="intent"][value="issue"]', { back: true, max: 40 }).catch(() => tabTo(finance, 'button[name="intent"][value="issue"]'));
+    // The run's button is disabled while the job runs: focus is held on its form, and Tab goes on from there.
+    await tabTo(finance, 'button[name="intent"][value="issue"]');
+    await expectFocus(finance, { tag: "button" });
     await finance.keyboard.press("Enter");
     const issued = finance.locator(".billing-job[aria-live=polite]").filter({ hasText: "Émission terminée" });
     await expect.poll(() => issued.count(), { timeout: 120_000, interval: 1_000 }).toBeGreaterThan(0);
@@ -288,6 +291,10 @@ describe("keyboard only: sign in, request space, approve it, pay an invoice", ()
     await follow(owner, new RegExp(`^/app/invoices/${UUID}$`));
     state.invoicePath = new URL(owner.url()).pathname;
     await expectFocus(owner, { tag: "h1", text: state.invoiceNumber });
+    // Its PDF, as stored at issue, says its language and title to a screen reader (ADR 024).
+    const pdf = await owner.request.get(`${state.invoicePath}/pdf`);
+    expect(pdf.status()).toBe(200);
+    expect(await pdfAccessibility(await pdf.body())).toMatchObject({ language: "fr-FR", title: `Facture ${state.invoiceNumber}`, displayDocTitle: true });
   });
 
   it.skipIf(!cardPayment)("pays it by card on Stripe's page and comes back to a paid invoice", async () => {
