@@ -22,7 +22,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ ...options, canAnnounce: tenantCan(user.role, "desk:order") });
 }
 
-type ActionData = { errors?: FieldErrors; formError?: MessageKey; values?: Record<string, string> };
+type ActionData = {
+  errors?: FieldErrors;
+  formError?: MessageKey;
+  values?: Record<string, string>;
+};
 
 /** Refusals of the announcement: a field's fault (400) or the state of things (409). */
 const FIELD_OF: Partial<Record<DeliveryError, string>> = {
@@ -38,7 +42,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = parseForm(AnnounceForm, values);
   if (!parsed.ok) return json<ActionData>({ errors: parsed.errors, values }, { status: 400 });
   const result = await inTransactionOrRollback((trx) =>
-    announceDelivery(trx, { actor: { id: user.id, email: user.email, ip: clientIp(context), orgId: user.orgId, role: user.role }, ...parsed.data }),
+    announceDelivery(trx, {
+      actor: {
+        id: user.id,
+        email: user.email,
+        ip: clientIp(context),
+        orgId: user.orgId,
+        role: user.role,
+      },
+      ...parsed.data,
+    }),
   );
   if (!result.ok) {
     const key = `deliveries.error.${result.error}` as MessageKey;
@@ -80,43 +93,65 @@ export default function NewDelivery() {
             <FormErrors formError={data?.formError} errors={data?.errors} />
             <Form method="post" noValidate>
               <input type="hidden" name="clientKey" value={clientKey} />
-              <div className={`field${errorOf("siteId") ? " field--error" : ""}`}>
-                <label htmlFor="f-siteId">{tr("deliveries.new.site")}</label>
-                <select id="f-siteId" name="siteId" value={siteId} onChange={(e) => setSiteId(e.target.value)} aria-invalid={errorOf("siteId") ? true : undefined}>
-                  {sites.map((s) => (
-                    <option key={s.id} value={s.id}>
-                      {s.code} · {s.name}
-                    </option>
-                  ))}
-                </select>
-                {errorOf("siteId") ? (
-                  <p className="field-error" role="alert">
-                    {errorOf("siteId")}
+              <div className="form-grid">
+                <div className={`field${errorOf("siteId") ? " field--error" : ""}`}>
+                  <label htmlFor="f-siteId">{tr("deliveries.new.site")}</label>
+                  <select id="f-siteId" name="siteId" value={siteId} onChange={(e) => setSiteId(e.target.value)} aria-invalid={errorOf("siteId") ? true : undefined}>
+                    {sites.map((s) => (
+                      <option key={s.id} value={s.id}>
+                        {s.code} · {s.name}
+                      </option>
+                    ))}
+                  </select>
+                  {errorOf("siteId") ? (
+                    <p className="field-error" role="alert">
+                      {errorOf("siteId")}
+                    </p>
+                  ) : null}
+                </div>
+                <div className={`field${errorOf("rackId") ? " field--error" : ""}`}>
+                  <label htmlFor="f-rackId">{tr("deliveries.new.rack")}</label>
+                  <select id="f-rackId" name="rackId" defaultValue={v.rackId ?? ""} key={siteId} aria-invalid={errorOf("rackId") ? true : undefined} aria-describedby="f-rackId-hint">
+                    <option value="">{tr("deliveries.new.rackNone")}</option>
+                    {siteRacks.map((r) => (
+                      <option key={r.id} value={r.id}>
+                        {r.name} · {r.room_name}
+                      </option>
+                    ))}
+                  </select>
+                  <p className="hint" id="f-rackId-hint">
+                    {tr("deliveries.new.rackHint")}
                   </p>
-                ) : null}
-              </div>
-              <Field name="carrier" label={tr("deliveries.new.carrier")} hint={tr("deliveries.new.carrierHint")} maxLength={80} defaultValue={v.carrier ?? ""} errors={data?.errors} required autoComplete="off" />
-              <Field name="trackingNumber" label={tr("deliveries.new.tracking")} maxLength={100} defaultValue={v.trackingNumber ?? ""} errors={data?.errors} required autoComplete="off" />
-              <Field name="parcels" type="number" inputMode="numeric" min={1} max={MAX_PARCELS} step={1} label={tr("deliveries.new.parcels")} defaultValue={v.parcels ?? "1"} errors={data?.errors} required />
-              <Field name="expectedOn" type="date" label={tr("deliveries.new.expectedOn")} defaultValue={v.expectedOn ?? site?.today ?? ""} errors={data?.errors} required />
-              <div className={`field${errorOf("rackId") ? " field--error" : ""}`}>
-                <label htmlFor="f-rackId">{tr("deliveries.new.rack")}</label>
-                <select id="f-rackId" name="rackId" defaultValue={v.rackId ?? ""} key={siteId} aria-invalid={errorOf("rackId") ? true : undefined} aria-describedby="f-rackId-hint">
-                  <option value="">{tr("deliveries.new.rackNone")}</option>
-                  {siteRacks.map((r) => (
-                    <option key={r.id} value={r.id}>
-                      {r.name} · {r.room_name}
-                    </option>
-                  ))}
-                </select>
-                <p className="hint" id="f-rackId-hint">
-                  {tr("deliveries.new.rackHint")}
-                </p>
-                {errorOf("rackId") ? (
-                  <p className="field-error" role="alert">
-                    {errorOf("rackId")}
-                  </p>
-                ) : null}
+                  {errorOf("rackId") ? (
+                    <p className="field-error" role="alert">
+                      {errorOf("rackId")}
+                    </p>
+                  ) : null}
+                </div>
+                <Field
+                  name="carrier"
+                  label={tr("deliveries.new.carrier")}
+                  hint={tr("deliveries.new.carrierHint")}
+                  maxLength={80}
+                  defaultValue={v.carrier ?? ""}
+                  errors={data?.errors}
+                  required
+                  autoComplete="off"
+                />
+                <Field name="trackingNumber" label={tr("deliveries.new.tracking")} maxLength={100} defaultValue={v.trackingNumber ?? ""} errors={data?.errors} required autoComplete="off" />
+                <Field
+                  name="parcels"
+                  type="number"
+                  inputMode="numeric"
+                  min={1}
+                  max={MAX_PARCELS}
+                  step={1}
+                  label={tr("deliveries.new.parcels")}
+                  defaultValue={v.parcels ?? "1"}
+                  errors={data?.errors}
+                  required
+                />
+                <Field name="expectedOn" type="date" label={tr("deliveries.new.expectedOn")} defaultValue={v.expectedOn ?? site?.today ?? ""} errors={data?.errors} required />
               </div>
               <Field name="purpose" label={tr("deliveries.new.purpose")} hint={tr("deliveries.new.purposeHint")} maxLength={500} defaultValue={v.purpose ?? ""} errors={data?.errors} required />
               {/* Left enabled while sending (focus stays on it): the form's key makes a second press record nothing more. */}
