@@ -219,6 +219,9 @@ describe("the desk: check-in inside the window only (site time)", () => {
     // 09:30 UTC is 10:30 in Kinshasa: outside there, inside at Lomé.
     expect(await checkIn(kinVisit, at(w.D, "09:30"))).toEqual({ ok: false, error: "outside_window" });
     expect((await counts()).audit).toBe(auditBefore);
+    // The database refuses a check-in instant outside the window, whatever the application says.
+    await expect(t.db.updateTable("visits").set({ checked_in_at: at(w.D, "10:30") }).where("id", "=", ldcVisit).execute()).rejects.toMatchObject({ hint: "visit_outside_window" });
+    await expect(t.db.updateTable("visits").set({ checked_in_at: at(w.D, "09:30") }).where("id", "=", kinVisit).execute()).rejects.toMatchObject({ hint: "visit_outside_window" });
     expect(await checkIn(ldcVisit, at(w.D, "09:30"))).toEqual({ ok: true });
     expect(await checkIn(kinVisit, at(w.D, "09:30", 1))).toEqual({ ok: true });
     expect(await checkIn(ldcVisit, at(w.D, "09:40"))).toEqual({ ok: false, error: "already_checked_in" });
@@ -235,6 +238,9 @@ describe("the desk: check-in inside the window only (site time)", () => {
   });
 
   test("the state machine: refused and cancelled visits cannot be approved; cancel only before the window starts", async () => {
+    const late = await registered({ windowStart: "09:00", windowEnd: "12:00" });
+    expect(await inTransactionOrRollback((trx) => approveVisit(trx, { actor: asOp(), visitId: late, now: at(w.D, "12:01") }))).toEqual({ ok: false, error: "visit_over" });
+    expect(await inTransactionOrRollback((trx) => approveVisit(trx, { actor: asOp(), visitId: late, now: at(w.D, "11:59") }))).toEqual({ ok: true });
     const id = await registered();
     await inTransactionOrRollback((trx) => refuseVisit(trx, { actor: asOp(), visitId: id, reason: "Non" }));
     expect(await approve(id)).toEqual({ ok: false, error: "wrong_state" });

@@ -20,5 +20,6 @@ export function refusal(error: SiteAccessError): { key: MessageKey; status: 400 
   if (error === "not_found") return { key, status: 404 };
   if (error === "not_allowed") return { key, status: 403 };
   if (field) return { key, status: 400, field };
-  return { key, status: error === "outside_window" || error === "not_approved" || error === "badge_limit" || error === "visit_started" || error === "visit_over" ? 409 : 409 };
+  // Everything else is the state of things (a window over, a full badge list, a state already moved).
+  return { key, status: 409 };
 }
