@@ -15,10 +15,11 @@ import { plus, siteAccessWorld, TENANT_ROLES, type SiteAccessWorld } from "./sit
 
 let t: TestDb;
 let w: SiteAccessWorld;
+// The migrated base is built once per worker: on a loaded machine that takes more than the default minute.
 beforeEach(async () => {
   t = await createTestDb({ reference: true });
   w = await siteAccessWorld(t.db);
-});
+}, 180_000);
 afterEach(async () => t.cleanup());
 
 const fields = (overrides: Record<string, string> = {}) => ({

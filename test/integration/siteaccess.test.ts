@@ -30,10 +30,11 @@ function windowAroundNow() {
 
 let t: TestDb;
 let w: SiteAccessWorld;
+// The migrated base is built once per worker: on a loaded machine that takes more than the default minute.
 beforeEach(async () => {
   t = await createTestDb({ reference: true });
   w = await siteAccessWorld(t.db);
-});
+}, 180_000);
 afterEach(async () => t.cleanup());
 
 const counts = async () => {
