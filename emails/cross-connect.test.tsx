@@ -4,7 +4,7 @@ import type { Locale } from "~/i18n";
 
 const url = "https://portail.example.org/app/cross-connects/4b1f";
 const props = {
-  ref: "XC-4B1F0A2C",
+  reference: "XC-4B1F0A2C",
   siteName: "Lomé Data Centre",
   aOrgName: "Kossi Digital",
   zName: "Togo Cloud SARL",
@@ -24,6 +24,7 @@ describe.each(CROSS_CONNECT_TEMPLATES)("%s", (template) => {
     expect(mail.text).toContain("Kossi Digital");
     expect(mail.text).toContain("Togo Cloud SARL");
     expect(mail.text).not.toMatch(/\{\w+\}/);
+    expect(mail.text).not.toContain("undefined");
     expect(mail.html).not.toContain("<script>");
   });
 });

@@ -8,8 +8,8 @@ export { CROSS_CONNECT_TEMPLATES, type CrossConnectTemplate };
 
 /** Every cross-connect e-mail (to either tenant or to the operators): one order, one event. */
 export interface CrossConnectMailProps {
-  /** XC-1A2B3C4D */
-  ref: string;
+  /** XC-1A2B3C4D (not `ref`: React keeps that prop for itself and the body never got it). */
+  reference: string;
   siteName: string;
   /** The organisation that ordered (A side). */
   aOrgName: string;
@@ -28,7 +28,7 @@ export interface CrossConnectMailProps {
 const MEDIA = { smf: "SMF", mmf: "MMF", cat6: "Cat6" } as const;
 
 export const crossConnectVars = (locale: Locale, props: CrossConnectMailProps) => ({
-  ref: props.ref,
+  ref: props.reference,
   siteName: props.siteName,
   aOrgName: props.aOrgName,
   zName: props.zName,
@@ -58,7 +58,7 @@ export const crossConnectTemplates = Object.fromEntries(
 export const CrossConnectPreview = component("cross_connect_incoming");
 (CrossConnectPreview as unknown as { PreviewProps: unknown }).PreviewProps = {
   locale: "fr",
-  ref: "XC-3F2A9C1D",
+  reference: "XC-3F2A9C1D",
   siteName: "Lomé Data Centre",
   aOrgName: "Kossi Digital",
   zName: "Togo Cloud SARL",

@@ -296,7 +296,7 @@ async function notify(
       message: {
         template: input.template,
         props: {
-          ref: orderRef(input.order.id),
+          reference: orderRef(input.order.id),
           siteName: input.order.site_name,
           aOrgName: input.order.a_org_name,
           zName: input.order.z_name,
