@@ -20,7 +20,7 @@ import { sql } from "kysely";
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { createTestDb, type TestDb } from "../support/db";
 import { BASE } from "../support/http";
-import { createOrg, createRequestRow, createUser, signedIn, siteWithRacks } from "../support/factories";
+import { createContract, createOrg, createRequestRow, createUser, signedIn, siteWithRacks } from "../support/factories";
 import { approveRequest } from "~/modules/requests/approve.server";
 import { requestTermination } from "~/modules/requests/contracts.server";
 import { requestAmendment } from "~/modules/contracts/amendments.server";
@@ -32,6 +32,11 @@ import { signedEvent, TEST_SECRET_KEY, TEST_WEBHOOK_SECRET } from "../support/fa
 import { recordPayment } from "~/modules/payments/payments.server";
 import { issuedInvoice } from "../support/payments-world";
 import { orderCrossConnect } from "~/modules/crossconnects/orders.server";
+import { openTicket } from "~/modules/remotehands/tickets.server";
+import { registerVisit } from "~/modules/siteaccess/visits.server";
+import { addBadgeHolder } from "~/modules/siteaccess/badges.server";
+import { announceDelivery } from "~/modules/deliveries/deliveries.server";
+import { dayIn } from "~/utils/dates";
 
 const ROUTES_DIR = join(process.cwd(), "app/routes");
 
@@ -165,6 +170,35 @@ async function buildWorld() {
   if (!crossConnect.ok) throw new Error(`world: cross-connect (${crossConnect.error})`);
   const crossConnectPorts = await db.selectFrom("cross_connect_ports").select("id").where("site_id", "=", site.id).where("media", "=", "smf").where("name", "like", "MMR-0%").orderBy("name").limit(2).execute();
 
+  // The service desk: a contract of tenant A in force today holding two units of the rack, with an
+  // open remote-hands ticket, a visitor to approve tomorrow, an announced parcel and a badge holder.
+  const today = dayIn(site.time_zone);
+  const tomorrow = dayIn(site.time_zone, new Date(Date.now() + 86_400_000));
+  const tenantActor = { id: owner.id, email: owner.email, orgId: orgA.id, role: "owner" as const };
+  const liveContractId = await createContract(db, { orgId: orgA.id, siteId: site.id, startOn: "2026-01-01" });
+  const liveAllocation = await db
+    .insertInto("allocations")
+    .values({ contract_id: liveContractId, org_id: orgA.id, rack_id: rack.id, kind: "units", first_u: 20, last_u: 21, start_on: "2026-01-01", end_on: null, power_w: 0 })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const desk = async <T extends { ok: boolean }>(what: string, write: Promise<T>) => {
+    const r = await write;
+    if (!r.ok) throw new Error(`world: ${what} (${JSON.stringify(r)})`);
+    return r as Extract<T, { ok: true }>;
+  };
+  const ticket = await desk("ticket", db.transaction().execute((trx) => openTicket(trx, { actor: tenantActor, contractId: liveContractId, allocationIds: [liveAllocation.id], kind: "reboot", urgency: "standard", description: "Redémarrer FZ" })));
+  const visit = await desk(
+    "visit",
+    db.transaction().execute((trx) =>
+      registerVisit(trx, { actor: tenantActor, siteId: site.id, visitOn: tomorrow, windowStart: "09:00", windowEnd: "17:00", visitorName: "Afi Fuzz", company: "Fuzz SARL", idDocType: "passport", idDocNumber: "P1234567", escortNeeded: false, rackIds: [rack.id] }),
+    ),
+  );
+  const parcel = await desk("delivery", db.transaction().execute((trx) => announceDelivery(trx, { actor: tenantActor, siteId: site.id, carrier: "DHL", trackingNumber: "FZ123", parcels: 2, expectedOn: today, purpose: "Disques" })));
+  const badge = await desk(
+    "badge",
+    db.transaction().execute((trx) => addBadgeHolder(trx, { actor: tenantActor, siteId: site.id, name: "Kofi Fuzz", company: "Fuzz A", idDocType: "passport", idDocNumber: "P7654321", validUntil: "2027-06-30" })),
+  );
+
   otherIds = [orgB.id, ownerB.id, requestB, paymentB.paymentId];
   return {
     site,
@@ -191,6 +225,14 @@ async function buildWorld() {
     carrierId: carrier.id,
     crossConnectId: crossConnect.orderId,
     crossConnectPorts: crossConnectPorts.map((p) => p.id),
+    today,
+    tomorrow,
+    liveContractId,
+    liveAllocationId: liveAllocation.id,
+    ticketId: ticket.ticketId,
+    visitId: visit.visitId,
+    deliveryId: parcel.deliveryId,
+    badgeHolderId: badge.holderId,
   };
 }
 
@@ -504,6 +546,7 @@ const SPECS: Record<string, Spec> = {
       port: { portName: "MMR-FZ2", portRoomId: w.room.id, media: "smf" },
       portStatus: { portId: w.port.id, status: "maintenance" },
       uplink: { uplinkMbps: "10000", ratio: "1.5" },
+      remoteHands: { incrementMin: "15", targetStandardMin: "240", targetUrgentMin: "60" },
     }),
   },
   "ops.sites.$siteCode.prices.tsx": {
@@ -537,6 +580,111 @@ const SPECS: Record<string, Spec> = {
       remove: { removedOn: "2099-01-01" },
       reject: { reason: "Opérateur absent" },
     }),
+  },
+  // The service desk (issue 13)
+  "app.desk.tickets.new.tsx": {
+    caller: "tenant",
+    path: () => "/app/desk/tickets/new",
+    params: () => ({}),
+    intents: (w) => ({
+      "": { clientKey: "6e8d2c4f-3a5b-4c7d-9e0f-1b2c3d4e5f60", contractId: w.liveContractId, allocationIds: w.liveAllocationId, kind: "reboot", urgency: "standard", description: "Redémarrer le serveur", attachment: "" },
+    }),
+  },
+  "app.desk.tickets.$ticketId.tsx": {
+    caller: "tenant",
+    path: (w) => `/app/desk/tickets/${w.ticketId}`,
+    params: (w) => ({ ticketId: w.ticketId }),
+    intents: () => ({ cancel: {} }),
+  },
+  "ops.desk.tickets.$ticketId.tsx": {
+    caller: "operator",
+    path: (w) => `/ops/desk/tickets/${w.ticketId}`,
+    params: (w) => ({ ticketId: w.ticketId }),
+    intents: () => ({ take: {}, update: { body: "Serveur redémarré" }, time: { minutes: "20" }, close: { result: "Fait" } }),
+  },
+  "app.desk.visits.new.tsx": {
+    caller: "tenant",
+    path: () => "/app/desk/visits/new",
+    params: () => ({}),
+    intents: (w) => ({
+      "": {
+        clientKey: "7f9e3d5a-4b6c-4d8e-8f1a-2c3d4e5f6a71",
+        siteId: w.site.id,
+        visitOn: w.tomorrow,
+        windowStart: "09:00",
+        windowEnd: "17:00",
+        visitorName: "Yao Fuzz",
+        company: "Fuzz SARL",
+        idDocType: "national_id",
+        idDocNumber: "TG-1234",
+        escortNeeded: "on",
+        rackIds: w.rack.id,
+      },
+    }),
+  },
+  "app.desk.visits.$visitId.tsx": {
+    caller: "tenant",
+    path: (w) => `/app/desk/visits/${w.visitId}`,
+    params: (w) => ({ visitId: w.visitId }),
+    intents: () => ({ cancel: {} }),
+  },
+  "ops.desk.visits.$visitId.tsx": {
+    caller: "operator",
+    path: (w) => `/ops/desk/visits/${w.visitId}`,
+    params: (w) => ({ visitId: w.visitId }),
+    intents: () => ({ approve: {}, refuse: { reason: "Pièce illisible" }, checkIn: {}, checkOut: {} }),
+  },
+  "ops.desk.$siteCode.security-list.tsx": {
+    caller: "operator",
+    path: (w) => `/ops/desk/LDC/security-list?day=${w.tomorrow}`,
+    params: () => ({ siteCode: "LDC" }),
+    intents: (w) => ({ checkIn: { visitId: w.visitId, day: w.tomorrow }, checkOut: { visitId: w.visitId, day: w.tomorrow } }),
+  },
+  "app.desk.badges.tsx": {
+    caller: "tenant",
+    path: () => "/app/desk/badges",
+    params: () => ({}),
+    intents: (w) => ({
+      add: { siteId: w.site.id, name: "Ama Fuzz", company: "Fuzz A", idDocType: "passport", idDocNumber: "P000111", validUntil: "2027-03-31" },
+      renew: { holderId: w.badgeHolderId, validUntil: "2027-09-30" },
+      revoke: { holderId: w.badgeHolderId },
+    }),
+  },
+  "ops.desk.$siteCode.badges.tsx": {
+    caller: "operator",
+    path: () => "/ops/desk/LDC/badges",
+    params: () => ({ siteCode: "LDC" }),
+    intents: (w) => ({ "": { holderId: w.badgeHolderId } }),
+  },
+  "app.desk.deliveries.new.tsx": {
+    caller: "tenant",
+    path: () => "/app/desk/deliveries/new",
+    params: () => ({}),
+    intents: (w) => ({
+      "": { clientKey: "8a0f4e6b-5c7d-4e9f-9a2b-3d4e5f6a7b82", siteId: w.site.id, rackId: w.rack.id, carrier: "DHL Express", trackingNumber: "JD0146", parcels: "2", expectedOn: w.today, purpose: "Disques" },
+    }),
+  },
+  "app.desk.deliveries.$deliveryId.tsx": {
+    caller: "tenant",
+    path: (w) => `/app/desk/deliveries/${w.deliveryId}`,
+    params: (w) => ({ deliveryId: w.deliveryId }),
+    intents: () => ({ cancel: {} }),
+  },
+  "ops.desk.deliveries.$deliveryId.tsx": {
+    caller: "operator",
+    path: (w) => `/ops/desk/deliveries/${w.deliveryId}`,
+    params: (w) => ({ deliveryId: w.deliveryId }),
+    intents: () => ({ receive: { parcelsReceived: "2", condition: "good", damageNote: "" }, store: { storageLocation: "Cage B" }, deliver: {}, collect: {} }),
+  },
+  "ops.desk.$siteCode.deliveries.tsx": {
+    caller: "operator",
+    path: () => "/ops/desk/LDC/deliveries",
+    params: () => ({ siteCode: "LDC" }),
+    intents: (w) => ({
+      keepDays: { parcelKeepDays: "14" },
+      unannounced: { orgId: w.orgA.id, carrier: "UPS", trackingNumber: "1Z999", parcelsReceived: "1", condition: "good", damageNote: "", purpose: "Inconnu" },
+    }),
+    ignore: ["show"],
   },
   "ops.sites.$siteCode.carriers.tsx": {
     caller: "operator",
@@ -651,10 +799,12 @@ function headersFor(caller: Caller, contentType?: string) {
 function formRequest(file: string, pairs: [string, string][], caller: Caller) {
   const spec = SPECS[file];
   const path = spec.path(w);
-  if (file === "ops.metering.import.tsx" || file === "ops.billing.rates.tsx" || file === "ops.payments.inbox.tsx") {
+  if (file === "ops.metering.import.tsx" || file === "ops.billing.rates.tsx" || file === "ops.payments.inbox.tsx" || file === "app.desk.tickets.new.tsx") {
     const form = new FormData();
     for (const [k, v] of pairs) {
       if (k === "file") form.append("file", new File([v], "fuzz.csv", { type: "text/csv" }));
+      // A ticket's attachment: the hostile value as the file's bytes, under a photo's name and type.
+      else if (k === "attachment") form.append("attachment", new File([v], "photo.png", { type: "image/png" }));
       else form.append(k, v);
     }
     return new Request(`${BASE}${path}`, { method: "POST", headers: headersFor(caller), body: form });
