@@ -1,6 +1,6 @@
 import { stringify } from "csv-stringify/sync";
 import type { SelectQueryBuilder } from "kysely";
-import type { Database } from "#db/schema";
+import type { Database, TenantRole } from "#db/schema";
 import type { Executor } from "#db/types";
 import { t, type Locale } from "~/i18n";
 import type { FieldErrors } from "~/utils/forms";
@@ -13,6 +13,9 @@ export interface Actor {
   email: string;
   ip?: string | null;
 }
+
+/** A member of an organisation acting for it (cross-connects, tickets, visits, deliveries): who, for which organisation, in which role. */
+export type TenantActor = Actor & { orgId: string; role: TenantRole };
 
 /**
  * Write one audit entry (who, what, which entity, before/after). Call it inside the change's

@@ -21,7 +21,7 @@ import { sql } from "kysely";
 import type { CrossConnectMedia, CrossConnectStatus, TenantRole } from "#db/schema";
 import type { Executor, Trx } from "#db/types";
 import { tenantCan } from "~/modules/auth/permissions";
-import { recordAudit, type Actor } from "~/modules/audit/audit.server";
+import { recordAudit, type Actor, type TenantActor } from "~/modules/audit/audit.server";
 import { enqueueEmail } from "~/modules/email/outbox.server";
 import { linkBase, operatorsWhoCan, orgManagers, uniqueRecipients, type Recipient } from "~/modules/email/recipients.server";
 import type { CrossConnectTemplate } from "#emails/cross-connect";
@@ -30,7 +30,7 @@ import { dayIn } from "~/utils/dates";
 import { crossConnectErrorOf, type CrossConnectError } from "./errors";
 import { orderRef } from "./shared";
 
-export type TenantActor = Actor & { orgId: string; role: TenantRole };
+export type { TenantActor };
 export type Result<T = object> = ({ ok: true } & T) | { ok: false; error: CrossConnectError };
 
 const fail = (error: CrossConnectError) => ({ ok: false as const, error });

@@ -20,7 +20,7 @@ import { sql } from "kysely";
 import type { DeliveryCondition, DeliveryStatus, TenantRole } from "#db/schema";
 import type { Executor, Trx } from "#db/types";
 import { tenantCan } from "~/modules/auth/permissions";
-import { recordAudit, type Actor } from "~/modules/audit/audit.server";
+import { recordAudit, type Actor, type TenantActor } from "~/modules/audit/audit.server";
 import { enqueueEmail } from "~/modules/email/outbox.server";
 import { linkBase, orgManagers, uniqueRecipients } from "~/modules/email/recipients.server";
 import type { DeliveryTemplate } from "#emails/delivery";
@@ -29,7 +29,7 @@ import { dayIn } from "~/utils/dates";
 import { deliveryErrorOf, type DeliveryError } from "./errors";
 import { addDays, daysAtSite, deliveryRef, DONE_STATUSES, EXPECTED_DAYS_AHEAD, EXPECTED_DAYS_BEFORE, keptTooLong, OPEN_STATUSES } from "./shared";
 
-export type TenantActor = Actor & { orgId: string; role: TenantRole };
+export type { TenantActor };
 export type Result<T = object> = ({ ok: true } & T) | { ok: false; error: DeliveryError };
 
 const fail = (error: DeliveryError) => ({ ok: false as const, error });

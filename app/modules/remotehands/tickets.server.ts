@@ -25,7 +25,7 @@ import { sql } from "kysely";
 import type { RemoteHandsKind, RemoteHandsStatus, RemoteHandsUrgency, TenantRole } from "#db/schema";
 import type { Executor, Trx } from "#db/types";
 import { tenantCan } from "~/modules/auth/permissions";
-import { recordAudit, type Actor } from "~/modules/audit/audit.server";
+import { recordAudit, type Actor, type TenantActor } from "~/modules/audit/audit.server";
 import { ChargeError, recordOneOff, remoteHandsPrice } from "~/modules/billing/charges.server";
 import { enqueueEmail } from "~/modules/email/outbox.server";
 import { linkBase, operatorsWhoCan, orgManagers, uniqueRecipients, type Recipient } from "~/modules/email/recipients.server";
@@ -35,7 +35,7 @@ import { dayIn } from "~/utils/dates";
 import { remoteHandsErrorOf, type RemoteHandsError } from "./errors";
 import { amountFor, ATTACHMENT_MAX_BYTES, attachmentTypeOf, billedMinutes, hoursOf, safeFileName, serviceLevel, type AttachmentType } from "./shared";
 
-export type TenantActor = Actor & { orgId: string; role: TenantRole };
+export type { TenantActor };
 export type Result<T = object> = ({ ok: true } & T) | { ok: false; error: RemoteHandsError };
 
 const fail = (error: RemoteHandsError) => ({ ok: false as const, error });

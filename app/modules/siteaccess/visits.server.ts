@@ -25,7 +25,7 @@ import type { IdDocType, VisitStatus } from "#db/schema";
 import type { Executor, Trx } from "#db/types";
 import { operatorCan, tenantCan } from "~/modules/auth/permissions";
 import type { OperatorRole, TenantRole } from "#db/schema";
-import { recordAudit, type Actor } from "~/modules/audit/audit.server";
+import { recordAudit, type Actor, type TenantActor } from "~/modules/audit/audit.server";
 import { enqueueEmail } from "~/modules/email/outbox.server";
 import { linkBase, operatorsWhoCan, orgManagers, uniqueRecipients, type Recipient } from "~/modules/email/recipients.server";
 import type { SiteAccessTemplate } from "#emails/site-access";
@@ -34,7 +34,7 @@ import { dayIn } from "~/utils/dates";
 import { siteAccessErrorOf, type SiteAccessError } from "./errors";
 import { hhmm, maskIdNumber, minutesOf, operatorVisitActions, tenantVisitActions, VISIT_MAX_DAYS_AHEAD, VISIT_MAX_MINUTES, visitRef } from "./shared";
 
-export type TenantActor = Actor & { orgId: string; role: TenantRole };
+export type { TenantActor };
 export type OperatorActor = Actor & { operatorRole?: OperatorRole };
 export type Result<T = object> = ({ ok: true } & T) | { ok: false; error: SiteAccessError };
 
