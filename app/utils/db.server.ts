@@ -110,3 +110,18 @@ export async function inTransactionOrRollback<T extends { ok: boolean }>(fn: (tr
     throw error;
   }
 }
+
+/**
+ * Run a write whose refusals the database names (a trigger's or a constraint's error, mapped by the
+ * area's `errorOf` to one of its codes): a named refusal becomes a result the caller returns (its
+ * transaction is then rolled back by `inTransactionOrRollback`), anything else is rethrown.
+ */
+export async function refusalAsResult<T, E>(errorOf: (error: unknown) => E | null | undefined, write: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: E }> {
+  try {
+    return { ok: true, value: await write() };
+  } catch (error) {
+    const code = errorOf(error);
+    if (code) return { ok: false, error: code };
+    throw error;
+  }
+}

@@ -22,6 +22,7 @@ import type { CrossConnectMedia, CrossConnectStatus, TenantRole } from "#db/sche
 import type { Executor, Trx } from "#db/types";
 import { tenantCan } from "~/modules/auth/permissions";
 import { recordAudit, type Actor, type TenantActor } from "~/modules/audit/audit.server";
+import { refusalAsResult } from "~/utils/db.server";
 import { enqueueEmail } from "~/modules/email/outbox.server";
 import { linkBase, operatorsWhoCan, orgManagers, uniqueRecipients, type Recipient } from "~/modules/email/recipients.server";
 import type { CrossConnectTemplate } from "#emails/cross-connect";
@@ -36,15 +37,7 @@ export type Result<T = object> = ({ ok: true } & T) | { ok: false; error: CrossC
 const fail = (error: CrossConnectError) => ({ ok: false as const, error });
 
 /** Run a write; a refusal the database names becomes a result, anything else is rethrown. */
-async function attempt<T>(write: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: CrossConnectError }> {
-  try {
-    return { ok: true, value: await write() };
-  } catch (error) {
-    const code = crossConnectErrorOf(error);
-    if (code) return { ok: false, error: code };
-    throw error;
-  }
-}
+const attempt = <T>(write: () => Promise<T>) => refusalAsResult(crossConnectErrorOf, write);
 
 /** The day after `date` + `days` (calendar arithmetic in UTC on a `YYYY-MM-DD`). */
 function addDays(date: string, days: number) {

@@ -21,6 +21,7 @@ import type { DeliveryCondition, DeliveryStatus, TenantRole } from "#db/schema";
 import type { Executor, Trx } from "#db/types";
 import { tenantCan } from "~/modules/auth/permissions";
 import { recordAudit, type Actor, type TenantActor } from "~/modules/audit/audit.server";
+import { refusalAsResult } from "~/utils/db.server";
 import { enqueueEmail } from "~/modules/email/outbox.server";
 import { linkBase, orgManagers, uniqueRecipients } from "~/modules/email/recipients.server";
 import type { DeliveryTemplate } from "#emails/delivery";
@@ -35,15 +36,7 @@ export type Result<T = object> = ({ ok: true } & T) | { ok: false; error: Delive
 const fail = (error: DeliveryError) => ({ ok: false as const, error });
 
 /** Run a write; a refusal the database names becomes a result, anything else is rethrown. */
-async function attempt<T>(write: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: DeliveryError }> {
-  try {
-    return { ok: true, value: await write() };
-  } catch (error) {
-    const code = deliveryErrorOf(error);
-    if (code) return { ok: false, error: code };
-    throw error;
-  }
-}
+const attempt = <T>(write: () => Promise<T>) => refusalAsResult(deliveryErrorOf, write);
 
 // ---------------------------------------------------------------------------------------------
 // Reading

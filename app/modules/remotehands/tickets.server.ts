@@ -26,6 +26,7 @@ import type { RemoteHandsKind, RemoteHandsStatus, RemoteHandsUrgency, TenantRole
 import type { Executor, Trx } from "#db/types";
 import { tenantCan } from "~/modules/auth/permissions";
 import { recordAudit, type Actor, type TenantActor } from "~/modules/audit/audit.server";
+import { refusalAsResult } from "~/utils/db.server";
 import { ChargeError, recordOneOff, remoteHandsPrice } from "~/modules/billing/charges.server";
 import { enqueueEmail } from "~/modules/email/outbox.server";
 import { linkBase, operatorsWhoCan, orgManagers, uniqueRecipients, type Recipient } from "~/modules/email/recipients.server";
@@ -41,15 +42,7 @@ export type Result<T = object> = ({ ok: true } & T) | { ok: false; error: Remote
 const fail = (error: RemoteHandsError) => ({ ok: false as const, error });
 
 /** Run a write; a refusal the database names becomes a result, anything else is rethrown. */
-async function attempt<T>(write: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: RemoteHandsError }> {
-  try {
-    return { ok: true, value: await write() };
-  } catch (error) {
-    const code = remoteHandsErrorOf(error);
-    if (code) return { ok: false, error: code };
-    throw error;
-  }
-}
+const attempt = <T>(write: () => Promise<T>) => refusalAsResult(remoteHandsErrorOf, write);
 
 const nextMonth = (period: string) => {
   const [y, m] = period.split("-").map(Number);

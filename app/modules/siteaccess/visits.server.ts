@@ -26,6 +26,7 @@ import type { Executor, Trx } from "#db/types";
 import { operatorCan, tenantCan } from "~/modules/auth/permissions";
 import type { OperatorRole, TenantRole } from "#db/schema";
 import { recordAudit, type Actor, type TenantActor } from "~/modules/audit/audit.server";
+import { refusalAsResult } from "~/utils/db.server";
 import { enqueueEmail } from "~/modules/email/outbox.server";
 import { linkBase, operatorsWhoCan, orgManagers, uniqueRecipients, type Recipient } from "~/modules/email/recipients.server";
 import type { SiteAccessTemplate } from "#emails/site-access";
@@ -41,15 +42,7 @@ export type Result<T = object> = ({ ok: true } & T) | { ok: false; error: SiteAc
 const fail = (error: SiteAccessError) => ({ ok: false as const, error });
 
 /** Run a write; a refusal the database names becomes a result, anything else is rethrown. */
-export async function attempt<T>(write: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: SiteAccessError }> {
-  try {
-    return { ok: true, value: await write() };
-  } catch (error) {
-    const code = siteAccessErrorOf(error);
-    if (code) return { ok: false, error: code };
-    throw error;
-  }
-}
+export const attempt = <T>(write: () => Promise<T>) => refusalAsResult(siteAccessErrorOf, write);
 
 export function addDays(date: string, days: number) {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
