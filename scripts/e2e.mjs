@@ -65,6 +65,14 @@ const port = process.env.E2E_PORT ? Number(process.env.E2E_PORT) : await freePor
 const dataDir = mkdtempSync(join(tmpdir(), "colo-e2e-"));
 const baseUrl = `http://127.0.0.1:${port}`;
 
+// Card payment against the stand-in Stripe the keyboard journey serves (test/e2e/keyboard.test.ts),
+// unless the caller set Stripe's variables itself: the same values reach the portal and the tests.
+if (!process.env.STRIPE_SECRET_KEY) {
+  process.env.STRIPE_SECRET_KEY = "sk_test_portal_fake";
+  process.env.STRIPE_WEBHOOK_SECRET = "whsec_test_portal_fake";
+  process.env.STRIPE_API_URL = `http://127.0.0.1:${await freePort()}`;
+}
+
 // A development-mode server on its own fresh PGlite database, e-mails kept in the outbox.
 const serverEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, SHOW_DEMO_ACCOUNTS: "0" };
 for (const name of ["NODE_ENV", "DATABASE_URL", "APP_URL", "SMTP_URL", "SESSION_SECURE"]) delete serverEnv[name];

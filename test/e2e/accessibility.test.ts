@@ -164,15 +164,20 @@ async function auditFailedSubmit(
   await prepare?.(page);
   const form = formWith(page, field);
   if (Object.keys(values).length) await fill(form, values);
-  // The answer is held back a moment, to see where focus is while the form is sending.
+  // The answer is held back a moment, to see where focus is while the form is sending: sampled once
+  // the browser has sent the form (its POST is here, held) and the page has had time to show it is
+  // busy — not at a fixed time after the click began, which a loaded machine may not have reached.
+  let focusWhileSending: "body" | "kept" | undefined;
   const slow = async (route: Route) => {
-    if (route.request().method() === "POST") await new Promise((resolve) => setTimeout(resolve, 500));
+    if (route.request().method() === "POST") {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      focusWhileSending ??= await page.evaluate(() => (document.activeElement === document.body ? "body" : "kept"));
+      await new Promise((resolve) => setTimeout(resolve, 350));
+    }
     await route.continue();
   };
   await page.route("**/*", slow);
   const sending = submit(page, form, form.locator('button[type="submit"], button:not([type])').last());
-  await page.waitForTimeout(200);
-  const focusWhileSending = await page.evaluate(() => (document.activeElement === document.body ? "body" : "kept"));
   const status = await sending;
   await page.unroute("**/*", slow);
   expect(status, `${path}: the form is refused`).toBeGreaterThanOrEqual(400);
@@ -277,6 +282,8 @@ describe("accessibility: axe finds no serious or critical violation", () => {
         // Empty fields: refused before any password is checked (no sign-in attempt is counted).
         ...(await auditFailedSubmit(page, "sme", "/app/account", { name: "intent", value: "password" })),
         ...(await auditFailedSubmit(page, "sme", "/app/desk/visits/new", { name: "visitorName" })),
+        ...(await auditFailedSubmit(page, "sme", "/app/desk/deliveries/new", { name: "trackingNumber" })),
+        ...(await auditFailedSubmit(page, "sme", "/app/desk/tickets/new", { name: "description" })),
       ])),
     );
     findings.push(...(await auditUser("owner@ansi.demo.test", "agency", (page) => auditPages(page, "agency", tenantPages))));
