@@ -342,7 +342,7 @@ test("prices: exact decimals in the site currency, refused otherwise; frozen con
   // The page lists the products with their minor units; an unknown ?edit= is ignored.
   const page = await body(await call(pricesLoader, getRequest("/ops/sites/KIN/prices?edit=nope", { cookie: admin.cookie }), { siteCode: "KIN" }));
   expect(page.site.currency).toBe("USD");
-  expect(page.products).toHaveLength(10);
+  expect(page.products).toHaveLength(11); // the ten kinds and, since ADR 021, the urgent remote-hands rate
   expect(page.products.find((p: { id: string }) => p.id === kinHalf.id).unit_price_minor).toBe(90000);
 });
 
