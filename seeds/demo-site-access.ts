@@ -26,7 +26,7 @@ export async function seedDemoSiteAccess(trx: Trx) {
       .where("a.org_id", "=", org.id)
       .where("m.site_id", "=", site.id)
       .where("r.name", "=", "A01")
-      .where(sql<boolean>`a.during @> ${d}::date AND c.start_on <= ${d}::date AND (c.end_on IS NULL OR c.end_on >= ${d}::date)`)
+      .where(sql<boolean>`(a.during @> ${d}::date AND c.start_on <= ${d}::date AND (c.end_on IS NULL OR c.end_on >= ${d}::date))`)
       .executeTakeFirst();
   const owner = await trx.selectFrom("users").select("id").where("email", "=", "owner@kossi.demo.test").executeTakeFirst();
   const noc = await trx.selectFrom("users").select("id").where("email", "=", "noc@ops.demo.test").executeTakeFirst();
