@@ -144,7 +144,7 @@ describe("tenant journey", () => {
   let verifyLink = "";
   it("lets the operator read the newest verification e-mail in the outbox", async () => {
     await signIn(operator, OPERATOR, DEMO_PASSWORD);
-    await operator.waitForURL(/\/ops\/organisations$/);
+    await operator.waitForURL(/\/ops\/desk$/); // operators land on the service desk
     await open(operator, "/ops/outbox");
     // One message from the sign-up, a fresh one from the refused sign-in.
     const rows = operator.getByRole("row").filter({ hasText: owner.email }).filter({ hasText: "Confirmez votre adresse e-mail" });
