@@ -223,7 +223,8 @@ async function auditUser(
   return findings;
 }
 
-describe("accessibility: axe finds no serious or critical violation", () => {
+// Each test audits dozens of page states in two languages (more with the service desk): minutes, not the default two.
+describe("accessibility: axe finds no serious or critical violation", { timeout: 480_000 }, () => {
   beforeAll(async () => {
     browser = await launchBrowser();
   });
