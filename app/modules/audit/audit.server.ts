@@ -14,6 +14,12 @@ export interface Actor {
   ip?: string | null;
 }
 
+/** The name an e-mail or a timeline shows for an actor: the user's name, else the address. */
+export async function actorName(db: Executor, actor: Actor): Promise<string> {
+  const row = await db.selectFrom("users").select("name").where("id", "=", actor.id).executeTakeFirst();
+  return row?.name || actor.email;
+}
+
 /** A member of an organisation acting for it (cross-connects, tickets, visits, deliveries): who, for which organisation, in which role. */
 export type TenantActor = Actor & { orgId: string; role: TenantRole };
 

@@ -21,7 +21,7 @@ import { sql } from "kysely";
 import type { CrossConnectMedia, CrossConnectStatus, TenantRole } from "#db/schema";
 import type { Executor, Trx } from "#db/types";
 import { tenantCan } from "~/modules/auth/permissions";
-import { recordAudit, type Actor, type TenantActor } from "~/modules/audit/audit.server";
+import { actorName, recordAudit, type Actor, type TenantActor } from "~/modules/audit/audit.server";
 import { refusalAsResult } from "~/utils/db.server";
 import { enqueueEmail } from "~/modules/email/outbox.server";
 import { linkBase, operatorsWhoCan, orgManagers, uniqueRecipients, type Recipient } from "~/modules/email/recipients.server";
@@ -302,11 +302,6 @@ async function notify(
       },
     });
   }
-}
-
-async function actorName(trx: Trx, actor: Actor) {
-  const row = await trx.selectFrom("users").select("name").where("id", "=", actor.id).executeTakeFirst();
-  return row?.name ?? actor.email;
 }
 
 /** The order row, locked, with its names (the lock first: `FOR UPDATE` of the order only). */

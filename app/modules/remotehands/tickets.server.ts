@@ -25,7 +25,7 @@ import { sql } from "kysely";
 import type { RemoteHandsKind, RemoteHandsStatus, RemoteHandsUrgency, TenantRole } from "#db/schema";
 import type { Executor, Trx } from "#db/types";
 import { tenantCan } from "~/modules/auth/permissions";
-import { recordAudit, type Actor, type TenantActor } from "~/modules/audit/audit.server";
+import { actorName, recordAudit, type Actor, type TenantActor } from "~/modules/audit/audit.server";
 import { refusalAsResult } from "~/utils/db.server";
 import { ChargeError, recordOneOff, remoteHandsPrice } from "~/modules/billing/charges.server";
 import { enqueueEmail } from "~/modules/email/outbox.server";
@@ -308,11 +308,6 @@ async function tenantRecipients(trx: Trx, ticket: TicketRow): Promise<Recipient[
     .where("t.id", "=", ticket.id)
     .execute();
   return uniqueRecipients(managers, opener);
-}
-
-async function actorName(trx: Trx, actor: Actor) {
-  const row = await trx.selectFrom("users").select("name").where("id", "=", actor.id).executeTakeFirst();
-  return row?.name || actor.email;
 }
 
 /** The ticket row, locked, with its names (the lock first: `FOR UPDATE` of the ticket only). */
