@@ -11,6 +11,8 @@ export default defineConfig({
     globals: true,
     include: ["app/**/*.test.{ts,tsx}", "db/**/*.test.ts", "emails/**/*.test.{ts,tsx}", "seeds/**/*.test.ts", "test/integration/**/*.test.{ts,tsx}"],
     environment: "node",
+    // Migrates the databases every test starts from once per run (test/support/db.ts).
+    globalSetup: ["test/support/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",

@@ -61,12 +61,13 @@ const pgliteParsers = {
 /**
  * An embedded database: in memory without `dataDir` (tests), otherwise in that directory, locked
  * for this process before PGlite reads anything (a second process gets `DataDirLockedError`).
+ * `from`: start from a dump of another database's files (`dumpDataDir`), as the tests do.
  */
-export async function openPglite(dataDir?: string) {
+export async function openPglite(dataDir?: string, from?: Blob | File) {
   const release = dataDir ? lockDataDir(dataDir) : () => {};
   let client: PGlite;
   try {
-    client = await PGlite.create({ dataDir, extensions: { btree_gist }, parsers: pgliteParsers });
+    client = await PGlite.create({ dataDir, loadDataDir: from, extensions: { btree_gist }, parsers: pgliteParsers });
     await client.exec("SET TimeZone = 'UTC'");
   } catch (error) {
     release();

@@ -1,18 +1,18 @@
 import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import pg from "pg";
-import type { PGlite } from "@electric-sql/pglite";
+import { readFile } from "node:fs/promises";
+import { inject } from "vitest";
 import { forgetDb, openPglite, pgKysely, pgliteKysely, setDb } from "#db/client.server";
-import { migrateToLatest } from "#db/migrate.server";
 import type { Database } from "#db/schema";
-import { seed } from "../../seeds/index.server";
 
 /**
  * A fresh, migrated database for one test (or one file).
  *
- * - Default: an embedded PGlite cloned from a base migrated once per worker.
+ * - Default: an embedded PGlite loaded from the run's migrated base (global-setup.ts).
  * - `reference: true`: with the reference data (sites, rooms, racks, price lists, ports) seeded.
- * - `TEST_DATABASE_URL=postgres://…/postgres`: a new PostgreSQL database per call, dropped by `cleanup`.
+ * - `TEST_DATABASE_URL=postgres://…/postgres`: a new PostgreSQL database per call, copied from the
+ *   run's template, dropped by `cleanup`.
  *
  * The handle is also installed as the process-wide database (`getDb()`), so loaders and
  * actions called directly in a test see it.
@@ -22,32 +22,34 @@ export interface TestDb {
   cleanup(): Promise<void>;
 }
 
-const bases = new Map<string, Promise<PGlite>>();
+/**
+ * The migrated starting points, built once per run by test/support/global-setup.ts: dumps of PGlite's
+ * files, or PostgreSQL template databases. Loaded once per test file; each test gets its own copy.
+ */
+const dumps = new Map<Kind, Promise<File>>();
+type Kind = "empty" | "reference";
 
-/** A migrated PGlite (with the reference data when asked), built once per worker and cloned per test. */
-async function migratedBase(reference: boolean) {
-  const client = await openPglite();
-  const db = pgliteKysely(client);
-  await migrateToLatest(db);
-  if (reference) await seed(db, { demo: false });
-  return client;
+function pgliteDump(kind: Kind, path: string) {
+  if (!dumps.has(kind)) dumps.set(kind, readFile(path).then((bytes) => new File([bytes], `${kind}.tar`)));
+  return dumps.get(kind)!;
 }
 
 export const usingPostgres = () => Boolean(process.env.TEST_DATABASE_URL);
 
 export async function createTestDb(opts: { reference?: boolean } = {}): Promise<TestDb> {
+  const kind: Kind = opts.reference ? "reference" : "empty";
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (adminUrl) {
     const name = `portal_test_${randomBytes(6).toString("hex")}`;
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
+    const bases = inject("testDbBases");
+    if (bases.kind !== "postgres") throw new Error("TEST_DATABASE_URL was set after the run's global setup");
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${bases[kind]}`);
     await admin.end();
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
     const db = pgKysely(url.toString(), 30);
-    await migrateToLatest(db);
-    if (opts.reference) await seed(db, { demo: false });
     setDb(db);
     return {
       db,
@@ -61,9 +63,9 @@ export async function createTestDb(opts: { reference?: boolean } = {}): Promise<
       },
     };
   }
-  const key = opts.reference ? "reference" : "empty";
-  if (!bases.has(key)) bases.set(key, migratedBase(Boolean(opts.reference)));
-  const client = (await (await bases.get(key)!).clone()) as PGlite;
+  const bases = inject("testDbBases");
+  if (bases.kind !== "pglite") throw new Error("TEST_DATABASE_URL was unset after the run's global setup");
+  const client = await openPglite(undefined, await pgliteDump(kind, bases[kind]));
   const db = pgliteKysely(client);
   setDb(db);
   return {
