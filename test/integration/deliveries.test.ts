@@ -357,8 +357,8 @@ describe("the desk", () => {
     if (!togo.ok) throw new Error(togo.error);
 
     // Open: 2 waiting + 3 announced (late, today, future) = 5; attention: the 2 waiting at the site.
-    expect(await deliveryDeskCounts(t.db, w.org.kossi.id, "2026-03-10")).toEqual({ open: 5, attention: 2 });
-    expect(await deliveryDeskCounts(t.db, w.org.togo.id, "2026-03-10")).toEqual({ open: 1, attention: 0 });
+    expect(await deliveryDeskCounts(t.db, w.org.kossi.id)).toEqual({ open: 5, attention: 2 });
+    expect(await deliveryDeskCounts(t.db, w.org.togo.id)).toEqual({ open: 1, attention: 0 });
 
     const queue = await deliveryQueue(t.db, w.ldc.id, "2026-03-10", 4);
     expect(queue.total).toBe(5);

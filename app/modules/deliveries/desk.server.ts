@@ -5,26 +5,23 @@
 import { sql } from "kysely";
 import type { Executor } from "#db/types";
 import type { MessageKey } from "~/i18n";
-import type { DeskQueue, TenantDeskCounts } from "~/modules/servicedesk/desk";
+import type { DeskQueue } from "~/modules/servicedesk/desk";
+import { runDeskCounts, type DeskCountsSql } from "~/modules/servicedesk/counts.server";
 import { deliveryRef, keptTooLong } from "./shared";
 
 /**
  * An organisation's deliveries: `open` = announced, received or stored (not delivered, collected or
  * cancelled); `attention` = those waiting at a site for the tenant (received or stored). A flagged
- * one (kept beyond the site's days) is always one of them, so it is counted once whatever `today` is;
- * `today` is kept in the signature the hub calls all three areas with.
+ * one (kept beyond the site's days) is always one of them, so it is counted whatever the day.
  */
-export async function deliveryDeskCounts(db: Executor, orgId: string, today: string): Promise<TenantDeskCounts> {
-  const row = await db
-    .selectFrom("deliveries as d")
-    .select([
-      sql<number>`count(*) FILTER (WHERE d.status IN ('announced', 'received', 'stored'))::int`.as("open"),
-      sql<number>`count(*) FILTER (WHERE d.status IN ('received', 'stored'))::int`.as("attention"),
-    ])
-    .where("d.org_id", "=", orgId)
-    .executeTakeFirstOrThrow();
-  return { open: Number(row.open), attention: Number(row.attention) };
+export function deliveryCountsSql(orgId: string): DeskCountsSql {
+  return {
+    open: sql<number>`(SELECT count(*)::integer FROM deliveries d WHERE d.org_id = ${orgId} AND d.status IN ('announced', 'received', 'stored'))`,
+    attention: sql<number>`(SELECT count(*)::integer FROM deliveries d WHERE d.org_id = ${orgId} AND d.status IN ('received', 'stored'))`,
+  };
 }
+
+export const deliveryDeskCounts = (db: Executor, orgId: string) => runDeskCounts(db, deliveryCountsSql(orgId));
 
 /**
  * A site's delivery queue on its local `today`: deliveries announced for today or earlier (expected

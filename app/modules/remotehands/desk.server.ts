@@ -10,26 +10,26 @@
 import { sql } from "kysely";
 import type { Executor } from "#db/types";
 import type { MessageKey } from "~/i18n";
-import type { DeskQueue, TenantDeskCounts } from "~/modules/servicedesk/desk";
+import type { DeskQueue } from "~/modules/servicedesk/desk";
+import { runDeskCounts, type DeskCountsSql } from "~/modules/servicedesk/counts.server";
 import { serviceLevel } from "./shared";
 
 /** Closed tickets stay in the tenant's attention count this many days after their close, while unseen. */
 export const ATTENTION_DAYS = 7;
 
-export async function ticketDeskCounts(db: Executor, orgId: string, now = new Date()): Promise<TenantDeskCounts> {
+/** An organisation's ticket counts as two scalar subqueries, for the hub's one statement. */
+export function ticketCountsSql(orgId: string, now = new Date()): DeskCountsSql {
   const since = new Date(now.getTime() - ATTENTION_DAYS * 86_400_000);
-  const row = await db
-    .selectFrom("remote_hands_tickets as t")
-    .select([
-      sql<number>`count(*) FILTER (WHERE t.status IN ('open', 'taken'))::integer`.as("open"),
-      sql<number>`count(*) FILTER (WHERE (t.status = 'taken' OR (t.status = 'closed' AND t.closed_at >= ${since}))
-        AND EXISTS (SELECT 1 FROM remote_hands_events e WHERE e.ticket_id = t.id AND e.kind IN ('taken', 'update', 'closed')
-                    AND (t.tenant_seen_at IS NULL OR e.at > t.tenant_seen_at)))::integer`.as("attention"),
-    ])
-    .where("t.org_id", "=", orgId)
-    .executeTakeFirstOrThrow();
-  return { open: Number(row.open), attention: Number(row.attention) };
+  return {
+    open: sql<number>`(SELECT count(*)::integer FROM remote_hands_tickets t WHERE t.org_id = ${orgId} AND t.status IN ('open', 'taken'))`,
+    attention: sql<number>`(SELECT count(*)::integer FROM remote_hands_tickets t
+        WHERE t.org_id = ${orgId} AND (t.status = 'taken' OR (t.status = 'closed' AND t.closed_at >= ${since}))
+          AND EXISTS (SELECT 1 FROM remote_hands_events e WHERE e.ticket_id = t.id AND e.kind IN ('taken', 'update', 'closed')
+                      AND (t.tenant_seen_at IS NULL OR e.at > t.tenant_seen_at)))`,
+  };
 }
+
+export const ticketDeskCounts = (db: Executor, orgId: string, now = new Date()) => runDeskCounts(db, ticketCountsSql(orgId, now));
 
 export async function ticketQueue(db: Executor, siteId: string, limit: number, now = new Date()): Promise<DeskQueue> {
   const total = await db

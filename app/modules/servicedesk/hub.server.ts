@@ -1,16 +1,18 @@
 import type { Executor } from "#db/types";
-import { deliveryDeskCounts, deliveryQueue } from "~/modules/deliveries/desk.server";
-import { ticketDeskCounts, ticketQueue, ticketServiceLevels } from "~/modules/remotehands/desk.server";
-import { visitDeskCounts, visitQueue } from "~/modules/siteaccess/desk.server";
-import { dayIn, siteToday } from "~/utils/dates";
+import { sql } from "kysely";
+import { deliveryCountsSql, deliveryQueue } from "~/modules/deliveries/desk.server";
+import { ticketCountsSql, ticketQueue, ticketServiceLevels } from "~/modules/remotehands/desk.server";
+import { visitCountsSql, visitQueue } from "~/modules/siteaccess/desk.server";
+import { siteToday } from "~/utils/dates";
 import type { DeskQueue, TenantDeskCounts } from "./desk";
 
 /**
  * The service desk's two hub pages, put together from its three areas (remote hands, site access,
  * deliveries), each of which owns its own rules and queries.
- * - The tenant's hub and the badge in its navigation: per area, what is open and what waits for it.
- *   An organisation may hold space at sites in several time zones: its "today" for these counts is
- *   the earliest of its sites' local days (UTC when it has none), so nothing of today is missed.
+ * - The tenant's hub and the badge in its navigation: per area, what is open and what waits for it,
+ *   in one statement (it is on every tenant page). An organisation may hold space at sites in
+ *   several time zones: its "today" for these counts is the earliest of its sites' local days (UTC
+ *   when it has none), so nothing of today is missed.
  * - The operators' per-site desk: the three queues of one site, on the site's local day.
  */
 
@@ -22,25 +24,27 @@ export interface TenantDesk {
   attention: number;
 }
 
-async function orgToday(db: Executor, orgId: string, now: Date): Promise<string> {
-  const zones = await db
-    .selectFrom("contracts as c")
-    .innerJoin("sites as s", "s.id", "c.site_id")
-    .select("s.time_zone")
-    .distinct()
-    .where("c.org_id", "=", orgId)
-    .execute();
-  const days = zones.map((z) => siteToday(z.time_zone, now)).sort();
-  return days[0] ?? dayIn("UTC", now);
-}
-
 export async function tenantDesk(db: Executor, orgId: string, now = new Date()): Promise<TenantDesk> {
-  const today = await orgToday(db, orgId, now);
-  const [tickets, visits, deliveries] = await Promise.all([
-    ticketDeskCounts(db, orgId),
-    visitDeskCounts(db, orgId, today),
-    deliveryDeskCounts(db, orgId, today),
-  ]);
+  const today = sql<string>`today.d`;
+  const areas = { tickets: ticketCountsSql(orgId, now), visits: visitCountsSql(orgId, today), deliveries: deliveryCountsSql(orgId) };
+  const row = await db
+    .selectFrom(
+      sql`(SELECT coalesce(min((${now}::timestamptz AT TIME ZONE s.time_zone)::date), (${now}::timestamptz AT TIME ZONE 'UTC')::date) AS d
+             FROM contracts c JOIN sites s ON s.id = c.site_id WHERE c.org_id = ${orgId})`.as("today"),
+    )
+    .select([
+      areas.tickets.open.as("tickets_open"),
+      areas.tickets.attention.as("tickets_attention"),
+      areas.visits.open.as("visits_open"),
+      areas.visits.attention.as("visits_attention"),
+      areas.deliveries.open.as("deliveries_open"),
+      areas.deliveries.attention.as("deliveries_attention"),
+    ])
+    .executeTakeFirstOrThrow();
+  const counts = (open: number, attention: number): TenantDeskCounts => ({ open: Number(open), attention: Number(attention) });
+  const tickets = counts(row.tickets_open, row.tickets_attention);
+  const visits = counts(row.visits_open, row.visits_attention);
+  const deliveries = counts(row.deliveries_open, row.deliveries_attention);
   return { tickets, visits, deliveries, attention: tickets.attention + visits.attention + deliveries.attention };
 }
 

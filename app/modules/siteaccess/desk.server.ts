@@ -8,21 +8,22 @@
  * - `visitQueue`: for a site, the requested visits from `today` on whose window has not ended,
  *   soonest first (day, then window start), flagged when they are for `today`.
  */
-import { sql } from "kysely";
+import { sql, type RawBuilder } from "kysely";
 import type { Executor } from "#db/types";
-import type { DeskQueue, TenantDeskCounts } from "~/modules/servicedesk/desk";
-import { addDays } from "./visits.server";
+import type { DeskQueue } from "~/modules/servicedesk/desk";
+import { runDeskCounts, type DeskCountsSql } from "~/modules/servicedesk/counts.server";
 
-export async function visitDeskCounts(db: Executor, orgId: string, today: string): Promise<TenantDeskCounts> {
-  const row = await db
-    .selectNoFrom([
-      sql<string>`(SELECT count(*) FROM visits WHERE org_id = ${orgId} AND status IN ('requested', 'approved') AND visit_on >= ${today}::date)`.as("open"),
-      sql<string>`(SELECT count(*) FROM visits WHERE org_id = ${orgId} AND status = 'refused' AND decided_at >= ${addDays(today, -7)}::date)`.as("refused"),
-      sql<string>`(SELECT count(*) FROM badge_holders WHERE org_id = ${orgId} AND revoked_at IS NULL AND valid_until BETWEEN ${today}::date AND ${addDays(today, 30)}::date)`.as("expiring"),
-    ])
-    .executeTakeFirstOrThrow();
-  return { open: Number(row.open), attention: Number(row.refused) + Number(row.expiring) };
+/** An organisation's visit and badge counts on `today` (a date, or an SQL date), as two scalar subqueries. */
+export function visitCountsSql(orgId: string, today: string | RawBuilder<string>): DeskCountsSql {
+  const day = typeof today === "string" ? sql`${today}::date` : today;
+  return {
+    open: sql<number>`(SELECT count(*)::integer FROM visits WHERE org_id = ${orgId} AND status IN ('requested', 'approved') AND visit_on >= ${day})`,
+    attention: sql<number>`((SELECT count(*)::integer FROM visits WHERE org_id = ${orgId} AND status = 'refused' AND decided_at >= ${day} - 7)
+      + (SELECT count(*)::integer FROM badge_holders WHERE org_id = ${orgId} AND revoked_at IS NULL AND valid_until BETWEEN ${day} AND ${day} + 30))`,
+  };
 }
+
+export const visitDeskCounts = (db: Executor, orgId: string, today: string) => runDeskCounts(db, visitCountsSql(orgId, today));
 
 export async function visitQueue(db: Executor, siteId: string, today: string, limit: number): Promise<DeskQueue> {
   const base = db
