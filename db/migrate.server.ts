@@ -21,6 +21,7 @@ import * as m1202_1100 from "./migrations/2026_12_02_1100_samples_partitions_rol
 import * as m1202_1200 from "./migrations/2026_12_02_1200_remote_hands";
 import * as m1202_1210 from "./migrations/2026_12_02_1210_site_access";
 import * as m1202_1220 from "./migrations/2026_12_02_1220_deliveries";
+import * as m1202_1300 from "./migrations/2026_12_02_1300_usage_month_cache";
 
 /** The migrations, in order. Add new files here; never edit one that has landed. */
 const migrations: Record<string, Migration> = {
@@ -46,6 +47,7 @@ const migrations: Record<string, Migration> = {
   "2026_12_02_1200_remote_hands": m1202_1200,
   "2026_12_02_1210_site_access": m1202_1210,
   "2026_12_02_1220_deliveries": m1202_1220,
+  "2026_12_02_1300_usage_month_cache": m1202_1300,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -327,6 +327,8 @@ export interface MetersTable {
   kind: "power" | "bandwidth";
   description: string | null;
   created_at: CreatedAt;
+  /** Raised by the database with every statement that stores samples of the meter (usage_month_cache). */
+  samples_version: Generated<number>;
 }
 
 export interface MeterAttachmentsTable {
@@ -357,6 +359,15 @@ export interface SamplesTable {
   at: ColumnType<Date, Date | string, never>;
   /** numeric(20,6), returned as a string such as "15234.250000" */
   value: ColumnType<string, string | number, never>;
+}
+
+/** A contract's month of usage figures and the fingerprint they were computed for (a cache). */
+export interface UsageMonthCacheTable {
+  contract_id: string;
+  month: string;
+  fingerprint: string;
+  figures: unknown;
+  computed_at: Generated<Date>;
 }
 
 /** Rollup per meter and 5-minute instant (trigger on samples): the highest reading of each metric. */
@@ -409,6 +420,7 @@ export interface Database {
   api_tokens: ApiTokensTable;
   samples: SamplesTable;
   usage_instants: UsageInstantsTable;
+  usage_month_cache: UsageMonthCacheTable;
   energy_hours: EnergyHoursTable;
   site_issuers: SiteIssuersTable;
   vat_exemption_certificates: VatExemptionCertificatesTable;

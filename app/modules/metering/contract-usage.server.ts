@@ -5,7 +5,8 @@ import { getContract, listContracts } from "~/modules/requests/contracts.server"
 import { priceTimesDecimal, decimalToMicros, roundHalfUp } from "~/modules/billing/money";
 import { contractMeters } from "./meters.server";
 import { contractCommitMbps } from "~/modules/contracts/versions.server";
-import { burstBudget, energyByDay, energyKwh, fiveMinuteSlots, hourlySeries, monthPeriod, percentile95, powerStats, type MeterWindow, type Period } from "./usage.server";
+import { burstBudget, fiveMinuteSlots, monthPeriod, type Period } from "./usage.server";
+import { monthFigures } from "./month-figures.server";
 
 type Scope = { orgId: string } | { operator: true };
 
@@ -37,26 +38,20 @@ export async function contractUsage(db: Executor, scope: Scope, contractId: stri
 type LoadedContract = NonNullable<Awaited<ReturnType<typeof getContract>>>;
 
 /**
- * `contractUsage` of a contract already loaded (and scoped) by the caller. The month's figures are
- * independent reads of the rollups: they run side by side (on PostgreSQL, on the pool's connections).
+ * `contractUsage` of a contract already loaded (and scoped) by the caller. The month's figures come
+ * from `monthFigures`: computed from the rollups, kept until a sample, a meter or the commit changes.
  */
 async function usageOf(db: Executor, contract: LoadedContract, month: string, now: Date) {
   const period = await monthPeriod(db, month, contract.time_zone);
-  const meters = await contractMeters(db, contract.id, period, contract.time_zone);
-  const windows = (kind: "power" | "bandwidth"): MeterWindow[] => meters.filter((m) => m.kind === kind).map((m) => ({ id: m.id, from: m.from, to: m.to }));
+  const [meters, commitMbps] = await Promise.all([contractMeters(db, contract.id, period, contract.time_zone), contractCommitMbps(db, contract.id, month)]);
   const price = (kind: string) => contract.lines.find((l) => l.kind === kind);
   const commitW = (price("power_commit_kw")?.quantity ?? 0) * 1000;
 
   const elapsed: Period = { from: period.from, to: new Date(Math.min(Math.max(now.getTime(), period.from.getTime()), period.to.getTime())) };
   const inProgress = now < period.to;
-  const commitMbps = await contractCommitMbps(db, contract.id, month);
-  const [bw, kwh, powerFigures, byDay, series] = await Promise.all([
-    percentile95(db, windows("bandwidth"), period, commitMbps),
-    energyKwh(db, windows("power"), period),
-    powerStats(db, windows("power"), period),
-    energyByDay(db, windows("power"), period, contract.time_zone),
-    hourlySeries(db, meters.map((m) => ({ id: m.id, from: m.from, to: m.to })), period),
-  ]);
+  const figures = await monthFigures(db, { contractId: contract.id, month, timeZone: contract.time_zone, period, commitMbps, meters });
+  const bw = figures.bandwidth;
+  const kwh = figures.energyKwh;
   const overagePrice = price("bandwidth_overage_mbps")?.unit_price_minor ?? 0;
   const commitMicros = decimalToMicros(commitMbps);
   const overMbps = bw.p95 !== null && decimalToMicros(bw.p95) > commitMicros ? microsToDecimal(decimalToMicros(bw.p95) - commitMicros) : "0";
@@ -81,17 +76,17 @@ async function usageOf(db: Executor, contract: LoadedContract, month: string, no
       overagePriceMinor: overagePrice,
       overageMinor: priceTimesDecimal(overagePrice, overMbps),
     },
-    power: { commitW, ...powerFigures },
+    power: { commitW, ...figures.power },
     energy: {
       kwh,
       projectedKwh,
       priceMinor: energyPrice,
       costMinor: priceTimesDecimal(energyPrice, kwh),
       projectedCostMinor: priceTimesDecimal(energyPrice, projectedKwh),
-      byDay,
+      byDay: figures.energyByDay,
     },
-    series: series.map((r) => ({
-      hour: r.hour,
+    series: figures.series.map((r) => ({
+      hour: new Date(r.hour),
       inMbps: r.in_mbps === null ? null : Number(r.in_mbps),
       outMbps: r.out_mbps === null ? null : Number(r.out_mbps),
       powerW: r.power_w === null ? null : Number(r.power_w),

@@ -112,6 +112,7 @@ export async function contractMeters(db: Executor, contractId: string, period: P
       "m.id",
       "m.external_id",
       "m.kind",
+      "m.samples_version",
       "a.attached_on",
       "a.detached_on",
       sql<Date>`greatest(${period.from}::timestamptz, (a.attached_on::timestamp AT TIME ZONE ${timeZone}))`.as("from"),
