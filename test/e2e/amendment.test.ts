@@ -24,7 +24,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { amendmentsFr } from "../../app/i18n/areas/amendments";
 import { billingOpsFr } from "../../app/i18n/areas/billing-ops";
-import { fill, formWith, hydrated, launchBrowser, newContext, open, problems, screenshot, submit, signIn, screenshotFromTop } from "./support";
+import { fill, formWith, hydrated, launchBrowser, newContext, open, problems, screenshot, submit, signIn, screenshotFromTop, billingJob } from "./support";
 
 const OWNER = "owner@kossi.demo.test";
 const NOC = "noc@ops.demo.test";
@@ -282,9 +282,7 @@ describe("amendment: 2 → 4 kW from the 15th, approved, billed to the day", () 
     const period = state.effectiveOn!.slice(0, 7);
     await signIn(finance, FINANCE);
     await open(finance, `/ops/billing?site=LDC&period=${period}`);
-    await finance.locator('button[name="intent"][value="run"]').click();
-    const done = finance.locator(".billing-job[aria-live=polite]").filter({ hasText: "Facturation terminée" });
-    await expect.poll(() => done.count(), { timeout: 90_000, interval: 1_000 }).toBeGreaterThan(0);
+    await billingJob(finance, "run");
     await screenshotFromTop(finance, "amendment-08-run-done");
 
     await open(finance, `/ops/billing/invoices?site=LDC&period=${period}&status=draft`);

@@ -15,7 +15,7 @@ import { billingOpsFr } from "../../app/i18n/areas/billing-ops";
 import { invoicesFr } from "../../app/i18n/areas/invoices";
 import { pdfPageToPng } from "../support/pdf";
 import { pdfQrCodes } from "../support/pdf-qr";
-import { SCREENSHOT_DIR, baseUrl, fill, formWith, launchBrowser, newContext, open, problems, screenshot, submit } from "./support";
+import { SCREENSHOT_DIR, baseUrl, fill, formWith, launchBrowser, newContext, open, problems, screenshot, submit, billingJob } from "./support";
 
 const DEMO_PASSWORD = "Demo-Colo-2026!";
 const FINANCE = "finance@ops.demo.test";
@@ -67,10 +67,8 @@ describe("invoicing, from the billing run to the tenant's verified PDF", () => {
   it("finance runs last month's billing for LDC and watches it progress to a summary", async () => {
     await signIn(finance, FINANCE);
     await open(finance, `/ops/billing?site=LDC&period=${lastMonth}`);
-    await finance.locator('button[name="intent"][value="run"]').click();
     // The progress area is a polite live region; the run ends with its summary.
-    const done = finance.locator(".billing-job[aria-live=polite]").filter({ hasText: "Facturation terminée" });
-    await expect.poll(() => done.count(), { timeout: 90_000, interval: 1_000 }).toBeGreaterThan(0);
+    await billingJob(finance, "run");
     await screenshot(finance, "invoicing-01-run-done");
   });
 
@@ -85,9 +83,7 @@ describe("invoicing, from the billing run to the tenant's verified PDF", () => {
     await screenshot(finance, "invoicing-03-draft");
 
     await open(finance, `/ops/billing?site=LDC&period=${lastMonth}`);
-    await finance.locator('button[name="intent"][value="issue"]').click();
-    const issued = finance.locator(".billing-job[aria-live=polite]").filter({ hasText: "Émission terminée" });
-    await expect.poll(() => issued.count(), { timeout: 120_000, interval: 1_000 }).toBeGreaterThan(0);
+    await billingJob(finance, "issue");
     await expect.poll(async () => (await finance.locator("main").innerText()).match(/LDC-\d{4}-\d{6}/g)?.length ?? 0).toBeGreaterThan(0);
     await screenshot(finance, "invoicing-04-issued");
   });

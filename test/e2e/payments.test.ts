@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { pdfPageToPng, pdfText } from "../support/pdf";
-import { SCREENSHOT_DIR, fill, formWith, launchBrowser, newContext, open, problems, screenshot, settled, submit } from "./support";
+import { SCREENSHOT_DIR, fill, formWith, launchBrowser, newContext, open, problems, screenshot, settled, submit, billingJob } from "./support";
 
 const DEMO_PASSWORD = "Demo-Colo-2026!";
 const FINANCE = "finance@ops.demo.test";
@@ -52,12 +52,8 @@ describe("getting paid: a bank statement settles the agency's invoice", () => {
   it("finance bills and issues the month before last at LDC", async () => {
     await signIn(finance, FINANCE);
     await open(finance, `/ops/billing?site=LDC&period=${monthBefore}`);
-    await finance.locator('button[name="intent"][value="run"]').click();
-    const done = finance.locator(".billing-job[aria-live=polite]").filter({ hasText: "Facturation terminée" });
-    await expect.poll(() => done.count(), { timeout: 90_000, interval: 1_000 }).toBeGreaterThan(0);
-    await finance.locator('button[name="intent"][value="issue"]').click();
-    const issued = finance.locator(".billing-job[aria-live=polite]").filter({ hasText: "Émission terminée" });
-    await expect.poll(() => issued.count(), { timeout: 120_000, interval: 1_000 }).toBeGreaterThan(0);
+    await billingJob(finance, "run");
+    await billingJob(finance, "issue");
   });
 
   it("the agency finds its invoice, its balance and its payment reference", async () => {

@@ -12,7 +12,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { fill, formWith, hydrated, launchBrowser, newContext, open, problems, screenshot, screenshotFromTop, signIn, submit } from "./support";
+import { fill, formWith, hydrated, launchBrowser, newContext, open, problems, screenshot, screenshotFromTop, signIn, submit, billingJob } from "./support";
 
 const KOSSI_OWNER = "owner@kossi.demo.test";
 const NOC = "noc@ops.demo.test";
@@ -151,9 +151,7 @@ describe("remote hands: an urgent ticket with a photo, taken, timed, closed and 
     const period = new Intl.DateTimeFormat("en-CA", { timeZone: "Africa/Lome", year: "numeric", month: "2-digit" }).format(new Date()).slice(0, 7);
     await signIn(finance, FINANCE);
     await open(finance, `/ops/billing?site=LDC&period=${period}`);
-    await finance.locator('button[name="intent"][value="run"]').click();
-    const done = finance.locator(".billing-job[aria-live=polite]").filter({ hasText: "Facturation terminée" });
-    await expect.poll(() => done.count(), { timeout: 120_000, interval: 1_000 }).toBeGreaterThan(0);
+    await billingJob(finance, "run");
     await open(finance, `/ops/billing/invoices?site=LDC&period=${period}`);
     const row = finance.getByRole("row").filter({ hasText: "Kossi Digital" });
     await expect.poll(() => row.count()).toBeGreaterThan(0);

@@ -3,6 +3,7 @@
  * full-page screenshots, and a record of every page error so a test can assert there was none.
  */
 import { mkdirSync } from "node:fs";
+import { expect } from "vitest";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from "playwright-core";
 
@@ -122,6 +123,18 @@ export async function submit(page: Page, form: Locator, button?: Locator): Promi
   const response = await answer;
   await settled(page);
   return response.status();
+}
+
+/**
+ * On /ops/billing, start the run (or the issue) and wait for its end. The page already shows the
+ * latest job of the site and month, which may be an earlier journey's, finished: only once this
+ * POST and the page's revalidation are done is the job shown this one.
+ */
+export async function billingJob(page: Page, intent: "run" | "issue") {
+  const status = await submit(page, formWith(page, { name: "intent", value: intent }), page.locator(`button[name="intent"][value="${intent}"]`));
+  if (status >= 400) throw new Error(`the billing ${intent} was refused (${status})`);
+  const done = page.locator(".billing-job[aria-live=polite]").filter({ hasText: intent === "run" ? "Facturation terminée" : "Émission terminée" });
+  await expect.poll(() => done.count(), { timeout: 120_000, interval: 1_000 }).toBeGreaterThan(0);
 }
 
 /** Remix has finished the current submission, redirect and loader revalidation. */
