@@ -29,7 +29,9 @@ const METERS = Number(process.env.BENCH_METERS ?? 100);
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 50);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 2);
 const YEAR_METERS = Number(process.env.BENCH_YEAR_METERS ?? 20);
-const START = "2027-01-01T00:00:00Z";
+// Twenty days ago on the hour: the batches (≈ 17.4 days of 5-minute instants for 100 meters) stay in the
+// past, as the API requires (no sample more than a day ahead); a fixed date became the future.
+const START = new Date(Math.floor((Date.now() - 20 * 86_400_000) / 3_600_000) * 3_600_000).toISOString();
 
 const name = `portal_bench_${randomBytes(4).toString("hex")}`;
 const admin = new pg.Client({ connectionString: ADMIN_URL });
