@@ -43,7 +43,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // Also keeps the session cookie's lifetime equal to the server's (refreshed when it slides).
   const { user, setCookie } = await currentSession(request);
   const locale = requestLocale(request, user);
-  return json({ locale, dictionaryUrl: dictionaryUrl(locale) }, setCookie ? { headers: { "Set-Cookie": setCookie } } : undefined);
+  const audience = user?.operator_role ? "operator" : "tenant";
+  return json({ locale, dictionaryUrl: dictionaryUrl(locale, audience) }, setCookie ? { headers: { "Set-Cookie": setCookie } } : undefined);
 }
 
 /**

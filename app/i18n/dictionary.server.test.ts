@@ -8,7 +8,7 @@ const get = (name: string) => loader({ params: { file: name }, request: new Requ
 describe("the dictionary file of each language", () => {
   test("is named by a fingerprint of its content and served immutable, for a year", async () => {
     for (const [locale, messages] of [["fr", fr], ["en", en]] as const) {
-      const url = dictionaryUrl(locale);
+      const url = dictionaryUrl(locale, "operator");
       expect(url).toMatch(new RegExp(`^/i18n/${locale}\\.[0-9a-f]{16}\\.json$`));
       const response = await get(url.split("/").pop()!);
       expect(response.status).toBe(200);

@@ -21,11 +21,16 @@ describe("the root loader's data (in every document and every revalidation after
       const me = await signedIn(t.db, { orgId: org.id, locale });
       const res = await call(rootLoader, getRequest("/app", { cookie: me.cookie }));
       const text = await res.text();
-      expect(JSON.parse(text)).toEqual({ locale, dictionaryUrl: dictionaryUrl(locale) });
+      expect(JSON.parse(text)).toEqual({ locale, dictionaryUrl: dictionaryUrl(locale, "tenant") });
       expect(text.length).toBeLessThan(120);
       expect(text).not.toContain("app.name");
     }
     const anonymous = await call(rootLoader, getRequest("/signin"));
-    expect(await anonymous.json()).toEqual({ locale: "fr", dictionaryUrl: dictionaryUrl("fr") });
+    expect(await anonymous.json()).toEqual({ locale: "fr", dictionaryUrl: dictionaryUrl("fr", "tenant") });
+    // An operator's browser gets every message (the operators' area's too): another file.
+    const operator = await signedIn(t.db, { operatorRole: "ops_noc" });
+    const op = await (await call(rootLoader, getRequest("/ops", { cookie: operator.cookie }))).json();
+    expect(op.dictionaryUrl).toBe(dictionaryUrl("fr", "operator"));
+    expect(op.dictionaryUrl).not.toBe(dictionaryUrl("fr", "tenant"));
   });
 });
