@@ -55,7 +55,7 @@ export default function VisitPage() {
             <span className="badge badge--site">{visit.site_code}</span> {visit.site_name}
           </p>
         </div>
-        <VisitBadge status={visit.status} />
+        <VisitBadge status={visit.status} over={visit.over} />
       </div>
       {data?.notice ? <Alert kind="success">{tr(data.notice)}</Alert> : null}
       {data?.formError ? <Alert>{tr(data.formError)}</Alert> : null}

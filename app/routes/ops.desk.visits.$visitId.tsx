@@ -67,7 +67,7 @@ export default function OpsVisitPage() {
             <span className="badge badge--site">{visit.site_code}</span> {visit.site_name} · <Link to={`/ops/organisations/${visit.org_id}`}>{visit.org_name}</Link>
           </p>
         </div>
-        <VisitBadge status={visit.status} />
+        <VisitBadge status={visit.status} over={visit.over} />
       </div>
       {data?.notice ? <Alert kind="success">{tr(data.notice)}</Alert> : null}
       {data?.formError ? <Alert>{tr(data.formError)}</Alert> : null}

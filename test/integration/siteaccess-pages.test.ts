@@ -11,6 +11,13 @@ import * as opsBadges from "~/routes/ops.desk.$siteCode.badges";
 import * as securityListPage from "~/routes/ops.desk.$siteCode.security-list";
 import * as securityListPdf from "~/routes/ops.desk.$siteCode.security-list[.pdf]";
 import { pdfText } from "../support/pdf";
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+import { createMemoryRouter, RouterProvider } from "react-router-dom";
+import { provideDictionary } from "~/i18n/dictionary";
+import { fr } from "~/i18n/fr";
+import { VisitTable } from "~/modules/siteaccess/components";
+import { listVisitsForTenant } from "~/modules/siteaccess/visits.server";
 import { plus, siteAccessWorld, TENANT_ROLES, type SiteAccessWorld } from "./siteaccess-world";
 
 let t: TestDb;
@@ -69,6 +76,28 @@ describe("tenant pages", () => {
     expect(own.visits[0].id_doc_number).toBe("PA1234567");
     const past = await body(await call(visitsIndex.loader, getRequest("/app/desk/visits?show=past", { cookie: w.a.owner.cookie })));
     expect(past.visits).toEqual([]);
+  });
+
+  test("a request whose window ended undecided reads 'Non traitée à temps', not 'À valider'", async () => {
+    await registerOk();
+    provideDictionary("fr", fr);
+    const render = (visits: Awaited<ReturnType<typeof listVisitsForTenant>>) => {
+      const Page = () => createElement(VisitTable, { visits, base: "/app/desk/visits" });
+      const router = createMemoryRouter([{ id: "root", path: "/", loader: () => null, children: [{ id: "page", index: true, Component: Page }] }], {
+        initialEntries: ["/"],
+        hydrationData: { loaderData: { root: { locale: "fr" } } },
+      });
+      return renderToStaticMarkup(createElement(RouterProvider, { router }));
+    };
+    const before = await listVisitsForTenant(t.db, { orgId: w.org.a.id, role: "viewer", filter: "all" });
+    expect(before.map((v) => [v.status, v.over])).toEqual([["requested", false]]);
+    expect(render(before)).toContain("À valider");
+    // The day after the visit (D, 09:00–12:00 at Lomé, UTC).
+    const after = await listVisitsForTenant(t.db, { orgId: w.org.a.id, role: "viewer", filter: "all", now: new Date(`${plus(w.D, 1)}T00:00:00Z`) });
+    expect(after.map((v) => [v.status, v.over])).toEqual([["requested", true]]);
+    const html = render(after);
+    expect(html).toContain("Non traitée à temps");
+    expect(html).not.toContain("À valider");
   });
 
   test("every tenant role: all read, only owner, admin and technical register and cancel", async () => {

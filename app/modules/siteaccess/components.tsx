@@ -6,8 +6,10 @@ import { useFormat, useT } from "~/components/i18n";
 
 const BADGE: Record<VisitStatus, string> = { requested: "pending", approved: "approved", refused: "rejected", cancelled: "cancelled" };
 
-export function VisitBadge({ status }: { status: VisitStatus }) {
+/** A visit's state; a request whose window ended undecided reads as such (it can no longer be approved). */
+export function VisitBadge({ status, over = false }: { status: VisitStatus; over?: boolean }) {
   const tr = useT();
+  if (status === "requested" && over) return <StatusBadge status="cancelled" label={tr("siteaccess.status.lapsed")} />;
   return <StatusBadge status={BADGE[status]} label={tr(`siteaccess.status.${status}`)} />;
 }
 
@@ -39,6 +41,8 @@ export interface VisitListItem {
   window_start: string;
   window_end: string;
   today: boolean;
+  /** The window has ended. */
+  over: boolean;
   racks: { name: string }[];
 }
 
@@ -80,7 +84,7 @@ export function VisitTable({ visits, base, showOrg = false }: { visits: VisitLis
               <td>{showOrg ? v.org_name : <span className="badge badge--site">{v.site_code}</span>}</td>
               <td className="hide-sm">{v.racks.map((r) => r.name).join(", ")}</td>
               <td>
-                <VisitBadge status={v.status} />
+                <VisitBadge status={v.status} over={v.over} />
               </td>
             </tr>
           ))}
