@@ -5,12 +5,10 @@ import { tenantCan } from "~/modules/auth/permissions";
 import { cancelDelivery, getForTenant } from "~/modules/deliveries/deliveries.server";
 import { tenantActions } from "~/modules/deliveries/shared";
 import { DeliveryBadge, DeliveryDetails } from "~/modules/deliveries/components";
-import { formDataObject, readForm } from "~/utils/forms.server";
-import { clientIp } from "~/utils/request.server";
-import { getDb, inTransactionOrRollback } from "~/utils/db.server";
+import { getDb } from "~/utils/db.server";
 import { Alert } from "~/components/forms";
 import { useT } from "~/components/i18n";
-import type { MessageKey } from "~/i18n";
+import { areaRefusal, tenantCancelAction } from "~/modules/servicedesk/cancel.server";
 
 /** GET/POST /app/desk/deliveries/:deliveryId — one delivery of the organisation, its timeline, and cancelling it. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -25,24 +23,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
 }
 
-type ActionData = { formError?: MessageKey; notice?: MessageKey };
-
-export async function action({ request, params, context }: ActionFunctionArgs) {
-  const user = await requireTenant(request, "desk:order");
-  const deliveryId = params.deliveryId ?? "";
-  // Another organisation's delivery is not found, whatever the form says.
-  if (!(await getForTenant(await getDb(), { orgId: user.orgId, deliveryId }))) notFound();
-  const values = formDataObject(await readForm(request));
-  if (values.intent !== "cancel") return json<ActionData>({ formError: "error.invalid" }, { status: 400 });
-  const result = await inTransactionOrRollback((trx) =>
-    cancelDelivery(trx, { actor: { id: user.id, email: user.email, ip: clientIp(context), orgId: user.orgId, role: user.role }, deliveryId }),
-  );
-  if (!result.ok) {
-    if (result.error === "not_found") notFound();
-    return json<ActionData>({ formError: `deliveries.error.${result.error}` as MessageKey }, { status: result.error === "not_allowed" ? 403 : 409 });
-  }
-  return json<ActionData>({ notice: "deliveries.done.cancel" });
-}
+export const action = (args: ActionFunctionArgs) =>
+  tenantCancelAction(args, {
+    belongs: (db, user) => getForTenant(db, { orgId: user.orgId, deliveryId: args.params.deliveryId ?? "" }),
+    cancel: (trx, actor) => cancelDelivery(trx, { actor, deliveryId: args.params.deliveryId ?? "" }),
+    refusal: areaRefusal("deliveries"),
+    done: "deliveries.done.cancel",
+  });
 
 export default function DeliveryPage() {
   const { delivery, canCancel } = useLoaderData<typeof loader>();

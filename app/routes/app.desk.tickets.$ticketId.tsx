@@ -5,12 +5,10 @@ import { tenantCan } from "~/modules/auth/permissions";
 import { cancelTicket, getForTenant, markSeen } from "~/modules/remotehands/tickets.server";
 import { tenantActions } from "~/modules/remotehands/shared";
 import { TicketBadge, TicketBody, TicketFacts, UrgentBadge } from "~/modules/remotehands/ui";
-import { formDataObject, readForm } from "~/utils/forms.server";
-import { clientIp } from "~/utils/request.server";
-import { getDb, inTransactionOrRollback } from "~/utils/db.server";
+import { getDb } from "~/utils/db.server";
 import { Alert } from "~/components/forms";
 import { useT } from "~/components/i18n";
-import type { MessageKey } from "~/i18n";
+import { areaRefusal, tenantCancelAction } from "~/modules/servicedesk/cancel.server";
 
 /** GET/POST /app/desk/tickets/:ticketId — one ticket as its organisation sees it: timeline, service level, time and amount; cancel while open. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -23,24 +21,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json({ ticket, canCancel: tenantActions(ticket.status).cancel && tenantCan(user.role, "desk:order") });
 }
 
-type ActionData = { formError?: MessageKey; notice?: MessageKey };
-
-export async function action({ request, params, context }: ActionFunctionArgs) {
-  const user = await requireTenant(request, "desk:order");
-  const ticketId = params.ticketId ?? "";
-  // Another organisation's ticket is not found, whatever the form says.
-  if (!(await getForTenant(await getDb(), { orgId: user.orgId, ticketId }))) notFound();
-  const values = formDataObject(await readForm(request));
-  if (values.intent !== "cancel") return json<ActionData>({ formError: "error.invalid" }, { status: 400 });
-  const result = await inTransactionOrRollback((trx) =>
-    cancelTicket(trx, { actor: { id: user.id, email: user.email, ip: clientIp(context), orgId: user.orgId, role: user.role }, ticketId }),
-  );
-  if (!result.ok) {
-    if (result.error === "not_found") notFound();
-    return json<ActionData>({ formError: `remotehands.error.${result.error}` as MessageKey }, { status: result.error === "not_allowed" ? 403 : 409 });
-  }
-  return json<ActionData>({ notice: "remotehands.done.cancel" });
-}
+export const action = (args: ActionFunctionArgs) =>
+  tenantCancelAction(args, {
+    belongs: (db, user) => getForTenant(db, { orgId: user.orgId, ticketId: args.params.ticketId ?? "" }),
+    cancel: (trx, actor) => cancelTicket(trx, { actor, ticketId: args.params.ticketId ?? "" }),
+    refusal: areaRefusal("remotehands"),
+    done: "remotehands.done.cancel",
+  });
 
 export default function TicketPage() {
   const { ticket, canCancel } = useLoaderData<typeof loader>();

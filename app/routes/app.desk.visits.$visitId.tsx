@@ -5,12 +5,10 @@ import { tenantCan } from "~/modules/auth/permissions";
 import { cancelVisit, getVisitForTenant } from "~/modules/siteaccess/visits.server";
 import { refusal } from "~/modules/siteaccess/http.server";
 import { VisitBadge, VisitFacts } from "~/modules/siteaccess/components";
-import { formDataObject, readForm } from "~/utils/forms.server";
-import { clientIp } from "~/utils/request.server";
-import { getDb, inTransactionOrRollback } from "~/utils/db.server";
+import { getDb } from "~/utils/db.server";
 import { Alert } from "~/components/forms";
 import { useT } from "~/components/i18n";
-import type { MessageKey } from "~/i18n";
+import { tenantCancelAction } from "~/modules/servicedesk/cancel.server";
 
 /** GET/POST /app/desk/visits/:visitId — one of the organisation's visits; cancel it before its window starts. Another organisation's visit is 404. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -20,23 +18,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json({ visit, canCancel: visit.actions.cancel && tenantCan(user.role, "desk:order") });
 }
 
-type ActionData = { formError?: MessageKey; notice?: MessageKey };
-
-export async function action({ request, params, context }: ActionFunctionArgs) {
-  const user = await requireTenant(request, "desk:order");
-  const visitId = params.visitId ?? "";
-  if (!(await getVisitForTenant(await getDb(), { orgId: user.orgId, role: user.role, visitId }))) notFound();
-  const values = formDataObject(await readForm(request));
-  if (values.intent !== "cancel") return json<ActionData>({ formError: "error.invalid" }, { status: 400 });
-  const actor = { id: user.id, email: user.email, ip: clientIp(context), orgId: user.orgId, role: user.role };
-  const result = await inTransactionOrRollback((trx) => cancelVisit(trx, { actor, visitId }));
-  if (!result.ok) {
-    const r = refusal(result.error);
-    if (r.status === 404) notFound();
-    return json<ActionData>({ formError: r.key }, { status: r.status });
-  }
-  return json<ActionData>({ notice: "siteaccess.done.cancel" });
-}
+export const action = (args: ActionFunctionArgs) =>
+  tenantCancelAction(args, {
+    belongs: (db, user) => getVisitForTenant(db, { orgId: user.orgId, role: user.role, visitId: args.params.visitId ?? "" }),
+    cancel: (trx, actor) => cancelVisit(trx, { actor, visitId: args.params.visitId ?? "" }),
+    refusal: (error) => refusal(error as Parameters<typeof refusal>[0]),
+    done: "siteaccess.done.cancel",
+  });
 
 export default function VisitPage() {
   const { visit, canCancel } = useLoaderData<typeof loader>();
