@@ -3,6 +3,7 @@ import { parseBatch, RANGE_MESSAGES, storeBatch } from "~/modules/metering/inges
 import { maintainSamplePartitions, retentionHorizon, samplePartitions } from "~/modules/metering/partitions.server";
 import { energyKwh, percentile95, reference } from "~/modules/metering/usage.server";
 import { createTestDb, type TestDb } from "../support/db";
+import { createOrg } from "../support/factories";
 
 /**
  * `samples` is partitioned by month (migration 2026_12_02_1100): partitions are created ahead by the
@@ -103,4 +104,18 @@ test("retention drops whole months (DROP TABLE), keeps the rollups and their fig
   const kept = parseBatch("application/json", JSON.stringify({ samples: [JSON.parse(body).samples[1]] }), { now, retentionMonths: 3 });
   expect(kept.ok).toBe(true);
   if (kept.ok) expect(await storeBatch(t.db, siteId, kept.samples)).toEqual({ ok: true, accepted: 1, duplicates: 0 });
+});
+
+test("the daily upkeep deletes the usage pages' kept figures no one computed for 31 days, and only those", async () => {
+  const contract = async () => {
+    const org = (await createOrg(t.db)).id;
+    return (await t.db.insertInto("contracts").values({ org_id: org, site_id: siteId, start_on: "2026-01-01", term_months: 12, request_id: null, approved_by: null }).returning("id").executeTakeFirstOrThrow()).id;
+  };
+  const [old, recent] = [await contract(), await contract()];
+  const now = new Date("2030-03-10T00:00:00Z");
+  const row = (contractId: string, computedAt: Date) => ({ contract_id: contractId, month: "2030-01", fingerprint: "f", figures: "{}", computed_at: computedAt });
+  await t.db.insertInto("usage_month_cache").values([row(old, new Date("2030-02-06T23:59:59Z")), row(recent, new Date("2030-02-07T00:00:01Z"))]).execute();
+  const upkeep = await maintainSamplePartitions(t.db, { now, retentionMonths: null });
+  expect(upkeep.cachePruned).toBe(1);
+  expect((await t.db.selectFrom("usage_month_cache").select("contract_id").execute()).map((r) => r.contract_id)).toEqual([recent]);
 });

@@ -17,6 +17,9 @@ import { dayIn } from "~/utils/dates";
  *   row-by-row DELETE. The rollups (`usage_instants`, `energy_hours`) are kept, so the usage pages,
  *   the billing run and late usage still read those months; the annex of an issued invoice is the
  *   document stored at issue. Ingestion refuses a sample older than the kept months (400).
+ * - deletes the usage pages' kept figures (`usage_month_cache`, ADR 025) no one has computed for
+ *   `CACHE_KEEP_DAYS`: a cache, so a month viewed again is computed again; it never grows with
+ *   every contract and month ever viewed.
  *
  * Safe to run twice at once (two servers): both SQL functions take one advisory lock and are
  * idempotent.
@@ -26,6 +29,9 @@ export const PARTITIONS_KIND = "samples.partitions";
 export const MONTHS_AHEAD = 3;
 /** The smallest retention allowed: a month must be billed (and its late usage seen) before its samples go. */
 export const MIN_RETENTION_MONTHS = 3;
+
+/** Kept figures of the usage pages older than this are deleted by the daily upkeep. */
+export const CACHE_KEEP_DAYS = 31;
 
 export const partitionsKey = (day: string) => `${PARTITIONS_KIND}:${day}`;
 
@@ -48,6 +54,8 @@ export interface PartitionUpkeep {
   created: string[];
   dropped: string[];
   partitions: number;
+  /** Rows of `usage_month_cache` deleted. */
+  cachePruned: number;
 }
 
 export async function maintainSamplePartitions(db: Executor, opts: { now?: Date; retentionMonths?: number | null } = {}): Promise<PartitionUpkeep> {
@@ -66,7 +74,11 @@ export async function maintainSamplePartitions(db: Executor, opts: { now?: Date;
     const { rows } = await sql<{ dropped: string[] }>`SELECT samples_drop_partitions_before(${horizon.toISOString().slice(0, 10)}::date) AS dropped`.execute(db);
     dropped = rows[0].dropped;
   }
-  return { created, dropped, partitions: (await samplePartitions(db)).length };
+  const pruned = await db
+    .deleteFrom("usage_month_cache")
+    .where("computed_at", "<", new Date(now.getTime() - CACHE_KEEP_DAYS * 86_400_000))
+    .executeTakeFirst();
+  return { created, dropped, partitions: (await samplePartitions(db)).length, cachePruned: Number(pruned.numDeletedRows) };
 }
 
 /** The monthly partitions with their size on disk (table and indexes), oldest first. */
