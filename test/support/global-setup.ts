@@ -32,19 +32,22 @@ export default async function setup(project: TestProject) {
     const names = { empty: `portal_tpl_${run}_empty`, reference: `portal_tpl_${run}_reference` };
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
-    try {
-      for (const kind of KINDS) {
-        await admin.query(`CREATE DATABASE ${names[kind]}`);
-        const url = new URL(adminUrl);
-        url.pathname = `/${names[kind]}`;
-        const db = pgKysely(url.toString(), 1);
-        try {
-          await migrateToLatest(db);
-          if (kind === "reference") await seed(db, { demo: false });
-        } finally {
-          await db.destroy();
-        }
+    const migrated = async (name: string, work: (db: ReturnType<typeof pgKysely>) => Promise<unknown>) => {
+      const url = new URL(adminUrl);
+      url.pathname = `/${name}`;
+      const db = pgKysely(url.toString(), 1);
+      try {
+        await work(db);
+      } finally {
+        await db.destroy();
       }
+    };
+    try {
+      // Migrated once: the reference template is a copy of the empty one, then seeded.
+      await admin.query(`CREATE DATABASE ${names.empty}`);
+      await migrated(names.empty, migrateToLatest);
+      await admin.query(`CREATE DATABASE ${names.reference} TEMPLATE ${names.empty}`);
+      await migrated(names.reference, (db) => seed(db, { demo: false }));
     } finally {
       await admin.end();
     }
@@ -59,15 +62,15 @@ export default async function setup(project: TestProject) {
 
   const dir = mkdtempSync(join(tmpdir(), "colo-test-bases-"));
   const files = { empty: join(dir, "empty.tar"), reference: join(dir, "reference.tar") };
-  for (const kind of KINDS) {
-    const client = await openPglite();
-    const db = pgliteKysely(client);
-    await migrateToLatest(db);
-    if (kind === "reference") await seed(db, { demo: false });
-    const dump = await client.dumpDataDir("none");
-    writeFileSync(files[kind], Buffer.from(await dump.arrayBuffer()));
-    await db.destroy();
-  }
+  // Migrated once: dumped empty, then seeded and dumped again.
+  const client = await openPglite();
+  const db = pgliteKysely(client);
+  const dumpTo = async (file: string) => writeFileSync(file, Buffer.from(await (await client.dumpDataDir("none")).arrayBuffer()));
+  await migrateToLatest(db);
+  await dumpTo(files.empty);
+  await seed(db, { demo: false });
+  await dumpTo(files.reference);
+  await db.destroy();
   project.provide("testDbBases", { kind: "pglite", ...files });
   return () => rmSync(dir, { recursive: true, force: true });
 }

@@ -32,7 +32,7 @@ export interface FiguresInput {
   meters: (MeterWindow & { kind: "power" | "bandwidth"; samples_version: number })[];
 }
 
-export function fingerprintOf(input: FiguresInput) {
+function fingerprintOf(input: FiguresInput) {
   const parts = [
     input.timeZone,
     input.period.from.toISOString(),
@@ -68,10 +68,11 @@ export async function monthFigures(db: Executor, input: FiguresInput): Promise<M
   const figures = await computeMonthFigures(db, input);
   // A cache: two pages computing at once both write, the later fingerprint read wins; a failed write
   // (the contract deleted meanwhile) only means the next page computes again.
+  const json = JSON.stringify(figures);
   await db
     .insertInto("usage_month_cache")
-    .values({ contract_id: input.contractId, month: input.month, fingerprint, figures: JSON.stringify(figures) })
-    .onConflict((oc) => oc.columns(["contract_id", "month"]).doUpdateSet({ fingerprint, figures: JSON.stringify(figures), computed_at: sql`now()` }))
+    .values({ contract_id: input.contractId, month: input.month, fingerprint, figures: json })
+    .onConflict((oc) => oc.columns(["contract_id", "month"]).doUpdateSet({ fingerprint, figures: json, computed_at: sql`now()` }))
     .execute()
     .catch(() => undefined);
   return figures;
