@@ -120,7 +120,8 @@ export default function SecurityList() {
                     <td className="nowrap">
                       {v.checked_in_at ? <div>{tr("siteaccess.list.in", { time: time(v.checked_in_at) })}</div> : null}
                       {v.checked_out_at ? <div>{tr("siteaccess.list.out", { time: time(v.checked_out_at) })}</div> : null}
-                      {canAct && !v.checked_in_at ? (
+                      {!v.racks_held && !v.checked_in_at ? <span className="badge badge--rejected">{tr("siteaccess.list.released")}</span> : null}
+                      {canAct && !v.checked_in_at && v.racks_held ? (
                         <Form method="post">
                           <input type="hidden" name="intent" value="checkIn" />
                           <input type="hidden" name="visitId" value={v.id} />

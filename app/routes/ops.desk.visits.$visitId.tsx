@@ -88,7 +88,7 @@ export default function OpsVisitPage() {
                   </button>
                 </Form>
               ) : (
-                <p className="muted">{tr("siteaccess.error.visit_over")}</p>
+                <p className="muted">{tr(visit.over ? "siteaccess.error.visit_over" : "siteaccess.error.racks_released")}</p>
               )}
               <Form method="post" noValidate>
                 <input type="hidden" name="intent" value="refuse" />

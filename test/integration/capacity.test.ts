@@ -225,6 +225,24 @@ test("a terminated contract frees its units, power and bandwidth for the days af
   expect(await refusal(rawAllocation(rack.id, 1, 1, 0, { start: "2027-07-01" }))).toBe("accepted");
 });
 
+test("a termination before space that starts later (an upgrade approved for after the last day) removes that space instead of failing", async () => {
+  const [first, second] = [activeRack(0), activeRack(1)];
+  const tenant = await createUser(t.db, { orgId: org.id, role: "owner" });
+  const id = await createRequestRow(t.db, { orgId: org.id, siteId: ldc.site.id, lines: [{ kind: "rack_unit", quantity: 4 }] });
+  const approved = await approve(id, { placements: [{ rackId: first.id, kind: "units", firstU: 1, lastU: 4, powerW: 0 }] });
+  if (!approved.ok) throw new Error(approved.error);
+  await t.db
+    .insertInto("allocations")
+    .values({ contract_id: approved.contractId, org_id: org.id, rack_id: second.id, kind: "units", first_u: 1, last_u: 4, start_on: "2027-09-01", end_on: null, power_w: 0 })
+    .execute();
+  const change = await inTransactionOrRollback((trx) => requestTermination(trx, { orgId: org.id, contractId: approved.contractId, endOn: "2027-06-30", actor: tenant }));
+  if (!change.ok) throw new Error(change.error);
+  expect((await inTransactionOrRollback((trx) => applyTermination(trx, { changeId: change.changeId, endOn: "2027-06-30", actor: operator }))).ok).toBe(true);
+  const left = await t.db.selectFrom("allocations").select(["rack_id", "start_on", "end_on"]).where("contract_id", "=", approved.contractId).execute();
+  expect(left).toEqual([{ rack_id: first.id, start_on: "2027-01-01", end_on: "2027-06-30" }]);
+  expect(await refusal(rawAllocation(second.id, 1, 4, 0, { start: "2027-09-01" }))).toBe("accepted");
+});
+
 test("availability explains what is short", async () => {
   const result = await checkAvailability(t.db, {
     siteId: ldc.site.id,

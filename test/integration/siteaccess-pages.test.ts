@@ -18,7 +18,9 @@ import { provideDictionary } from "~/i18n/dictionary";
 import { fr } from "~/i18n/fr";
 import { VisitTable } from "~/modules/siteaccess/components";
 import { listVisitsForTenant } from "~/modules/siteaccess/visits.server";
-import { plus, siteAccessWorld, TENANT_ROLES, type SiteAccessWorld } from "./siteaccess-world";
+import { inTransactionOrRollback } from "~/utils/db.server";
+import { applyTermination, requestTermination } from "~/modules/requests/contracts.server";
+import { actorOf, opActor, plus, siteAccessWorld, TENANT_ROLES, type SiteAccessWorld } from "./siteaccess-world";
 
 let t: TestDb;
 let w: SiteAccessWorld;
@@ -223,6 +225,35 @@ describe("operator pages", () => {
     for (const role of ["ops_admin", "ops_noc", "ops_finance"] as const) {
       expect((await call(opsBadges.loader, getRequest("/ops/desk/LDC/badges", { cookie: w.ops[role].cookie }), { siteCode: "LDC" })).status).toBe(200);
       expect((await call(securityListPage.loader, getRequest(`/ops/desk/LDC/security-list?day=${w.D}`, { cookie: w.ops[role].cookie }), { siteCode: "LDC" })).status).toBe(200);
+    }
+  });
+});
+
+describe("a visit whose racks were released after it was registered", () => {
+  test("the guard's list and its PDF mark it refused, approval answers 409, both languages name the reason", async () => {
+    const approvedId = await registerOk(w.a.technical.cookie, { visitorName: "Afi Mensah" });
+    const requestedId = await registerOk(w.a.technical.cookie, { visitorName: "Kodjo Amavi" });
+    expect((await call(opsVisit.action, formRequest(`/ops/desk/visits/${approvedId}`, { intent: "approve" }, { cookie: w.ops.ops_noc.cookie }), { visitId: approvedId })).status).toBe(200);
+    const change = await inTransactionOrRollback((trx) => requestTermination(trx, { orgId: w.org.a.id, contractId: w.contract.a, endOn: plus(w.D, -1), actor: actorOf(w.a.owner) }));
+    if (!change.ok) throw new Error(change.error);
+    await inTransactionOrRollback((trx) => applyTermination(trx, { changeId: change.changeId, endOn: plus(w.D, -1), actor: opActor(w.ops.ops_admin) }));
+
+    const list = await body(await call(securityListPage.loader, getRequest(`/ops/desk/LDC/security-list?day=${w.D}`, { cookie: w.ops.ops_noc.cookie }), { siteCode: "LDC" }));
+    expect(list.visits.map((v: { id: string; racks_held: boolean }) => [v.id, v.racks_held])).toEqual([[approvedId, false]]);
+    const pdf = await call(securityListPdf.loader, getRequest(`/ops/desk/LDC/security-list.pdf?day=${w.D}`, { cookie: w.ops.ops_noc.cookie }), { siteCode: "LDC" });
+    const { text } = await pdfText(new Uint8Array(await pdf.arrayBuffer()));
+    expect(text).toContain("Afi Mensah");
+    expect(text).toContain("REFUSÉ : baie plus détenue");
+
+    const approval = await call(opsVisit.action, formRequest(`/ops/desk/visits/${requestedId}`, { intent: "approve" }, { cookie: w.ops.ops_noc.cookie }), { visitId: requestedId });
+    expect(approval.status).toBe(409);
+    expect((await body(approval)).formError).toBe("siteaccess.error.racks_released");
+    expect((await t.db.selectFrom("visits").select("status").where("id", "=", requestedId).executeTakeFirstOrThrow()).status).toBe("requested");
+    const page = await body(await call(opsVisit.loader, getRequest(`/ops/desk/visits/${requestedId}`, { cookie: w.ops.ops_noc.cookie }), { visitId: requestedId }));
+    expect(page.visit.actions).toMatchObject({ approve: false, refuse: true });
+    for (const lang of ["fr", "en"] as const) {
+      expect(translate(lang, "siteaccess.error.racks_released")).toMatch(lang === "fr" ? /ne détient plus/ : /no longer holds/);
+      expect(translate(lang, "siteaccess.racksReleased")).toMatch(lang === "fr" ? /accès sera refusé/ : /entry will be refused/);
     }
   });
 });

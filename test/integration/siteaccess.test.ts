@@ -18,6 +18,7 @@ import { addBadgeHolder, badgesForTenant, renewBadgeHolder, revokeBadgeHolder } 
 import { idRetentionDays, reminderDue, runSiteAccess } from "~/modules/siteaccess/daily.server";
 import { visitDeskCounts, visitQueue } from "~/modules/siteaccess/desk.server";
 import { maskIdNumber } from "~/modules/siteaccess/shared";
+import { applyTermination, requestTermination } from "~/modules/requests/contracts.server";
 import { actorOf, at, opActor, plus, siteAccessWorld, type SiteAccessWorld } from "./siteaccess-world";
 
 /** A window of today (UTC = Lomé) that has not ended: from the current hour to 23:59, 12 hours at most. */
@@ -202,6 +203,52 @@ describe("the security desk list", () => {
     const masked = await securityList(t.db, { siteId: w.ldc.id, day: w.D, role: "ops_finance" });
     expect(masked.visits.map((v) => v.id_doc_number)).toEqual(["•••••5678", "•••••5678", "•••••5678"]);
     expect(masked.badges[0].id_doc_number).toBe("•••••7766");
+  });
+});
+
+describe("a contract terminated after its visits were registered", () => {
+  test("its visits after the last day can be neither approved nor checked in, and the guard's list says so; other visits are untouched", async () => {
+    const approvedAfter = await registered({ visitorName: "Afi Mensah", windowStart: "09:00", windowEnd: "10:00" });
+    const requestedAfter = await registered({ visitorName: "Kodjo Amavi" });
+    const before = await registered({ visitorName: "Avant Fin", visitOn: plus(w.D, -2) });
+    const kinshasa = await registered({ visitorName: "Kin Visiteur", siteId: w.kin.id, rackIds: [w.racks.k1.id], windowStart: "09:00", windowEnd: "10:00" });
+    const togo = await registered({ actor: actorOf(w.b), visitorName: "Yawa Tchala", rackIds: [w.racks.r3.id], windowStart: "09:00", windowEnd: "10:00" });
+    for (const id of [approvedAfter, before, kinshasa, togo]) expect(await approve(id)).toEqual({ ok: true });
+
+    // Kossi Digital ends its Lomé contract on D − 1, applied by an operator.
+    const change = await inTransactionOrRollback((trx) => requestTermination(trx, { orgId: w.org.a.id, contractId: w.contract.a, endOn: plus(w.D, -1), actor: actorOf(w.a.owner) }));
+    if (!change.ok) throw new Error(change.error);
+    expect((await inTransactionOrRollback((trx) => applyTermination(trx, { changeId: change.changeId, endOn: plus(w.D, -1), actor: asOp("ops_admin") }))).ok).toBe(true);
+
+    const held = async (id: string) => (await getVisitForOperator(t.db, { visitId: id, role: "ops_noc" }))!;
+    expect((await held(approvedAfter)).racks_held).toBe(false);
+    expect((await held(approvedAfter)).actions).toMatchObject({ checkIn: false });
+    expect((await held(requestedAfter)).actions).toMatchObject({ approve: false, refuse: true });
+    expect((await held(before)).racks_held).toBe(true);
+    expect((await held(kinshasa)).racks_held).toBe(true);
+    expect((await held(togo)).racks_held).toBe(true);
+    // The tenant reads it on its own visit.
+    expect((await getVisitForTenant(t.db, { orgId: w.org.a.id, role: "technical", visitId: approvedAfter }))!.racks_held).toBe(false);
+
+    // The guard's list of D still shows the visit, marked; Togo Cloud's visitor is let in.
+    const list = await securityList(t.db, { siteId: w.ldc.id, day: w.D, role: "ops_noc" });
+    expect(list.visits.map((v) => [v.visitor_name, v.racks_held])).toEqual([
+      ["Afi Mensah", false],
+      ["Yawa Tchala", true],
+    ]);
+    const auditBefore = (await counts()).audit;
+    const checkIn = (visitId: string) => inTransactionOrRollback((trx) => checkInVisit(trx, { actor: asOp(), visitId, now: at(w.D, "09:30") }));
+    expect(await checkIn(approvedAfter)).toEqual({ ok: false, error: "racks_released" });
+    expect(await approve(requestedAfter)).toEqual({ ok: false, error: "racks_released" });
+    expect((await counts()).audit).toBe(auditBefore);
+    // The database refuses both whatever the application says.
+    await expect(t.db.updateTable("visits").set({ checked_in_at: at(w.D, "09:30") }).where("id", "=", approvedAfter).execute()).rejects.toMatchObject({ hint: "racks_released" });
+    await expect(t.db.updateTable("visits").set({ status: "approved", decided_at: new Date() }).where("id", "=", requestedAfter).execute()).rejects.toMatchObject({ hint: "racks_released" });
+    // Refusing it, or the tenant cancelling, still works; the others check in.
+    expect((await inTransactionOrRollback((trx) => refuseVisit(trx, { actor: asOp(), visitId: requestedAfter, reason: "Contrat terminé" }))).ok).toBe(true);
+    expect(await checkIn(togo)).toEqual({ ok: true });
+    expect(await inTransactionOrRollback((trx) => checkInVisit(trx, { actor: asOp(), visitId: kinshasa, now: at(w.D, "09:30", 1) }))).toEqual({ ok: true });
+    expect(await inTransactionOrRollback((trx) => checkInVisit(trx, { actor: asOp(), visitId: before, now: at(plus(w.D, -2), "10:00") }))).toEqual({ ok: true });
   });
 });
 

@@ -287,24 +287,32 @@ export async function applyTermination(
     .execute();
   // One row at a time in rack (then port) order: each update's trigger locks its rack, and
   // approvals insert in rack order too, so the two never wait on each other in a cycle.
+  // Space that would only start after the last day (an upgrade approved for later) never takes
+  // effect: it is removed, as an amendment removes what it replaces before it starts.
   const allocations = await trx
     .selectFrom("allocations")
-    .select("id")
+    .select(["id", "start_on"])
     .where("contract_id", "=", contract.id)
     .where((eb) => eb.or([eb("end_on", "is", null), eb("end_on", ">", input.endOn)]))
     .orderBy("rack_id")
     .orderBy("id")
     .execute();
-  for (const a of allocations) await trx.updateTable("allocations").set({ end_on: input.endOn }).where("id", "=", a.id).execute();
+  for (const a of allocations) {
+    if (a.start_on > input.endOn) await trx.deleteFrom("allocations").where("id", "=", a.id).execute();
+    else await trx.updateTable("allocations").set({ end_on: input.endOn }).where("id", "=", a.id).execute();
+  }
   const ports = await trx
     .selectFrom("port_allocations")
-    .select("id")
+    .select(["id", "start_on"])
     .where("contract_id", "=", contract.id)
     .where((eb) => eb.or([eb("end_on", "is", null), eb("end_on", ">", input.endOn)]))
     .orderBy("port_id")
     .orderBy("id")
     .execute();
-  for (const p of ports) await trx.updateTable("port_allocations").set({ end_on: input.endOn }).where("id", "=", p.id).execute();
+  for (const p of ports) {
+    if (p.start_on > input.endOn) await trx.deleteFrom("port_allocations").where("id", "=", p.id).execute();
+    else await trx.updateTable("port_allocations").set({ end_on: input.endOn }).where("id", "=", p.id).execute();
+  }
   await trx
     .updateTable("contract_changes")
     .set({ status: "applied", decided_by: input.actor.id, decided_at: new Date(), decision_note: input.note ?? null })

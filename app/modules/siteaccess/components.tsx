@@ -1,4 +1,5 @@
 /** Site-access pieces the tenant and operator pages share (status badge, visits table, a visit's facts). */
+import { Alert } from "~/components/forms";
 import { Link } from "@remix-run/react";
 import type { IdDocType, VisitStatus } from "#db/schema";
 import { StatusBadge } from "~/components/shell";
@@ -109,6 +110,7 @@ export interface VisitFactsModel extends VisitListItem {
   checked_in_at: string | null;
   checked_out_at: string | null;
   racks: { name: string; room_name: string }[];
+  racks_held: boolean;
 }
 
 /** The facts of one visit, for tenants and operators alike. */
@@ -116,8 +118,10 @@ export function VisitFacts({ visit, showOrg = false }: { visit: VisitFactsModel;
   const tr = useT();
   const format = useFormat();
   const when = (at: string | null) => (at ? format.dateTime(at, visit.time_zone) : tr("siteaccess.detail.notYet"));
+  const released = !visit.racks_held && !visit.checked_in_at && (visit.status === "requested" || visit.status === "approved");
   return (
     <section className="card">
+      {released ? <Alert kind="warning">{tr(showOrg ? "siteaccess.error.racks_released" : "siteaccess.racksReleased")}</Alert> : null}
       <dl className="facts">
         <dt>{tr("siteaccess.detail.visitor")}</dt>
         <dd>

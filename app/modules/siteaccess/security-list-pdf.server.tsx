@@ -28,6 +28,8 @@ export interface SecurityListModel {
     idNumber: string | null;
     checkedIn: string | null;
     checkedOut: string | null;
+    /** Its organisation no longer holds every rack it names that day: refused at the door. */
+    released: boolean;
   }[];
   badges: { name: string; company: string; orgName: string; idDocType: IdDocType; idNumber: string | null; validUntil: string }[];
 }
@@ -46,6 +48,7 @@ const LABELS = {
     yes: "Oui",
     no: "Non",
     purged: "effacé",
+    released: "REFUSÉ : baie plus détenue",
     badges: "Badges permanents valides ({count})",
     noBadges: "Aucun badge permanent valide ce jour.",
     bcols: { name: "Titulaire · société", org: "Client", id: "Pièce d'identité", until: "Valide jusqu'au" },
@@ -65,6 +68,7 @@ const LABELS = {
     yes: "Yes",
     no: "No",
     purged: "purged",
+    released: "REFUSED: rack no longer held",
     badges: "Valid standing badges ({count})",
     noBadges: "No valid standing badge on this day.",
     bcols: { name: "Holder · company", org: "Customer", id: "Identity document", until: "Valid until" },
@@ -138,7 +142,7 @@ function SecurityListDocument({ m }: { m: SecurityListModel }) {
                 <Text style={s.cRacks}>{v.racks.join(", ")}</Text>
                 <Text style={s.cEscort}>{v.escort ? L.yes : L.no}</Text>
                 <Text style={s.cId}>{id(v.idDocType, v.idNumber)}</Text>
-                <Text style={s.cInOut}>{`${v.checkedIn ?? "____"} / ${v.checkedOut ?? "____"}`}</Text>
+                <Text style={s.cInOut}>{v.released ? L.released : `${v.checkedIn ?? "____"} / ${v.checkedOut ?? "____"}`}</Text>
               </View>
             ))}
           </View>
@@ -217,6 +221,7 @@ export async function securityListPdfFor(
       idDocType: v.id_doc_type,
       idNumber: v.id_doc_number,
       checkedIn: timeIn(input.site.time_zone, v.checked_in_at),
+      released: !v.racks_held && !v.checked_in_at,
       checkedOut: timeIn(input.site.time_zone, v.checked_out_at),
     })),
     badges: list.badges.map((b) => ({ name: b.name, company: b.company, orgName: b.org_name, idDocType: b.id_doc_type, idNumber: b.id_doc_number, validUntil: b.valid_until })),

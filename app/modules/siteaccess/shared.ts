@@ -45,11 +45,11 @@ export function tenantVisitActions(v: { status: VisitStatus; started: boolean; c
 }
 
 /** What an operator may do to a visit. */
-export function operatorVisitActions(v: { status: VisitStatus; over: boolean; inWindow: boolean; checked_in_at: unknown; checked_out_at: unknown }) {
+export function operatorVisitActions(v: { status: VisitStatus; over: boolean; inWindow: boolean; racksHeld: boolean; checked_in_at: unknown; checked_out_at: unknown }) {
   return {
-    approve: v.status === "requested" && !v.over,
+    approve: v.status === "requested" && !v.over && v.racksHeld,
     refuse: v.status === "requested",
-    checkIn: v.status === "approved" && !v.checked_in_at && v.inWindow,
+    checkIn: v.status === "approved" && !v.checked_in_at && v.inWindow && v.racksHeld,
     checkOut: v.status === "approved" && Boolean(v.checked_in_at) && !v.checked_out_at,
   };
 }

@@ -91,6 +91,8 @@ function visitsQuery(db: Executor, now: Date) {
       sql<boolean>`upper(visit_window(v)) < ${now}::timestamptz`.as("over"),
       sql<boolean>`visit_window(v) @> ${now}::timestamptz`.as("in_window"),
       sql<string>`(${now}::timestamptz AT TIME ZONE s.time_zone)::date::text`.as("site_today"),
+      // Every rack still held on the visit's day (a contract may have ended since it was registered).
+      sql<boolean>`visit_racks_held(v)`.as("racks_held"),
     ]);
 }
 
@@ -159,7 +161,7 @@ export async function getVisitForOperator(db: Executor, input: { visitId: string
   const row = await visitsQuery(db, input.now ?? new Date()).where("v.id", "=", input.visitId).executeTakeFirst();
   if (!row) return undefined;
   const [visit] = await shape(db, [row], operatorSeesIds(input.role));
-  return { ...visit, actions: operatorVisitActions({ ...visit, over: visit.over, inWindow: visit.in_window }) };
+  return { ...visit, actions: operatorVisitActions({ ...visit, inWindow: visit.in_window, racksHeld: visit.racks_held }) };
 }
 
 /** The operators' list of a site: by default the requested visits (soonest first), or a status, or a day. */
@@ -194,7 +196,7 @@ export async function securityList(db: Executor, input: { siteId: string; day: s
     .orderBy("v.id")
     .execute();
   const reveal = operatorSeesIds(input.role);
-  const visits = (await shape(db, rows, reveal)).map((v) => ({ ...v, actions: operatorVisitActions({ ...v, over: v.over, inWindow: v.in_window }) }));
+  const visits = (await shape(db, rows, reveal)).map((v) => ({ ...v, actions: operatorVisitActions({ ...v, inWindow: v.in_window, racksHeld: v.racks_held }) }));
   const badges = await db
     .selectFrom("badge_holders as b")
     .innerJoin("organisations as o", "o.id", "b.org_id")
@@ -418,6 +420,7 @@ export async function approveVisit(trx: Trx, input: { actor: OperatorActor; visi
   if (!visit) return fail("not_found");
   if (visit.status !== "requested") return fail("wrong_state");
   if (visit.over) return fail("visit_over");
+  if (!visit.racks_held) return fail("racks_released");
   const updated = await attempt(() =>
     trx.updateTable("visits").set({ status: "approved", decided_by: input.actor.id, decided_at: now }).where("id", "=", visit.id).where("status", "=", "requested").executeTakeFirst(),
   );
@@ -455,6 +458,7 @@ export async function checkInVisit(trx: Trx, input: { actor: OperatorActor; visi
   if (visit.status !== "approved") return fail("not_approved");
   if (visit.checked_in_at) return fail("already_checked_in");
   if (!visit.in_window) return fail("outside_window");
+  if (!visit.racks_held) return fail("racks_released");
   const updated = await attempt(() =>
     trx.updateTable("visits").set({ checked_in_at: now, checked_in_by: input.actor.id }).where("id", "=", visit.id).where("checked_in_at", "is", null).executeTakeFirst(),
   );
