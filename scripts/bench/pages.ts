@@ -10,14 +10,16 @@
  * 3. autocannon, in a second process (its own CLI, so the load generator does not share the
  *    servers' event loop), drives each page for `--seconds` at 10 and 50 connections: the bare route,
  *    `/app`, `/app/services`, `/app/usage/<id>`, `/app/invoices` (as the demo tenant's owner) and
- *    `/ops/billing` (as finance). Each page is warmed up first.
+ *    `/ops/billing` (as finance). Each page is warmed up first; the bare route runs again after
+ *    each page, and each page is compared with the bare runs just before and after it.
  * Prints req/s, p50 and p97.5 per page and the ratios to the bare route (target: every tenant page
- * ≥ 0.5× its req/s, p97.5 ≤ 2× its p97.5), and the bytes of each document. No assertion.
+ * ≥ 0.5× its req/s, p97.5 ≤ 2× its p97.5), the serving process's CPU time per request (from /proc:
+ * what a noisy shared machine does not blur), and the bytes of each document. No assertion.
  */
 import { parseArgs } from "node:util";
 import { randomBytes } from "node:crypto";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { pgKysely } from "../../db/client.server";
@@ -82,15 +84,27 @@ interface Result {
   p975: number;
   errors: number;
   non2xx: number;
+  /** The serving process's CPU time per request (user + system), when /proc tells it. */
+  cpuMs: number | null;
 }
 
-/** autocannon's CLI in its own process, JSON out. */
-function cannon(url: string, connections: number, seconds: number, cookie?: string): Result {
+/** CPU time (user + system) a process has used, in ms, from /proc (Linux; 100 ticks a second). */
+function cpuTimeMs(pid: number | undefined): number | null {
+  if (!pid || !existsSync(`/proc/${pid}/stat`)) return null;
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** autocannon's CLI in its own process, JSON out; `pid` is the serving process, whose CPU time is read around the run. */
+function cannon(url: string, connections: number, seconds: number, cookie?: string, pid?: number): Result {
   const args = ["autocannon", "-j", "-c", String(connections), "-d", String(seconds), ...(cookie ? ["-H", `Cookie=${cookie}`] : []), "-H", "Accept-Encoding=gzip", url];
+  const cpuBefore = cpuTimeMs(pid);
   const r = spawnSync("npx", args, { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const cpuAfter = cpuTimeMs(pid);
   if (r.status !== 0) throw new Error(`autocannon failed: ${r.stderr}`);
-  const out = JSON.parse(r.stdout) as { requests: { average: number }; latency: { p50: number; p97_5: number }; errors: number; non2xx: number };
-  return { rps: out.requests.average, p50: out.latency.p50, p975: out.latency.p97_5, errors: out.errors, non2xx: out.non2xx };
+  const out = JSON.parse(r.stdout) as { requests: { average: number; total: number }; latency: { p50: number; p97_5: number }; errors: number; non2xx: number };
+  const cpuMs = cpuBefore !== null && cpuAfter !== null && out.requests.total > 0 ? (cpuAfter - cpuBefore) / out.requests.total : null;
+  return { rps: out.requests.average, p50: out.latency.p50, p975: out.latency.p97_5, errors: out.errors, non2xx: out.non2xx, cpuMs };
 }
 
 const name = `portal_pages_${randomBytes(4).toString("hex")}`;
@@ -134,13 +148,13 @@ try {
 
   const tenant = await signIn(P, "owner@kossi.demo.test");
   const finance = await signIn(P, "finance@ops.demo.test");
-  const pages: { label: string; url: string; cookie?: string }[] = [
-    { label: "bare Remix route", url: `${B}/` },
-    { label: "/app", url: `${P}/app`, cookie: tenant },
-    { label: "/app/services", url: `${P}/app/services`, cookie: tenant },
-    { label: "/app/usage/<id>", url: `${P}/app/usage/${contract.id}`, cookie: tenant },
-    { label: "/app/invoices", url: `${P}/app/invoices`, cookie: tenant },
-    { label: "/ops/billing", url: `${P}/ops/billing`, cookie: finance },
+  const pages: { label: string; url: string; cookie?: string; pid?: number }[] = [
+    { label: "bare Remix route", url: `${B}/`, pid: bare.pid },
+    { label: "/app", url: `${P}/app`, cookie: tenant, pid: portal.pid },
+    { label: "/app/services", url: `${P}/app/services`, cookie: tenant, pid: portal.pid },
+    { label: "/app/usage/<id>", url: `${P}/app/usage/${contract.id}`, cookie: tenant, pid: portal.pid },
+    { label: "/app/invoices", url: `${P}/app/invoices`, cookie: tenant, pid: portal.pid },
+    { label: "/ops/billing", url: `${P}/ops/billing`, cookie: finance, pid: portal.pid },
   ];
 
   // Each page answers 200 (not a redirect to the sign-in page) and its size, then a warm-up.
@@ -153,18 +167,42 @@ try {
   }
 
   console.log(`\nbench:pages — ${SECONDS} s per run, autocannon in its own process, portal and bare app in production mode on one machine\n`);
+  // The bare route is run before the first page and again after each one: a page is compared with
+  // the mean of the bare runs just before and just after it, so a machine whose speed drifts during
+  // the run (a shared one) moves the page and its floor together.
+  const [floorPage, ...portalPages] = pages;
+  const row = (label: string, r: Result, floor: Result) =>
+    console.log(
+      `${label.padEnd(20)} ${r.rps.toFixed(0).padStart(8)} ${(r.rps / floor.rps).toFixed(2).padStart(7)} ${r.p50.toFixed(0).padStart(7)} ${r.p975.toFixed(0).padStart(9)} ${(r.p975 / Math.max(1, floor.p975)).toFixed(2).padStart(7)} ${(r.cpuMs === null ? "—" : r.cpuMs.toFixed(2)).padStart(8)} ${(r.cpuMs === null || !floor.cpuMs ? "—" : (floor.cpuMs / r.cpuMs).toFixed(2)).padStart(7)} ${String(sizes.get(label)).padStart(11)} ${String(r.errors + r.non2xx).padStart(7)}`,
+    );
+  const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const mean = (rs: Result[]): Result => ({
+    rps: avg(rs.map((r) => r.rps)),
+    p50: avg(rs.map((r) => r.p50)),
+    p975: avg(rs.map((r) => r.p975)),
+    errors: rs.reduce((a, r) => a + r.errors, 0),
+    non2xx: rs.reduce((a, r) => a + r.non2xx, 0),
+    cpuMs: rs.every((r) => r.cpuMs !== null) ? avg(rs.map((r) => r.cpuMs!)) : null,
+  });
   for (const c of CONNECTIONS) {
-    const results = pages.map((p) => ({ p, r: cannon(p.url, c, SECONDS, p.cookie) }));
-    const floor = results[0].r;
+    const floors = [cannon(floorPage.url, c, SECONDS, undefined, floorPage.pid)];
+    const results = portalPages.map((p) => {
+      const r = cannon(p.url, c, SECONDS, p.cookie, p.pid);
+      floors.push(cannon(floorPage.url, c, SECONDS, undefined, floorPage.pid));
+      return { p, r, floor: mean(floors.slice(-2)) };
+    });
     console.log(`${c} connections`);
-    console.log(`${"page".padEnd(20)} ${"req/s".padStart(8)} ${"× bare".padStart(7)} ${"p50 ms".padStart(7)} ${"p97.5 ms".padStart(9)} ${"× bare".padStart(7)} ${"HTML bytes".padStart(11)} ${"errors".padStart(7)}`);
-    for (const { p, r } of results) {
-      console.log(
-        `${p.label.padEnd(20)} ${r.rps.toFixed(0).padStart(8)} ${(r.rps / floor.rps).toFixed(2).padStart(7)} ${String(r.p50).padStart(7)} ${String(r.p975).padStart(9)} ${(r.p975 / Math.max(1, floor.p975)).toFixed(2).padStart(7)} ${String(sizes.get(p.label)).padStart(11)} ${String(r.errors + r.non2xx).padStart(7)}`,
-      );
-    }
+    console.log(
+      `${"page".padEnd(20)} ${"req/s".padStart(8)} ${"× bare".padStart(7)} ${"p50 ms".padStart(7)} ${"p97.5 ms".padStart(9)} ${"× bare".padStart(7)} ${"CPU ms".padStart(8)} ${"× bare".padStart(7)} ${"HTML bytes".padStart(11)} ${"errors".padStart(7)}`,
+    );
+    const allFloors = mean(floors);
+    row(floorPage.label, allFloors, allFloors);
+    console.log(`${"".padEnd(20)} (bare runs: ${floors.map((f) => f.rps.toFixed(0)).join(", ")} req/s)`);
+    for (const { p, r, floor } of results) row(p.label, r, floor);
     console.log("");
   }
+  console.log("Each page's ratios are to the mean of the bare runs just before and after it. CPU ms: the serving process's CPU time per");
+  console.log("request (user + system, from /proc; the portal's PostgreSQL work is not in it); its ratio is bare ÷ page, comparable to req/s's.");
   console.log("Targets: every tenant page ≥ 0.50× the bare route's req/s, p97.5 ≤ 2× its p97.5 (issue 11).");
 } finally {
   for (const child of children) child.kill("SIGTERM");

@@ -5,7 +5,10 @@
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createMemoryHistory, createRouter, matchRoutes, type AgnosticRouteObject } from "@remix-run/router";
+import type { AgnosticRouteObject } from "@remix-run/router";
+
+// The CommonJS build, the one the production server loads (and the one patched).
+const { createMemoryHistory, createRouter, matchRoutes } = createRequire(import.meta.url)("@remix-run/router") as typeof import("@remix-run/router");
 
 type Manifest = Record<string, { id: string; parentId?: string; path?: string; index?: boolean; caseSensitive?: boolean }>;
 
@@ -23,9 +26,13 @@ async function portalRoutes(): Promise<AgnosticRouteObject[]> {
   return [{ id: "root", path: "", children: build("root") }];
 }
 
-/** The same match on a copy of the routes: its branches flattened and ranked anew, as before the patch. */
+/**
+ * The reference: React Router's own matching, unpatched — its ES module build, which the patches
+ * leave alone (patch-package changes the CommonJS build the server loads) — on a copy of the routes.
+ */
+const reference = (await import("@remix-run/router/dist/router.js" as string)) as typeof import("@remix-run/router");
 function referenceMatch(routes: AgnosticRouteObject[], pathname: string) {
-  return matchRoutes(structuredClone(routes), pathname)?.map((m) => [m.route.id, m.params, m.pathname]) ?? null;
+  return reference.matchRoutes(structuredClone(routes), pathname)?.map((m) => [m.route.id, m.params, m.pathname]) ?? null;
 }
 
 const PATHS = [
@@ -34,6 +41,9 @@ const PATHS = [
   "/app/invoices/1/annex.csv", "/app/nope/deeper", "/ops", "/ops/billing", "/ops/billing/invoices/9", "/ops/sites/LDC",
   "/ops/sites/LDC/inventory", "/ops/whatever/else", "/signin", "/i18n/fr.0123456789abcdef.json", "/verify/LDC-2026-0001",
   "/api/v1/usage", "/no/such/page", "/app/%E2%82%AC", "/app/services/%",
+  // First segments the branches' literal-first-segment filter (ADR 026) must treat like the matchers.
+  "//app", "/app//services", "/Ops/Billing", "/OPS/SITES/ldc", "/opsx", "/ap", "/app.", "/%61pp/services", "/\u212Aossi",
+  "/ops/desk/LDC/security-list.pdf", "/ops/desk/LDC/security-list.PDF", "/app/desk/visits/new", "/verify", "/VERIFY/x", "",
 ];
 
 describe("route matching with the patched router (cached branches and compiled paths)", () => {
@@ -67,5 +77,60 @@ describe("route matching with the patched router (cached branches and compiled p
     const source = readFileSync(require.resolve("@remix-run/router"), "utf8");
     expect(source).toContain("rankedBranchesCache");
     expect(source).toContain("compiledPaths");
+    expect(source).toContain("branchLead");
+    // The reference above really is the unpatched matcher.
+    expect(readFileSync(require.resolve("@remix-run/router/dist/router.js"), "utf8")).not.toContain("branchLead");
+  });
+});
+
+/**
+ * The local patches of @remix-run/react and react-router-dom (ADR 026) keep the render's route tree
+ * per build and its data routes per routes array: each document must still render its own page.
+ */
+describe("the render's route tree kept between requests", () => {
+  test("one routes array serves documents for different paths, each rendering its own page and data", async () => {
+    // The CommonJS builds, as the production server loads them through @remix-run/react.
+    const require = createRequire(import.meta.url);
+    const { createElement } = require("react") as typeof import("react");
+    const { renderToString } = require("react-dom/server") as typeof import("react-dom/server");
+    const { createStaticHandler, createStaticRouter, StaticRouterProvider } = require("react-router-dom/server.js") as typeof import("react-router-dom/server");
+    const { Outlet, useLoaderData } = require("react-router-dom") as typeof import("react-router-dom");
+    const Page = ({ name }: { name: string }) => createElement("p", null, `${name}:${String(useLoaderData())}`);
+    const routes = [
+      {
+        id: "root",
+        path: "/",
+        element: createElement("main", null, createElement(Outlet)),
+        children: [
+          { id: "a", path: "a", loader: () => "alpha", element: createElement(Page, { name: "A" }) },
+          { id: "b", path: "b/:x", loader: ({ params }: { params: { x?: string } }) => `beta-${params.x}`, element: createElement(Page, { name: "B" }) },
+        ],
+      },
+    ];
+    const handler = createStaticHandler(routes);
+    const render = async (path: string) => {
+      const context = await handler.query(new Request(`http://portal.test${path}`));
+      if (context instanceof Response) throw new Error("unexpected response");
+      const router = createStaticRouter(handler.dataRoutes, context);
+      return { html: renderToString(createElement(StaticRouterProvider, { router, context, hydrate: false })), routes: router.routes };
+    };
+    const first = await render("/a");
+    const second = await render("/b/7");
+    const third = await render("/b/8");
+    expect(first.html).toContain("A:alpha");
+    expect(second.html).toContain("B:beta-7");
+    expect(third.html).toContain("B:beta-8");
+    expect(second.html).not.toContain("A:");
+    // Converted once: the same data routes for every document of this routes array.
+    expect(second.routes).toBe(first.routes);
+    expect(third.routes).toBe(first.routes);
+  });
+
+  test("the patches are applied to the installed packages (npm install runs patch-package)", () => {
+    const require = createRequire(import.meta.url);
+    expect(readFileSync(require.resolve("@remix-run/react/dist/server.js"), "utf8")).toContain("serverRoutesCache");
+    expect(readFileSync(require.resolve("react-router-dom/server.js"), "utf8")).toContain("staticDataRoutesCache");
+    // What Remix's server build requires is that CommonJS file.
+    expect(readFileSync(require.resolve("@remix-run/react/dist/server.js"), "utf8")).toContain("require('react-router-dom/server')");
   });
 });
