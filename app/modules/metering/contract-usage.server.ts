@@ -1,7 +1,9 @@
 import { sql } from "kysely";
 import { monthIn } from "~/utils/dates";
 import type { Executor } from "#db/types";
-import { getContract, listContracts } from "~/modules/requests/contracts.server";
+import { effectiveStatus, listContracts, referenceDay } from "~/modules/requests/contracts.server";
+import type { ProductKind } from "#db/schema";
+import { isUuid } from "~/utils/ids";
 import { priceTimesDecimal, decimalToMicros, roundHalfUp } from "~/modules/billing/money";
 import { contractMeters } from "./meters.server";
 import { contractCommitMbps } from "~/modules/contracts/versions.server";
@@ -31,11 +33,41 @@ function project(decimal: string, elapsedMs: number, totalMs: number): string {
  * frozen prices. Scoped like every tenant query: another organisation's contract is undefined.
  */
 export async function contractUsage(db: Executor, scope: Scope, contractId: string, month: string, now = new Date()) {
-  const contract = await getContract(db, scope, contractId);
+  const contract = await usageContract(db, scope, contractId);
   return contract && usageOf(db, contract, month, now);
 }
 
-type LoadedContract = NonNullable<Awaited<ReturnType<typeof getContract>>>;
+/**
+ * What the usage pages need of a contract, in one statement: its site, dates and status, and the
+ * prices of its lines in force (on the site's today, or the first or last day of a contract not
+ * started or ended). Scoped: another organisation's contract is undefined.
+ */
+async function usageContract(db: Executor, scope: Scope, contractId: string) {
+  if (!isUuid(contractId)) return undefined;
+  let query = db
+    .selectFrom("contracts as c")
+    .innerJoin("sites as s", "s.id", "c.site_id")
+    .select([
+      "c.id",
+      "c.org_id",
+      effectiveStatus.as("status"),
+      "c.start_on",
+      "c.end_on",
+      "s.code as site_code",
+      "s.name as site_name",
+      "s.currency",
+      "s.time_zone",
+      sql<{ kind: ProductKind; quantity: number; unit_price_minor: number }[]>`coalesce((
+        SELECT json_agg(json_build_object('kind', l.kind, 'quantity', l.quantity, 'unit_price_minor', l.unit_price_minor))
+          FROM contract_lines l
+         WHERE l.contract_id = c.id AND l.valid_from <= ${referenceDay} AND (l.valid_to IS NULL OR l.valid_to >= ${referenceDay})), '[]'::json)`.as("lines"),
+    ])
+    .where("c.id", "=", contractId);
+  if ("orgId" in scope) query = query.where("c.org_id", "=", scope.orgId);
+  return query.executeTakeFirst();
+}
+
+type LoadedContract = NonNullable<Awaited<ReturnType<typeof usageContract>>>;
 
 /**
  * `contractUsage` of a contract already loaded (and scoped) by the caller. The month's figures come
@@ -100,7 +132,7 @@ function microsToDecimal(micros: bigint) {
 
 /** The raw samples of a contract's meters for a month, as CSV lines (meter,metric,at,value), streamed in pages. */
 export async function* contractSamplesCsv(db: Executor, scope: Scope, contractId: string, month: string) {
-  const contract = await getContract(db, scope, contractId);
+  const contract = await usageContract(db, scope, contractId);
   if (!contract) return;
   const period = await monthPeriod(db, month, contract.time_zone);
   const meters = await contractMeters(db, contract.id, period, contract.time_zone);
@@ -164,7 +196,7 @@ export function pickMonth(months: string[], asked: unknown, current: string): st
 
 /** `contractUsage` for a month asked for in a URL (validated by `pickMonth`), with the months to pick from. */
 export async function contractUsageForTenant(db: Executor, scope: { orgId: string }, contractId: string, askedMonth: unknown, now = new Date()) {
-  const contract = await getContract(db, scope, contractId);
+  const contract = await usageContract(db, scope, contractId);
   if (!contract) return undefined;
   const months = contractMonths(contract, now);
   const current = monthOf(now, contract.time_zone);
@@ -174,7 +206,7 @@ export async function contractUsageForTenant(db: Executor, scope: { orgId: strin
 
 /** The raw samples of a month as a CSV download: its file name and its lines; undefined for another organisation's contract. */
 export async function contractSamplesExport(db: Executor, scope: { orgId: string }, contractId: string, askedMonth: unknown, now = new Date()) {
-  const contract = await getContract(db, scope, contractId);
+  const contract = await usageContract(db, scope, contractId);
   if (!contract) return undefined;
   const month = pickMonth(contractMonths(contract, now), askedMonth, monthOf(now, contract.time_zone));
   return { month, filename: `usage-${contract.site_code}-${month}.csv`, lines: contractSamplesCsv(db, scope, contract.id, month) };
@@ -188,7 +220,7 @@ export async function usageOverview(db: Executor, scope: { orgId: string }, now 
   const contracts = await listContracts(db, scope);
   const active = [];
   for (const c of contracts.filter((c) => c.status === "active")) {
-    const contract = await getContract(db, scope, c.id);
+    const contract = await usageContract(db, scope, c.id);
     if (!contract) continue;
     const months = contractMonths(contract, now);
     active.push({ ...c, usage: await usageOf(db, contract, pickMonth(months, undefined, monthOf(now, contract.time_zone)), now) });

@@ -27,7 +27,7 @@ export const effectiveStatus = sql<ContractStatus>`CASE WHEN c.end_on < (now() A
  * The day whose line versions describe a contract "now" (needs `c` and `s`): the site's today,
  * or the first day of an upcoming contract, or the last day of a terminated one.
  */
-const referenceDay = sql<string>`least(greatest((now() AT TIME ZONE s.time_zone)::date, c.start_on), coalesce(c.end_on, 'infinity'::date))`;
+export const referenceDay = sql<string>`least(greatest((now() AT TIME ZONE s.time_zone)::date, c.start_on), coalesce(c.end_on, 'infinity'::date))`;
 
 /**
  * Freeze a contract's lines from the site's active price list: the requested quantities, plus the
