@@ -81,9 +81,10 @@ describe("remote hands: an urgent ticket with a photo, taken, timed, closed and 
     await tenant.waitForURL(new RegExp(`/app/desk/tickets/${UUID}$`));
     await hydrated(tenant);
     state.ticketId = new URL(tenant.url()).pathname.split("/").pop()!;
-    const heading = plain(await tenant.locator("h1").innerText());
-    state.ref = /RH-LDC-\d{4}-\d{4}/.exec(heading)?.[0] ?? "";
-    expect(state.ref).not.toBe("");
+    // The address changes as the navigation commits; the new page's heading may follow a moment later.
+    const refIn = async () => /RH-LDC-\d{4}-\d{4}/.exec(plain(await tenant.locator("h1").innerText()))?.[0] ?? "";
+    await expect.poll(refIn, { timeout: 10_000 }).not.toBe("");
+    state.ref = await refIn();
     const main = plain(await tenant.locator("main").innerText());
     expect(main).toContain("Ouvert");
     expect(main).toContain("Urgent");

@@ -60,7 +60,7 @@ async function usageContract(db: Executor, scope: Scope, contractId: string) {
       sql<{ kind: ProductKind; quantity: number; unit_price_minor: number }[]>`coalesce((
         SELECT json_agg(json_build_object('kind', l.kind, 'quantity', l.quantity, 'unit_price_minor', l.unit_price_minor))
           FROM contract_lines l
-         WHERE l.contract_id = c.id AND l.valid_from <= ${referenceDay} AND (l.valid_to IS NULL OR l.valid_to >= ${referenceDay})), '[]'::json)`.as("lines"),
+         WHERE l.contract_id = c.id AND l.during @> ${referenceDay}), '[]'::json)`.as("lines"),
     ])
     .where("c.id", "=", contractId);
   if ("orgId" in scope) query = query.where("c.org_id", "=", scope.orgId);
