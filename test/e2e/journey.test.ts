@@ -202,8 +202,9 @@ describe("tenant journey", () => {
     const status = await submit(operator, operator.locator("form", { has: verify }), verify);
     expect(status).toBe(200);
     await expect.poll(() => operator.getByRole("status").first().textContent()).toContain("Organisation vérifiée.");
-    expect(await operator.locator('button[name="transition"][value="verify"]').count()).toBe(0);
-    expect(await operator.getByRole("main").getByText("Vérifiée", { exact: true }).count()).toBeGreaterThan(0);
+    // The page's data follows the action's answer (revalidation): on a loaded machine a moment later.
+    await expect.poll(() => operator.locator('button[name="transition"][value="verify"]').count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => operator.getByRole("main").getByText("Vérifiée", { exact: true }).count()).toBeGreaterThan(0);
     await screenshot(operator, "11-ops-organisation");
 
     await operator.getByRole("banner").getByRole("link", { name: "Journal d'audit" }).click();
