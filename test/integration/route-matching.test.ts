@@ -44,6 +44,10 @@ const PATHS = [
   // First segments the branches' literal-first-segment filter (ADR 026) must treat like the matchers.
   "//app", "/app//services", "/Ops/Billing", "/OPS/SITES/ldc", "/opsx", "/ap", "/app.", "/%61pp/services", "/\u212Aossi",
   "/ops/desk/LDC/security-list.pdf", "/ops/desk/LDC/security-list.PDF", "/app/desk/visits/new", "/verify", "/VERIFY/x", "",
+  // Deeper literal segments (the filter compares every literal a branch starts with).
+  "/app/Usage/abc", "/app/usagex/abc", "/app/usage", "/app/usage/", "/ops/sites", "/ops/sites/", "/app/services/x/CHANGE",
+  "/ops/billing//invoices/9", "/app/desk//visits/new", "/app/desk/visits/new/", "/APP/DESK/VISITS/NEW", "/app/desk/visits/neW",
+  "/ops/desk/LDC/security-list.pdf/extra", "/app/desk/\u212Aisits/new", "/app/invoices/export.csv/", "/ops/billing/late-usage",
 ];
 
 describe("route matching with the patched router (cached branches and compiled paths)", () => {
