@@ -5,10 +5,10 @@ import { effectiveStatus, listContracts, referenceDay } from "~/modules/requests
 import type { ProductKind } from "#db/schema";
 import { isUuid } from "~/utils/ids";
 import { priceTimesDecimal, decimalToMicros, roundHalfUp } from "~/modules/billing/money";
-import { contractMeters } from "./meters.server";
-import { contractCommitMbps } from "~/modules/contracts/versions.server";
-import { burstBudget, fiveMinuteSlots, monthPeriod, type Period } from "./usage.server";
-import { monthFigures } from "./month-figures.server";
+import { contractMeters, contractMetersQuery } from "./meters.server";
+import { contractCommitSql } from "~/modules/contracts/versions.server";
+import { burstBudget, fiveMinuteSlots, monthPeriod, monthPeriodSql, type Period } from "./usage.server";
+import { monthFigures, type KeptFigures } from "./month-figures.server";
 
 type Scope = { orgId: string } | { operator: true };
 
@@ -74,14 +74,13 @@ type LoadedContract = NonNullable<Awaited<ReturnType<typeof usageContract>>>;
  * from `monthFigures`: computed from the rollups, kept until a sample, a meter or the commit changes.
  */
 async function usageOf(db: Executor, contract: LoadedContract, month: string, now: Date) {
-  const period = await monthPeriod(db, month, contract.time_zone);
-  const [meters, commitMbps] = await Promise.all([contractMeters(db, contract.id, period, contract.time_zone), contractCommitMbps(db, contract.id, month)]);
+  const { period, meters, commitMbps, kept } = await monthInputs(db, contract, month);
   const price = (kind: string) => contract.lines.find((l) => l.kind === kind);
   const commitW = (price("power_commit_kw")?.quantity ?? 0) * 1000;
 
   const elapsed: Period = { from: period.from, to: new Date(Math.min(Math.max(now.getTime(), period.from.getTime()), period.to.getTime())) };
   const inProgress = now < period.to;
-  const figures = await monthFigures(db, { contractId: contract.id, month, timeZone: contract.time_zone, period, commitMbps, meters });
+  const figures = await monthFigures(db, { contractId: contract.id, month, timeZone: contract.time_zone, period, commitMbps, meters }, kept);
   const bw = figures.bandwidth;
   const kwh = figures.energyKwh;
   const overagePrice = price("bandwidth_overage_mbps")?.unit_price_minor ?? 0;
@@ -123,6 +122,30 @@ async function usageOf(db: Executor, contract: LoadedContract, month: string, no
       outMbps: r.out_mbps === null ? null : Number(r.out_mbps),
       powerW: r.power_w === null ? null : Number(r.power_w),
     })),
+  };
+}
+
+/**
+ * What a month's figures depend on, in one statement (each round trip to the database costs the
+ * page more than the reading itself): the month's instants in the site's time zone (`monthPeriod`),
+ * the contract's meters over them (`contractMeters`), the month's commit (`contractCommitMbps`) and
+ * the figures kept for the month (month-figures.server.ts).
+ */
+async function monthInputs(db: Executor, contract: LoadedContract, month: string) {
+  type MeterRow = Awaited<ReturnType<typeof contractMeters>>[number];
+  const meters = contractMetersQuery(db, contract.id, { from: sql`p."from"`, to: sql`p."to"` }, contract.time_zone);
+  const { rows } = await sql<{ from: Date; to: Date; commit_mbps: string; meters: (Omit<MeterRow, "from" | "to"> & { from: string; to: string })[]; kept: KeptFigures }>`
+    SELECT p."from", p."to", ${contractCommitSql(contract.id, month)} AS commit_mbps,
+           (SELECT coalesce(json_agg(w ORDER BY w.external_id, w.attached_on), '[]'::json) FROM (${meters}) AS w) AS meters,
+           (SELECT json_build_object('fingerprint', k.fingerprint, 'figures', k.figures) FROM usage_month_cache k
+             WHERE k.contract_id = ${contract.id} AND k.month = ${month}) AS kept
+      FROM ${monthPeriodSql(month, contract.time_zone)}`.execute(db);
+  const row = rows[0];
+  return {
+    period: { from: row.from, to: row.to },
+    meters: row.meters.map((m): MeterRow => ({ ...m, from: new Date(m.from), to: new Date(m.to) })),
+    commitMbps: row.commit_mbps ?? "0",
+    kept: row.kept,
   };
 }
 

@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { sql, type RawBuilder } from "kysely";
 import type { Executor, Trx } from "#db/types";
 import { recordAudit, type Actor } from "~/modules/audit/audit.server";
 import { isUuid } from "~/modules/orgs/organisations.server";
@@ -105,6 +105,15 @@ export async function attachMeter(
  * (a meter moved to another contract mid-month bills each contract for its own days).
  */
 export async function contractMeters(db: Executor, contractId: string, period: Period, timeZone: string) {
+  return contractMetersQuery(db, contractId, { from: sql`${period.from}::timestamptz`, to: sql`${period.to}::timestamptz` }, timeZone).execute();
+}
+
+/**
+ * `contractMeters` as a query, over a period given as two SQL expressions: the period's instants
+ * as parameters, or columns of an enclosing statement (the usage pages read a month's meters in the
+ * statement that computes the month's instants, contract-usage.server.ts).
+ */
+export function contractMetersQuery(db: Executor, contractId: string, period: { from: RawBuilder<unknown>; to: RawBuilder<unknown> }, timeZone: string) {
   return db
     .selectFrom("meter_attachments as a")
     .innerJoin("meters as m", "m.id", "a.meter_id")
@@ -115,8 +124,8 @@ export async function contractMeters(db: Executor, contractId: string, period: P
       "m.samples_version",
       "a.attached_on",
       "a.detached_on",
-      sql<Date>`greatest(${period.from}::timestamptz, (a.attached_on::timestamp AT TIME ZONE ${timeZone}))`.as("from"),
-      sql<Date>`least(${period.to}::timestamptz, coalesce(((a.detached_on + 1)::timestamp AT TIME ZONE ${timeZone}), ${period.to}::timestamptz))`.as("to"),
+      sql<Date>`greatest(${period.from}, (a.attached_on::timestamp AT TIME ZONE ${timeZone}))`.as("from"),
+      sql<Date>`least(${period.to}, coalesce(((a.detached_on + 1)::timestamp AT TIME ZONE ${timeZone}), ${period.to}))`.as("to"),
     ])
     .where("a.contract_id", "=", contractId)
     .where(sql<boolean>`(a.attached_on::timestamp AT TIME ZONE ${timeZone}) < ${period.to}`)
@@ -124,6 +133,5 @@ export async function contractMeters(db: Executor, contractId: string, period: P
     // here once escaped the contract filter (every contract read every ended attachment's meter).
     .where((eb) => eb.or([eb("a.detached_on", "is", null), eb(sql`((a.detached_on + 1)::timestamp AT TIME ZONE ${timeZone})`, ">", period.from)]))
     .orderBy("m.external_id")
-    .orderBy("a.attached_on")
-    .execute();
+    .orderBy("a.attached_on");
 }

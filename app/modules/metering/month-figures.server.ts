@@ -56,14 +56,12 @@ export async function computeMonthFigures(db: Executor, input: FiguresInput): Pr
   return { bandwidth, energyKwh: kwh, power, energyByDay: byDay, series: series.map((r) => ({ ...r, hour: new Date(r.hour).toISOString() })) };
 }
 
-export async function monthFigures(db: Executor, input: FiguresInput): Promise<MonthFigures> {
+/** What `usage_month_cache` holds for a contract's month (read by the caller with its other inputs). */
+export type KeptFigures = { fingerprint: string; figures: unknown } | null;
+
+/** The month's figures: the kept ones when their fingerprint is the input's, else computed and kept. */
+export async function monthFigures(db: Executor, input: FiguresInput, kept: KeptFigures): Promise<MonthFigures> {
   const fingerprint = fingerprintOf(input);
-  const kept = await db
-    .selectFrom("usage_month_cache")
-    .select(["fingerprint", "figures"])
-    .where("contract_id", "=", input.contractId)
-    .where("month", "=", input.month)
-    .executeTakeFirst();
   if (kept?.fingerprint === fingerprint) return kept.figures as MonthFigures;
   const figures = await computeMonthFigures(db, input);
   // A cache: two pages computing at once both write, the later fingerprint read wins; a failed write

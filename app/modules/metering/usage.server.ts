@@ -57,12 +57,14 @@ function windowsOf(meters: string[] | MeterWindow[], period: Period) {
 
 /** The month `YYYY-MM` in a time zone, as instants: [first day 00:00 local, next month's first day 00:00 local). */
 export async function monthPeriod(db: Executor, month: string, timeZone: string): Promise<Period> {
-  const { rows } = await sql<{ from: Date; to: Date }>`
-    SELECT (${`${month}-01`}::date)::timestamp AT TIME ZONE ${timeZone} AS "from",
-           ((${`${month}-01`}::date + interval '1 month')::date)::timestamp AT TIME ZONE ${timeZone} AS "to"
-  `.execute(db);
+  const { rows } = await sql<Period>`SELECT * FROM ${monthPeriodSql(month, timeZone)}`.execute(db);
   return rows[0];
 }
+
+/** `monthPeriod` as a one-row SQL relation `p("from", "to")`, for a statement that needs the instants inline. */
+export const monthPeriodSql = (month: string, timeZone: string) => sql`
+  (SELECT (${`${month}-01`}::date)::timestamp AT TIME ZONE ${timeZone} AS "from",
+          ((${`${month}-01`}::date + interval '1 month')::date)::timestamp AT TIME ZONE ${timeZone} AS "to") AS p`;
 
 /**
  * Energy readings in each meter's window, plus the last reading before it, with their predecessor.
