@@ -53,10 +53,12 @@ class PreparingClient extends pg.Client {
 
   // pg's own overloads; Kysely calls query(text, values) and awaits the promise.
   query(config: any, values?: any, callback?: any): any {
-    if (typeof config === "string" && Array.isArray(values) && values.length > 0 && callback === undefined && config.length <= PREPARED_MAX_LENGTH && PREPARABLE.test(config)) {
-      return this.#named(config, values);
-    }
-    return super.query(config, values, callback);
+    if (typeof config !== "string" || callback !== undefined) return super.query(config, values, callback);
+    const run = Array.isArray(values) && values.length > 0 && config.length <= PREPARED_MAX_LENGTH && PREPARABLE.test(config) ? this.#named(config, values) : super.query(config, values);
+    return run.then((result: pg.QueryResult) => {
+      noteWrites(config, result.rowCount ?? 0);
+      return result;
+    });
   }
 
   async #named(text: string, values: unknown[]): Promise<pg.QueryResult> {
@@ -79,6 +81,22 @@ class PreparingClient extends pg.Client {
       });
     }
   }
+}
+
+/**
+ * How many times this process has changed the database: a statement that inserts, updates or
+ * deletes (a data-modifying `WITH` included) and touched rows, or a commit. A figure kept in memory
+ * for a few seconds (the service desk's badge) is dropped as soon as this moves, so this process's
+ * own writes show at once; other processes' show when the kept figure expires. Kept on
+ * `globalThis`, like the handle: the server entry and the Remix build are two module graphs. A
+ * write made by a function a SELECT calls is not seen.
+ */
+const g0 = globalThis as unknown as { __portalWrites?: number };
+export const writeGeneration = () => g0.__portalWrites ?? 0;
+const WRITES = /\b(insert\s+into|update\s+\S+(\s+(as\s+)?\S+)?\s+set|delete\s+from|merge\s+into|copy)\b/i;
+
+function noteWrites(text: string, rows: number) {
+  if ((rows > 0 && WRITES.test(text)) || /^\s*commit\b/i.test(text)) g0.__portalWrites = writeGeneration() + 1;
 }
 
 export function pgPool(connectionString: string, max = 10) {
@@ -147,6 +165,7 @@ export function pglitePool(client: PGlite) {
       const options = { rowMode: "object" as const, parsers: pgliteParsers };
       const result = params.length ? await client.query(sql, params as any[], options) : (await client.exec(sql, options)).at(-1)!;
       const command = sql.trimStart().slice(0, 6).toUpperCase();
+      noteWrites(sql, Math.max(result.affectedRows ?? 0, result.rows.length));
       return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length, command };
     },
   };

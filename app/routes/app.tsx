@@ -4,7 +4,7 @@ import type { ReactNode } from "react";
 import { ErrorContent } from "~/components/error-page";
 import { requireTenant } from "~/modules/auth/session.server";
 import { tenantCan } from "~/modules/auth/permissions";
-import { tenantDesk } from "~/modules/servicedesk/hub.server";
+import { deskBadge } from "~/modules/servicedesk/hub.server";
 import { getDb } from "~/utils/db.server";
 import { AppShell } from "~/components/shell";
 import { useT } from "~/components/i18n";
@@ -12,9 +12,8 @@ import type { MessageKey } from "~/i18n";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireTenant(request, "org:read");
-  const desk = await tenantDesk(await getDb(), user.orgId);
   return json({
-    deskAttention: desk.attention,
+    deskAttention: await deskBadge(await getDb(), user.orgId),
     name: user.name,
     orgName: user.org_name ?? "",
     role: user.role,

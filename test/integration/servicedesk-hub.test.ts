@@ -1,5 +1,6 @@
 import * as tenantHub from "~/routes/app.desk._index";
 import * as tenantArea from "~/routes/app";
+import * as tenantTicket from "~/routes/app.desk.tickets.$ticketId";
 import * as opsHub from "~/routes/ops.desk._index";
 import * as siteHub from "~/routes/ops.desk.$siteCode._index";
 import { announceDelivery, receiveDelivery } from "~/modules/deliveries/deliveries.server";
@@ -116,6 +117,35 @@ test("each tenant counts exactly its own items, and the menu's badge is the sum 
   }
   const togoArea = await body(await call(tenantArea.loader, getRequest("/app", { cookie: w.togo.cookie })));
   expect(togoArea.deskAttention).toBe(1);
+});
+
+test("the menu's badge is kept a few seconds per organisation: this process's writes show at once, another process's within five seconds", async () => {
+  const badge = async (cookie: string) => (await body(await call(tenantArea.loader, getRequest("/app", { cookie })))).deskAttention as number;
+  expect(await badge(w.kossi.owner.cookie)).toBe(2);
+  expect(await badge(w.togo.cookie)).toBe(1);
+
+  // Another server process takes Kossi's Kinshasa ticket: its write is not this process's (the
+  // process-wide count of writes is put back to what it was, as if the write came from elsewhere).
+  const g = globalThis as unknown as { __portalWrites?: number };
+  const before = g.__portalWrites;
+  await ok(t.db.transaction().execute((trx) => takeTicket(trx, { actor: opActor(w.ops.ops_noc), ticketId: ids.kossiKinTicket, now: new Date() })));
+  g.__portalWrites = before;
+  expect((await tenantDesk(t.db, w.org.kossi.id)).attention).toBe(3);
+  expect(await badge(w.kossi.owner.cookie)).toBe(2); // kept
+  expect(await badge(w.togo.cookie)).toBe(1); // each organisation its own
+
+  // Five seconds later the kept badge has expired.
+  vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 5_001 });
+  try {
+    expect(await badge(w.kossi.owner.cookie)).toBe(3);
+    expect(await badge(w.togo.cookie)).toBe(1);
+    // A member reads the ticket here: this process wrote, the badge follows at once.
+    await call(tenantTicket.loader, getRequest(`/app/desk/tickets/${ids.kossiKinTicket}`, { cookie: w.kossi.owner.cookie }), { ticketId: ids.kossiKinTicket });
+    expect(await badge(w.kossi.viewer.cookie)).toBe(2);
+    expect((await tenantDesk(t.db, w.org.kossi.id)).attention).toBe(2);
+  } finally {
+    vi.useRealTimers();
+  }
 });
 
 test("each site's desk lists exactly its own queues, in order, with the organisation named", async () => {

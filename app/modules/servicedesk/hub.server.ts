@@ -4,6 +4,7 @@ import { deliveryCountsSql, deliveryQueue } from "~/modules/deliveries/desk.serv
 import { ticketCountsSql, ticketQueue, ticketServiceLevels } from "~/modules/remotehands/desk.server";
 import { visitCountsSql, visitQueue } from "~/modules/siteaccess/desk.server";
 import { siteToday } from "~/utils/dates";
+import { writeGeneration } from "#db/client.server";
 import type { DeskQueue, TenantDeskCounts } from "./desk";
 
 /**
@@ -47,6 +48,26 @@ export async function tenantDesk(db: Executor, orgId: string, now = new Date()):
   const deliveries = counts(row.deliveries_open, row.deliveries_attention);
   return { tickets, visits, deliveries, attention: tickets.attention + visits.attention + deliveries.attention };
 }
+
+/**
+ * The navigation's badge (`tenantDesk(…).attention`), on every tenant page: kept per organisation
+ * for `BADGE_MS` in this process, as badges are, and dropped as soon as this process writes to the
+ * database (`writeGeneration`): a member reading a ticket, or an operator here taking one, shows at
+ * once; a change made by another server process shows within `BADGE_MS`. The desk's own hub page
+ * always counts afresh (`tenantDesk`).
+ */
+export async function deskBadge(db: Executor, orgId: string): Promise<number> {
+  const generation = writeGeneration();
+  const kept = badges.get(orgId);
+  if (kept && kept.generation === generation && kept.until > Date.now()) return kept.attention;
+  const { attention } = await tenantDesk(db, orgId);
+  if (badges.size >= 10_000) badges.clear();
+  badges.set(orgId, { attention, generation, until: Date.now() + BADGE_MS });
+  return attention;
+}
+
+const BADGE_MS = 5_000;
+const badges = new Map<string, { attention: number; generation: number; until: number }>();
 
 export interface SiteDesk {
   site: { id: string; code: string; name: string; timeZone: string; today: string };
