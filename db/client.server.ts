@@ -49,6 +49,7 @@ const PREPARABLE = /^\s*(select|with|insert|update|delete)\b/i;
 
 class PreparingClient extends pg.Client {
   #names = new Map<string, string>();
+  #noteWrites = writeWatcher();
   #prepared = 0;
 
   // pg's own overloads; Kysely calls query(text, values) and awaits the promise.
@@ -56,7 +57,7 @@ class PreparingClient extends pg.Client {
     if (typeof config !== "string" || callback !== undefined) return super.query(config, values, callback);
     const run = Array.isArray(values) && values.length > 0 && config.length <= PREPARED_MAX_LENGTH && PREPARABLE.test(config) ? this.#named(config, values) : super.query(config, values);
     return run.then((result: pg.QueryResult) => {
-      noteWrites(config, result.rowCount ?? 0);
+      this.#noteWrites(config, result.rowCount ?? 0);
       return result;
     });
   }
@@ -85,7 +86,8 @@ class PreparingClient extends pg.Client {
 
 /**
  * How many times this process has changed the database: a statement that inserts, updates or
- * deletes (a data-modifying `WITH` included) and touched rows, or a commit. A figure kept in memory
+ * deletes (a data-modifying `WITH` included) and touched rows, and the commit of a transaction that
+ * did (a reader in between may have seen the rows before the commit). A figure kept in memory
  * for a few seconds (the service desk's badge) is dropped as soon as this moves, so this process's
  * own writes show at once; other processes' show when the kept figure expires. Kept on
  * `globalThis`, like the handle: the server entry and the Remix build are two module graphs. A
@@ -95,8 +97,24 @@ const g0 = globalThis as unknown as { __portalWrites?: number };
 export const writeGeneration = () => g0.__portalWrites ?? 0;
 const WRITES = /\b(insert\s+into|update\s+\S+(\s+(as\s+)?\S+)?\s+set|delete\s+from|merge\s+into|copy)\b/i;
 
-function noteWrites(text: string, rows: number) {
-  if ((rows > 0 && WRITES.test(text)) || /^\s*commit\b/i.test(text)) g0.__portalWrites = writeGeneration() + 1;
+const BEGINS = /^\s*(begin|start\s+transaction)\b/i;
+const ENDS = /^\s*(commit|rollback)\b/i;
+const bump = () => (g0.__portalWrites = writeGeneration() + 1);
+
+/** One connection's watcher of its statements (each connection runs its own transactions). */
+function writeWatcher() {
+  let transaction: "none" | "read" | "wrote" = "none";
+  return (text: string, rows: number) => {
+    if (rows > 0 && WRITES.test(text)) {
+      if (transaction === "read") transaction = "wrote";
+      bump();
+    } else if (BEGINS.test(text)) {
+      transaction = "read";
+    } else if (ENDS.test(text)) {
+      if (transaction === "wrote" && /^\s*commit/i.test(text)) bump();
+      transaction = "none";
+    }
+  };
 }
 
 export function pgPool(connectionString: string, max = 10) {
@@ -158,6 +176,7 @@ export async function openPglite(dataDir?: string, from?: Blob | File) {
  */
 export function pglitePool(client: PGlite) {
   let queue: Promise<void> = Promise.resolve();
+  const noteWrites = writeWatcher();
   const connection = {
     async query(sql: string, params: unknown[]) {
       // Without parameters use the simple protocol, which also runs multi-statement SQL (migrations).
