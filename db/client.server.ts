@@ -38,10 +38,10 @@ export function parseInt8(value: string): number {
  * once, and after five runs keeps a generic plan when it is as good as the custom ones
  * (`plan_cache_mode = auto`): planning was most of the database's time on the pages (the service
  * desk's counts: ≈ 0.9 ms to plan, 0.2 ms to run). Only the queries and writes Kysely sends with
- * parameters (a statement without any goes as before, by the simple protocol, which is what runs the
- * migrations' multi-statement text), and at most
- * `PREPARED_PER_CONNECTION` texts per connection — the rest run unnamed as before — so statements
- * whose text varies (an IN list's length, a bulk insert's rows) cannot fill the server's memory.
+ * parameters (one without any goes as before, by the simple protocol, which runs the migrations'
+ * multi-statement text), and at most `PREPARED_PER_CONNECTION` texts per connection — the rest run
+ * unnamed as before — so statements whose text varies (an IN list's length, a bulk insert's rows)
+ * cannot fill the server's memory.
  */
 const PREPARED_PER_CONNECTION = 200;
 const PREPARED_MAX_LENGTH = 20_000;
