@@ -23,6 +23,9 @@ import { lockDataDir } from "./lock.server";
  * first (`lock.server.ts`, ADR 011) and releases it when the database is closed.
  */
 
+/** What this module keeps once per process (on `globalThis`: the server entry and the Remix build are two module graphs). */
+const shared = globalThis as unknown as { __portalDb?: Promise<Kysely<Database>>; __portalWrites?: number };
+
 const INT8 = 20;
 const NUMERIC = 1700;
 const DATE = 1082;
@@ -89,17 +92,14 @@ class PreparingClient extends pg.Client {
  * deletes (a data-modifying `WITH` included) and touched rows, and the commit of a transaction that
  * did (a reader in between may have seen the rows before the commit). A figure kept in memory
  * for a few seconds (the service desk's badge) is dropped as soon as this moves, so this process's
- * own writes show at once; other processes' show when the kept figure expires. Kept on
- * `globalThis`, like the handle: the server entry and the Remix build are two module graphs. A
- * write made by a function a SELECT calls is not seen.
+ * own writes show at once; other processes' show when the kept figure expires. A write made by
+ * a function a SELECT calls is not seen.
  */
-const g0 = globalThis as unknown as { __portalWrites?: number };
-export const writeGeneration = () => g0.__portalWrites ?? 0;
+export const writeGeneration = () => shared.__portalWrites ?? 0;
+const bump = () => (shared.__portalWrites = writeGeneration() + 1);
 const WRITES = /\b(insert\s+into|update\s+\S+(\s+(as\s+)?\S+)?\s+set|delete\s+from|merge\s+into|copy)\b/i;
-
 const BEGINS = /^\s*(begin|start\s+transaction)\b/i;
 const ENDS = /^\s*(commit|rollback)\b/i;
-const bump = () => (g0.__portalWrites = writeGeneration() + 1);
 
 /** One connection's watcher of its statements (each connection runs its own transactions). */
 function writeWatcher() {
@@ -221,27 +221,26 @@ async function createDb(): Promise<Kysely<Database>> {
 }
 
 // One instance per process even when the server entry and the Remix build each
-// import this module (they are separate module graphs).
-const g = globalThis as unknown as { __portalDb?: Promise<Kysely<Database>> };
+// import this module (they are separate module graphs): kept on `shared`.
 
 export function getDb(): Promise<Kysely<Database>> {
-  g.__portalDb ??= createDb();
-  return g.__portalDb;
+  shared.__portalDb ??= createDb();
+  return shared.__portalDb;
 }
 
 /** Tests and scripts set the handle explicitly (a cloned PGlite, a test database). */
 export function setDb(db: Kysely<Database>) {
-  g.__portalDb = Promise.resolve(db);
+  shared.__portalDb = Promise.resolve(db);
 }
 
 /** Forget the process-wide handle if it is `db` (a test closing its own database). */
 export async function forgetDb(db: Kysely<Database>) {
-  if (g.__portalDb && (await g.__portalDb) === db) g.__portalDb = undefined;
+  if (shared.__portalDb && (await shared.__portalDb) === db) shared.__portalDb = undefined;
 }
 
 export async function closeDb() {
-  const current = g.__portalDb;
-  g.__portalDb = undefined;
+  const current = shared.__portalDb;
+  shared.__portalDb = undefined;
   // A database that never opened (its directory locked by another process) has nothing to close.
   const db = await current?.catch(() => undefined);
   await db?.destroy();

@@ -1,7 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "#db/schema";
-import { pgKysely } from "#db/client.server";
-import { createTestDb, usingPostgres, type TestDb } from "../support/db";
+import { anotherPool, createTestDb, usingPostgres, type TestDb } from "../support/db";
 
 /**
  * Statements prepared by name on PostgreSQL (db/client.server.ts, ADR 027): each text is parsed
@@ -14,11 +13,8 @@ describe.runIf(usingPostgres())("prepared statements on PostgreSQL", () => {
   let one: Kysely<Database>;
   beforeAll(async () => {
     t = await createTestDb();
-    const { rows } = await sql<{ db: string }>`SELECT current_database() AS db`.execute(t.db);
-    const url = new URL(process.env.TEST_DATABASE_URL!);
-    url.pathname = `/${rows[0].db}`;
     // One connection: every statement below runs on the same server session.
-    one = pgKysely(url.toString(), 1);
+    one = await anotherPool(t.db, 1);
   });
   afterAll(async () => {
     await one?.destroy();

@@ -1,6 +1,5 @@
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import type { Database } from "#db/schema";
-import { pgKysely } from "#db/client.server";
 import { recordPayment } from "~/modules/payments/payments.server";
 import {
   remindersKey,
@@ -15,7 +14,7 @@ import {
 } from "~/modules/payments/reminders.server";
 import { parseOffsets } from "~/modules/payments/reminders-forms.server";
 import { runJobToCompletion } from "~/modules/jobs/jobs.server";
-import { createTestDb, usingPostgres, type TestDb } from "../support/db";
+import { anotherPool, createTestDb, usingPostgres, type TestDb } from "../support/db";
 import { createOrg, createUser } from "../support/factories";
 import { issuedInvoice } from "../support/payments-world";
 import { pdfText } from "../support/pdf";
@@ -290,10 +289,7 @@ describe.runIf(usingPostgres())("two processes on PostgreSQL", () => {
       more.push(await issuedInvoice(t.db, { orgId: org.id, siteCode: "LDC", period: "2026-09", subtotalMinor: 10_000 + i, issuedOn: "2026-10-03" }));
     }
     // A second pool on the same database: another process.
-    const { rows } = await sql<{ db: string }>`SELECT current_database() AS db`.execute(t.db);
-    const url = new URL(process.env.TEST_DATABASE_URL!);
-    url.pathname = `/${rows[0].db}`;
-    const other = pgKysely(url.toString(), 5);
+    const other = await anotherPool(t.db, 5);
     try {
       const results = await Promise.all([
         runReminders(t.db, { today: "2026-11-20", siteCodes: ["LDC"] }),

@@ -1,10 +1,9 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "#db/schema";
-import { pgKysely } from "#db/client.server";
 import { giveNotice, renewalsKey, RENEWALS_KIND, runRenewals, scheduleRenewals, setRenewalPrice } from "~/modules/renewals/renewals.server";
 import { runJobToCompletion } from "~/modules/jobs/jobs.server";
 import { runBilling } from "~/modules/billing/run.server";
-import { createTestDb, usingPostgres, type TestDb } from "../support/db";
+import { anotherPool, createTestDb, usingPostgres, type TestDb } from "../support/db";
 import { createUser } from "../support/factories";
 import { addContract, addOrg, invoiceOf, linesOf, siteByCode, type FrozenLines } from "../support/billing-world";
 
@@ -324,10 +323,7 @@ describe.runIf(usingPostgres())("two processes on PostgreSQL", () => {
       await createUser(t.db, { orgId: org, role: "owner", email: `owner${i}@client.test` });
       await addContract(t.db, { orgId: org, siteId: site.id, startOn: "2026-03-17", termMonths: 12 }, { rack_unit: [1, 10_000 + i] });
     }
-    const { rows } = await sql<{ db: string }>`SELECT current_database() AS db`.execute(t.db);
-    const url = new URL(process.env.TEST_DATABASE_URL!);
-    url.pathname = `/${rows[0].db}`;
-    const other = pgKysely(url.toString(), 5);
+    const other = await anotherPool(t.db, 5);
     try {
       const [a, b] = await Promise.all([run(t.db, "2026-12-16"), run(other, "2026-12-16")]);
       expect(a.notices + b.notices).toBe(10);

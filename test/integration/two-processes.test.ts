@@ -1,13 +1,12 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "#db/schema";
-import { pgKysely } from "#db/client.server";
 import { enqueue, startJobWorker } from "~/modules/jobs/jobs.server";
 import { startOutboxWorker, type SendMail } from "~/modules/email/outbox.server";
 import { BILLING_RUN_KIND, billingRunKey } from "~/modules/billing/run.server";
 import { REMINDERS_KIND, remindersKey } from "~/modules/payments/reminders.server";
 import { RENEWALS_KIND, renewalsKey } from "~/modules/renewals/renewals.server";
 import { PARTITIONS_KIND, partitionsKey, schedulePartitionUpkeep } from "~/modules/metering/partitions.server";
-import { createTestDb, usingPostgres, type TestDb } from "../support/db";
+import { anotherPool, createTestDb, usingPostgres, type TestDb } from "../support/db";
 import { createUser } from "../support/factories";
 import { addContract, addMeter, addOrg, siteByCode } from "../support/billing-world";
 
@@ -24,10 +23,7 @@ describe.runIf(usingPostgres())("two server processes on one PostgreSQL", () => 
   let other: Kysely<Database>;
   beforeAll(async () => {
     t = await createTestDb({ reference: true });
-    const { rows } = await sql<{ db: string }>`SELECT current_database() AS db`.execute(t.db);
-    const url = new URL(process.env.TEST_DATABASE_URL!);
-    url.pathname = `/${rows[0].db}`;
-    other = pgKysely(url.toString(), 5);
+    other = await anotherPool(t.db, 5);
   });
   afterAll(async () => {
     await other?.destroy();

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import pg from "pg";
 import { readFile } from "node:fs/promises";
 import { inject } from "vitest";
@@ -35,6 +35,14 @@ function pgliteDump(kind: Kind, path: string) {
 }
 
 export const usingPostgres = () => Boolean(process.env.TEST_DATABASE_URL);
+
+/** A second pool of `max` connections on the same PostgreSQL test database (another server process, or one connection of its own). */
+export async function anotherPool(db: Kysely<Database>, max: number) {
+  const { rows } = await sql<{ db: string }>`SELECT current_database() AS db`.execute(db);
+  const url = new URL(process.env.TEST_DATABASE_URL!);
+  url.pathname = `/${rows[0].db}`;
+  return pgKysely(url.toString(), max);
+}
 
 export async function createTestDb(opts: { reference?: boolean } = {}): Promise<TestDb> {
   const kind: Kind = opts.reference ? "reference" : "empty";

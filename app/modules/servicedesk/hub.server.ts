@@ -49,6 +49,9 @@ export async function tenantDesk(db: Executor, orgId: string, now = new Date()):
   return { tickets, visits, deliveries, attention: tickets.attention + visits.attention + deliveries.attention };
 }
 
+const BADGE_MS = 5_000;
+const badges = new Map<string, { attention: number; generation: number; until: number }>();
+
 /**
  * The navigation's badge (`tenantDesk(…).attention`), on every tenant page: kept per organisation
  * for `BADGE_MS` in this process, as badges are, and dropped as soon as this process writes to the
@@ -65,9 +68,6 @@ export async function deskBadge(db: Executor, orgId: string): Promise<number> {
   badges.set(orgId, { attention, generation, until: Date.now() + BADGE_MS });
   return attention;
 }
-
-const BADGE_MS = 5_000;
-const badges = new Map<string, { attention: number; generation: number; until: number }>();
 
 export interface SiteDesk {
   site: { id: string; code: string; name: string; timeZone: string; today: string };
