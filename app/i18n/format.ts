@@ -60,9 +60,16 @@ export function formatMessage(locale: Locale, template: string, values?: Message
   }
 }
 
-/** Number of decimals a currency has (XOF, XAF: 0; USD: 2). */
+const decimalsOf = new Map<string, number>();
+
+/** Number of decimals a currency has (XOF, XAF: 0; USD: 2), kept per currency. */
 export function currencyDecimals(currency: string): number {
-  return cachedIntl(`dec\u0000${currency}`, () => new Intl.NumberFormat("en", { style: "currency", currency })).resolvedOptions().maximumFractionDigits ?? 2;
+  let decimals = decimalsOf.get(currency);
+  if (decimals === undefined) {
+    decimals = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    if (decimalsOf.size < 1000) decimalsOf.set(currency, decimals);
+  }
+  return decimals;
 }
 
 /** Integer minor units → exact decimal string ("123456", 2 → "1234.56"), without floating point. */

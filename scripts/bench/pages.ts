@@ -15,6 +15,7 @@
  * Prints req/s, p50 and p97.5 per page and the ratios to the bare route (target: every tenant page
  * ≥ 0.5× its req/s, p97.5 ≤ 2× its p97.5), the serving process's CPU time per request (from /proc:
  * what a noisy shared machine does not blur), and the bytes of each document. No assertion.
+ * `--pages usage,invoices` runs only the pages whose label contains one of those (and the bare route).
  */
 import { parseArgs } from "node:util";
 import { randomBytes } from "node:crypto";
@@ -32,12 +33,14 @@ const { values: opts } = parseArgs({
     seconds: { type: "string", default: "10" },
     connections: { type: "string", default: "10,50" },
     keep: { type: "boolean", default: false },
+    /** Only the pages whose label contains one of these (comma-separated); the bare route always runs. */
+    pages: { type: "string", default: "" },
   },
 });
 const SECONDS = Number(opts.seconds);
 const CONNECTIONS = opts.connections.split(",").map(Number);
 if (!Number.isInteger(SECONDS) || SECONDS < 1 || CONNECTIONS.some((c) => !Number.isInteger(c) || c < 1)) {
-  console.error("usage: bench:pages [--seconds 10] [--connections 10,50] [--keep]");
+  console.error("usage: bench:pages [--seconds 10] [--connections 10,50] [--pages usage,invoices] [--keep]");
   process.exit(2);
 }
 
@@ -157,9 +160,12 @@ try {
     { label: "/ops/billing", url: `${P}/ops/billing`, cookie: finance, pid: portal.pid },
   ];
 
+  const only = opts.pages.split(",").filter(Boolean);
+  const run = pages.filter((p, i) => i === 0 || only.length === 0 || only.some((o) => p.label.includes(o)));
+
   // Each page answers 200 (not a redirect to the sign-in page) and its size, then a warm-up.
   const sizes = new Map<string, number>();
-  for (const p of pages) {
+  for (const p of run) {
     const r = await fetch(p.url, { headers: p.cookie ? { Cookie: p.cookie } : {}, redirect: "manual" });
     if (r.status !== 200) throw new Error(`${p.label} answered ${r.status}`);
     sizes.set(p.label, (await r.arrayBuffer()).byteLength);
@@ -170,7 +176,7 @@ try {
   // The bare route is run before the first page and again after each one: a page is compared with
   // the mean of the bare runs just before and just after it, so a machine whose speed drifts during
   // the run (a shared one) moves the page and its floor together.
-  const [floorPage, ...portalPages] = pages;
+  const [floorPage, ...portalPages] = run;
   const row = (label: string, r: Result, floor: Result) =>
     console.log(
       `${label.padEnd(20)} ${r.rps.toFixed(0).padStart(8)} ${(r.rps / floor.rps).toFixed(2).padStart(7)} ${r.p50.toFixed(0).padStart(7)} ${r.p975.toFixed(0).padStart(9)} ${(r.p975 / Math.max(1, floor.p975)).toFixed(2).padStart(7)} ${(r.cpuMs === null ? "—" : r.cpuMs.toFixed(2)).padStart(8)} ${(r.cpuMs === null || !floor.cpuMs ? "—" : (floor.cpuMs / r.cpuMs).toFixed(2)).padStart(7)} ${String(sizes.get(label)).padStart(11)} ${String(r.errors + r.non2xx).padStart(7)}`,
