@@ -5,11 +5,11 @@ import { contractUsageForTenant } from "~/modules/metering/contract-usage.server
 import { shortRef } from "~/modules/requests/requests.server";
 import { getDb } from "~/utils/db.server";
 import { Alert } from "~/components/forms";
-import { BarChart, TimeChart, useUsageFormat, type Tick } from "~/components/charts";
+import { BarChart, TimeChart, plotLines, useUsageFormat, type Tick } from "~/components/charts";
 import { useFormat, useT } from "~/components/i18n";
 
 const HOUR = 3_600_000;
-/** Three decimals are plenty for a chart point and keep the page light (a month is ~744 points). */
+/** Three decimals are plenty for a figure of the hidden tables. */
 const point = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -18,7 +18,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const u = await contractUsageForTenant(await getDb(), { orgId: user.orgId }, params.contractId ?? "", asked);
   if (!u) notFound();
   const from = u.period.from.getTime();
+  const hours = Math.round((u.period.to.getTime() - from) / HOUR);
   const c = u.contract;
+  // The hourly series become what the page draws, here: the charts' paths and the days' maxima,
+  // not ~744 values per series sent to be drawn again in the browser.
+  const hour = u.series.map((r) => Math.round((new Date(r.hour).getTime() - from) / HOUR));
+  const inMbps = u.series.map((r) => r.inMbps);
+  const outMbps = u.series.map((r) => r.outMbps);
+  const powerKw = u.series.map((r) => (r.powerW === null ? null : r.powerW / 1000));
+  const x = hour.map((h) => (h + 0.5) / hours);
+  const gap = 1.5 / hours;
+  const p95 = u.bandwidth.p95Mbps === null ? null : Number(u.bandwidth.p95Mbps);
+  const commitKw = u.power.commitW / 1000;
+  const hasValues = (values: (number | null)[]) => values.some((v) => v !== null);
   return json({
     contract: {
       id: c.id,
@@ -33,31 +45,28 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     /** A `?month=` that was not one of the contract's months: the page says which month it shows instead. */
     fellBack: asked !== null && asked !== u.month,
     inProgress: u.inProgress,
-    hours: Math.round((u.period.to.getTime() - from) / HOUR),
+    hours,
     meters: { bandwidth: u.meters.filter((m) => m.kind === "bandwidth").length, power: u.meters.filter((m) => m.kind === "power").length },
     /** The meters read for this month, each with its attachment dates; `upcoming` ones start later. */
     meterList: u.meters.map((m) => ({ externalId: m.externalId, kind: m.kind, fromOn: m.fromOn, untilOn: m.untilOn, upcoming: m.upcoming })),
     bandwidth: u.bandwidth,
     power: u.power,
     energy: u.energy,
-    // Hourly series, compact: the hour's index in the month and the values.
-    series: {
-      hour: u.series.map((r) => Math.round((new Date(r.hour).getTime() - from) / HOUR)),
-      inMbps: u.series.map((r) => point(r.inMbps)),
-      outMbps: u.series.map((r) => point(r.outMbps)),
-      powerW: u.series.map((r) => point(r.powerW)),
+    charts: {
+      bandwidth: hasValues(inMbps) || hasValues(outMbps) ? plotLines(x, [inMbps, outMbps], [u.bandwidth.commitMbps, ...(p95 === null ? [] : [p95])], gap) : null,
+      maxInMbps: point(maxOf(inMbps)),
+      maxOutMbps: point(maxOf(outMbps)),
+      power: hasValues(powerKw) ? plotLines(x, [powerKw], commitKw > 0 ? [commitKw] : [], gap) : null,
+      /** Per day of the month: the highest hourly in, out and power (the charts' tables). */
+      days: dailyMax(hour, [inMbps, outMbps, u.series.map((r) => r.powerW)]).map(([day, values]) => ({ day, inMbps: point(values[0]), outMbps: point(values[1]), powerW: point(values[2]) })),
     },
   });
 }
 
-type Data = SerializeFrom<typeof loader>;
-
 /** Day `d` (1-based) of the month for the hour at index `h` (the sites' time zones have no daylight saving). */
 const dayOfHour = (h: number) => Math.floor(h / 24) + 1;
-const daysIn = (month: string) => new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate();
-const AXIS_DAYS = [1, 8, 15, 22, 29];
 
-/** Per day: the maximum of each series (for the hidden tables). */
+/** Per day: the maximum of each series. */
 function dailyMax(hours: number[], series: (number | null)[][]) {
   const days = new Map<number, (number | null)[]>();
   hours.forEach((h, i) => {
@@ -73,6 +82,11 @@ function dailyMax(hours: number[], series: (number | null)[][]) {
 }
 
 const maxOf = (values: (number | null)[]) => values.reduce<number | null>((m, v) => (v !== null && (m === null || v > m) ? v : m), null);
+
+type Data = SerializeFrom<typeof loader>;
+
+const daysIn = (month: string) => new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate();
+const AXIS_DAYS = [1, 8, 15, 22, 29];
 
 function MonthPicker({ month, months }: { month: string; months: string[] }) {
   const tr = useT();
@@ -172,12 +186,8 @@ function Charts({ d }: { d: Data }) {
   const tr = useT();
   const f = useUsageFormat();
   const days = daysIn(d.month);
-  const x = d.series.hour.map((h) => (h + 0.5) / d.hours);
-  const gap = 1.5 / d.hours;
   const xTicks: Tick[] = AXIS_DAYS.filter((day) => day <= days).map((day) => ({ at: ((day - 1) * 24) / d.hours, label: f.dayShort(d.month, day) }));
   const monthLabel = f.month(d.month);
-  const bwValues = [...d.series.inMbps, ...d.series.outMbps].some((v) => v !== null);
-  const powerValues = d.series.powerW.some((v) => v !== null);
   const energyDays = d.energy.byDay.map((r) => ({ day: Number(r.day.slice(8, 10)), kwh: Number(r.kwh) }));
   const p95 = d.bandwidth.p95Mbps === null ? null : Number(d.bandwidth.p95Mbps);
   const commitKw = d.power.commitW;
@@ -190,7 +200,7 @@ function Charts({ d }: { d: Data }) {
           <h2 id="usage-bw">{tr("usage.bw.title")}</h2>
           {!d.meters.bandwidth ? (
             <p className="muted">{tr("usage.bw.noMeter")}</p>
-          ) : !bwValues ? (
+          ) : !d.charts.bandwidth ? (
             <p className="muted">{tr("usage.bw.noData")}</p>
           ) : (
             <>
@@ -199,16 +209,15 @@ function Charts({ d }: { d: Data }) {
                 title={`${tr("usage.bw.title")} — ${monthLabel}`}
                 desc={tr("usage.bw.desc", {
                   month: monthLabel,
-                  in: f.mbps(maxOf(d.series.inMbps)),
-                  out: f.mbps(maxOf(d.series.outMbps)),
+                  in: f.mbps(d.charts.maxInMbps),
+                  out: f.mbps(d.charts.maxOutMbps),
                   commit: d.bandwidth.commitMbps > 0 ? f.mbps(d.bandwidth.commitMbps) : tr("usage.noCommit"),
                   p95: f.mbps(d.bandwidth.p95Mbps),
                 })}
-                x={x}
-                gap={gap}
+                plot={d.charts.bandwidth}
                 series={[
-                  { label: tr("usage.bw.in"), tone: "in", values: d.series.inMbps },
-                  { label: tr("usage.bw.out"), tone: "out", values: d.series.outMbps },
+                  { label: tr("usage.bw.in"), tone: "in" },
+                  { label: tr("usage.bw.out"), tone: "out" },
                 ]}
                 refs={[
                   ...(d.bandwidth.commitMbps > 0
@@ -222,7 +231,7 @@ function Charts({ d }: { d: Data }) {
                 table={{
                   caption: tr("usage.bw.tableCaption"),
                   head: [tr("usage.col.day"), tr("usage.bw.colIn"), tr("usage.bw.colOut")],
-                  rows: dailyMax(d.series.hour, [d.series.inMbps, d.series.outMbps]).map(([day, [i, o]]) => [f.day(d.month, day), f.mbps(i), f.mbps(o)]),
+                  rows: d.charts.days.map((r) => [f.day(d.month, r.day), f.mbps(r.inMbps), f.mbps(r.outMbps)]),
                 }}
               />
             </>
@@ -257,7 +266,7 @@ function Charts({ d }: { d: Data }) {
                 <dd>{commitKw > 0 ? f.kw(commitKw) : tr("usage.none")}</dd>
               </div>
             </dl>
-            {!powerValues ? (
+            {!d.charts.power ? (
               <p className="muted">{tr("usage.power.noData")}</p>
             ) : (
               <>
@@ -265,9 +274,8 @@ function Charts({ d }: { d: Data }) {
                 <TimeChart
                   title={`${tr("usage.power.title")} — ${monthLabel}`}
                   desc={tr("usage.power.desc", { month: monthLabel, peak: f.kw(d.power.peakW), average: f.kw(d.power.averageW), commit: f.kw(commitKw) })}
-                  x={x}
-                  gap={gap}
-                  series={[{ label: tr("usage.power.draw"), tone: "power", values: d.series.powerW.map((w) => (w === null ? null : w / 1000)) }]}
+                  plot={d.charts.power}
+                  series={[{ label: tr("usage.power.draw"), tone: "power" }]}
                   refs={commitKw > 0 ? [{ label: tr("usage.power.commit", { value: f.kw(commitKw) }), tone: "commit", value: commitKw / 1000 }] : []}
                   xTicks={xTicks}
                   unit={tr("usage.axis.kw")}
@@ -275,7 +283,7 @@ function Charts({ d }: { d: Data }) {
                   table={{
                     caption: tr("usage.power.tableCaption"),
                     head: [tr("usage.col.day"), tr("usage.power.peak")],
-                    rows: dailyMax(d.series.hour, [d.series.powerW]).map(([day, [w]]) => [f.day(d.month, day), f.kw(w)]),
+                    rows: d.charts.days.map((r) => [f.day(d.month, r.day), f.kw(r.powerW)]),
                   }}
                 />
               </>

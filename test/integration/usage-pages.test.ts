@@ -201,12 +201,24 @@ test("last month's page gives the final 95th percentile, burst budget, overage a
   // (863 × 1,500 + 2,600) / 864 = 1,501.27 W
   expect(d.power).toEqual({ commitW: 2000, peakW: "2600.000000", averageW: "1501.3" });
 
-  // Hourly series: 72 hours from the start of the month, hourly max of in and out.
+  // Hourly series, as the page draws them: 72 hours from the start of the month, each line one run
+  // of 72 points (an M and 71 steps), on an axis up to 300 (200 Mbps × 1.05, rounded up).
   expect(d.hours).toBe(daysIn(month) * 24);
-  expect(d.series.hour).toEqual(Array.from({ length: 72 }, (_, h) => h));
-  expect(Math.max(...d.series.inMbps)).toBe(200);
-  expect(Math.max(...d.series.outMbps)).toBe(120);
-  expect(Math.max(...d.series.powerW)).toBe(2600);
+  expect(d.charts.bandwidth.ticks).toEqual([0, 100, 200, 300]);
+  expect(d.charts.power.ticks).toEqual([0, 1, 2, 3]); // kW: 2.6 and the 2 kW commit
+  for (const path of [...d.charts.bandwidth.paths, ...d.charts.power.paths]) {
+    expect(path.match(/M/g)).toHaveLength(1);
+    expect(path.match(/l/g)).toHaveLength(71);
+  }
+  expect(d.charts.maxInMbps).toBe(200);
+  expect(d.charts.maxOutMbps).toBe(120);
+  // Each day's highest hour (288 samples a day): the 120s out stop on day 2; the 200 burst in is on
+  // day 3 (samples 600–633); the 2,600 W peak is sample 100, day 1.
+  expect(d.charts.days).toEqual([
+    { day: 1, inMbps: 60, outMbps: 120, powerW: 2600 },
+    { day: 2, inMbps: 60, outMbps: 120, powerW: 1500 },
+    { day: 3, inMbps: 200, outMbps: 25, powerW: 1500 },
+  ]);
   expect(d.contract).toMatchObject({ id: contractId, siteCode: "KIN", currency: "USD" });
 });
 
@@ -224,7 +236,7 @@ test("the default month is the current month at the site, in progress; a contrac
   const bare = await body(await page(tenant.cookie, bareContractId));
   expect(bare.meters).toEqual({ bandwidth: 0, power: 0 });
   expect(bare.months).toEqual([current]);
-  expect(bare.series.hour).toEqual([]);
+  expect(bare.charts).toEqual({ bandwidth: null, maxInMbps: null, maxOutMbps: null, power: null, days: [] });
 });
 
 test.each(["garbage", "2026-13", "1999-01", `${addMonths(new Date().toISOString().slice(0, 7), 3)}`, "", "2026-1"])(
