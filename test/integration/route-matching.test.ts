@@ -134,7 +134,44 @@ describe("the render's route tree kept between requests", () => {
     const require = createRequire(import.meta.url);
     expect(readFileSync(require.resolve("@remix-run/react/dist/server.js"), "utf8")).toContain("serverRoutesCache");
     expect(readFileSync(require.resolve("react-router-dom/server.js"), "utf8")).toContain("staticDataRoutesCache");
+    expect(readFileSync(require.resolve("@remix-run/server-runtime/dist/data.js"), "utf8")).toContain("Local patch (ADR 028)");
     // What Remix's server build requires is that CommonJS file.
     expect(readFileSync(require.resolve("@remix-run/react/dist/server.js"), "utf8")).toContain("require('react-router-dom/server')");
+  });
+});
+
+describe("loaders' requests (the local patch of @remix-run/server-runtime, ADR 028)", () => {
+  const { callRouteLoader } = createRequire(import.meta.url)("@remix-run/server-runtime/dist/data.js") as {
+    callRouteLoader: (args: { loader: (a: { request: Request }) => unknown; request: Request; params: object; routeId: string; singleFetch: boolean; loadContext: object }) => Promise<unknown>;
+  };
+  /** The request a loader receives for `request`, as Remix calls it for a document or a data request. */
+  async function received(request: Request): Promise<Request> {
+    let seen: Request | undefined;
+    await callRouteLoader({ loader: ({ request: r }) => ((seen = r), null), request, params: {}, routeId: "routes/x", singleFetch: false, loadContext: {} });
+    return seen!;
+  }
+
+  test("nothing to strip: the loader gets the request itself, not a copy", async () => {
+    const request = new Request("http://portal.test/app/usage/1?month=2026-11", { headers: { cookie: "a=b" } });
+    expect(await received(request)).toBe(request);
+  });
+
+  test("Remix's own parameters are still stripped, on a copy that follows the original's abort", async () => {
+    const controller = new AbortController();
+    for (const [url, expected] of [
+      ["http://portal.test/app/x?index&month=2026-11", "http://portal.test/app/x?month=2026-11"],
+      ["http://portal.test/app/x?_data=routes%2Fapp&month=2026-11", "http://portal.test/app/x?month=2026-11"],
+      ["http://portal.test/app/x?index=kept&_data=routes%2Fapp", "http://portal.test/app/x?index=kept"],
+    ]) {
+      const request = new Request(url, { headers: { cookie: "a=b" }, signal: controller.signal });
+      const seen = await received(request);
+      expect(seen).not.toBe(request);
+      expect(seen.url).toBe(expected);
+      expect(seen.headers.get("cookie")).toBe("a=b");
+    }
+    const request = new Request("http://portal.test/app/x?index", { signal: controller.signal });
+    const seen = await received(request);
+    controller.abort();
+    expect(seen.signal.aborted).toBe(true);
   });
 });
