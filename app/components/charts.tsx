@@ -1,6 +1,6 @@
 import { useId } from "react";
 import { useFormat, useLocale, useT } from "./i18n";
-import { cachedIntl } from "~/i18n/format";
+import { formatDate, type Locale } from "~/i18n/format";
 
 /**
  * Hand-written SVG charts (no chart library: tenant pages stay small on slow mobile links).
@@ -284,31 +284,58 @@ export function BarChart({
  */
 export function useUsageFormat() {
   const tr = useT();
-  const locale = useLocale();
   const format = useFormat();
-  const num = (v: number | string, digits: number) => format.number(Number(v), { maximumFractionDigits: digits });
-  // Built once per language for the process (a formatter costs far more to build than to use).
-  const tag = locale === "fr" ? "fr-FR" : "en-US";
-  const monthFormat = cachedIntl(`usage-month-${tag}`, () => new Intl.DateTimeFormat(tag, { month: "long", year: "numeric", timeZone: "UTC" }));
-  const dayFormat = cachedIntl(`usage-day-${tag}`, () => new Intl.DateTimeFormat(tag, { day: "numeric", month: "short", timeZone: "UTC" }));
-  const dayOf = (month: string, day: number) => new Date(`${month}-${String(day).padStart(2, "0")}T00:00:00Z`);
+  const base = usageFormatFor(useLocale());
+  const { num } = base;
   return {
     ...format,
-    num,
+    ...base,
     mbps: (v: number | string | null, digits = 1) => (v === null ? tr("usage.none") : tr("usage.unit.mbps", { value: num(v, digits) })),
     /** Watts shown as kW. */
     kw: (w: number | string | null) => (w === null ? tr("usage.none") : tr("usage.unit.kw", { value: num(Number(w) / 1000, 2) })),
     kwh: (v: number | string | null) => (v === null ? tr("usage.none") : tr("usage.unit.kwh", { value: num(v, 1) })),
+  };
+}
+
+/**
+ * The formats that need no message, built once per language for the process (a formatter costs far
+ * more to build than to use, and a page formats dozens of figures and a month's label many times).
+ */
+const usageFormats = new Map<Locale, ReturnType<typeof buildUsageFormat>>();
+function usageFormatFor(locale: Locale) {
+  let formats = usageFormats.get(locale);
+  if (!formats) {
+    formats = buildUsageFormat(locale);
+    usageFormats.set(locale, formats);
+  }
+  return formats;
+}
+
+function buildUsageFormat(locale: Locale) {
+  const tag = locale === "fr" ? "fr-FR" : "en-US";
+  const numbers: Intl.NumberFormat[] = [];
+  const monthFormat = new Intl.DateTimeFormat(tag, { month: "long", year: "numeric", timeZone: "UTC" });
+  const dayFormat = new Intl.DateTimeFormat(tag, { day: "numeric", month: "short", timeZone: "UTC" });
+  const dayOf = (month: string, day: number) => new Date(`${month}-${String(day).padStart(2, "0")}T00:00:00Z`);
+  const titles = new Map<string, string>();
+  return {
+    /** A number with at most `digits` decimals. */
+    num: (v: number | string, digits: number) => (numbers[digits] ??= new Intl.NumberFormat(tag, { maximumFractionDigits: digits })).format(Number(v)),
     /** "novembre 2026" / "November 2026". */
     month: (month: string) => monthFormat.format(dayOf(month, 1)),
     /** The same, capitalised, for headings and lists ("Novembre 2026"). */
     monthTitle: (month: string) => {
-      const label = monthFormat.format(dayOf(month, 1));
-      return label.charAt(0).toLocaleUpperCase(locale) + label.slice(1);
+      let title = titles.get(month);
+      if (title === undefined) {
+        const label = monthFormat.format(dayOf(month, 1));
+        title = label.charAt(0).toLocaleUpperCase(locale) + label.slice(1);
+        if (titles.size < 1000) titles.set(month, title);
+      }
+      return title;
     },
     /** "3 nov." / "Nov 3": a day of a month, for axes. */
     dayShort: (month: string, day: number) => dayFormat.format(dayOf(month, day)),
     /** "3 nov. 2026" / "Nov 3, 2026". */
-    day: (month: string, day: number) => format.date(`${month}-${String(day).padStart(2, "0")}`),
+    day: (month: string, day: number) => formatDate(`${month}-${String(day).padStart(2, "0")}`, locale),
   };
 }
