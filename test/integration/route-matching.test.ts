@@ -135,6 +135,7 @@ describe("the render's route tree kept between requests", () => {
     expect(readFileSync(require.resolve("@remix-run/react/dist/server.js"), "utf8")).toContain("serverRoutesCache");
     expect(readFileSync(require.resolve("react-router-dom/server.js"), "utf8")).toContain("staticDataRoutesCache");
     expect(readFileSync(require.resolve("@remix-run/server-runtime/dist/data.js"), "utf8")).toContain("Local patch (ADR 028)");
+    expect(readFileSync(require.resolve("@remix-run/react/dist/components.js"), "utf8")).toContain("Local patch (ADR 028)");
     // What Remix's server build requires is that CommonJS file.
     expect(readFileSync(require.resolve("@remix-run/react/dist/server.js"), "utf8")).toContain("require('react-router-dom/server')");
   });
