@@ -48,12 +48,7 @@ export default function handleRequest(
       [waitForAll ? "onAllReady" : "onShellReady"]() {
         shellRendered = true;
         const body = coalescingStream();
-        resolve(
-          new Response(createReadableStreamFromReadable(body), {
-            headers: responseHeaders,
-            status: responseStatusCode,
-          }),
-        );
+        resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
         pipe(body);
       },
       onShellError(error: unknown) {
