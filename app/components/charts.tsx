@@ -10,9 +10,9 @@ import { formatDate, type Locale } from "~/i18n/format";
  * percent over it. So the chart fills any width, from a 375 px phone to a desktop, and its labels
  * keep their size instead of shrinking with a viewBox.
  *
- * Accessibility: the SVG is an image with a title and a description (a summary in words), the
- * positioned labels are hidden from assistive technology, and the figures themselves are in a
- * visually hidden table.
+ * Accessibility: the SVG is an image with a title and a description (a summary in words), and the
+ * positioned labels are hidden from assistive technology; the page gives the figures themselves in
+ * a table (the usage page's "figures per day").
  */
 
 /** The plot's coordinate space: whole numbers at this scale are finer than any screen's pixels. */
@@ -43,12 +43,6 @@ export interface RefLine {
 export interface Tick {
   at: number;
   label: string;
-}
-
-export interface DataTable {
-  caption: string;
-  head: string[];
-  rows: string[][];
 }
 
 /** Round y-axis ticks from 0 to at least `max` (steps of 1, 2, 2.5 or 5 × 10ⁿ). */
@@ -108,41 +102,6 @@ export function linePath(x: number[], values: (number | null)[], top: number, ga
 /** "13 6", "13-6": a minus sign separates two numbers by itself. */
 const pair = (a: number, b: number) => (b < 0 ? `${a}${b}` : `${a} ${b}`);
 
-function VisuallyHiddenTable({ table }: { table: DataTable }) {
-  return (
-    // A table ignores width/overflow clipping: the wrapper is what hides it (no sideways scroll on phones).
-    <div className="visually-hidden">
-      <table>
-        <caption>{table.caption}</caption>
-        <thead>
-          <tr>
-            {table.head.map((h) => (
-              <th key={h} scope="col">
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {table.rows.map((row, i) => (
-            <tr key={i}>
-              {row.map((cell, j) =>
-                j === 0 ? (
-                  <th key={j} scope="row">
-                    {cell}
-                  </th>
-                ) : (
-                  <td key={j}>{cell}</td>
-                ),
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
 function Axes({ ticks, top, unit, formatY, xTicks }: { ticks: number[]; top: number; unit: string; formatY: (v: number) => string; xTicks: Tick[] }) {
   return (
     <>
@@ -189,7 +148,6 @@ export function TimeChart({
   xTicks,
   unit,
   formatY,
-  table,
 }: {
   title: string;
   desc: string;
@@ -199,7 +157,6 @@ export function TimeChart({
   xTicks: Tick[];
   unit: string;
   formatY: (v: number) => string;
-  table: DataTable;
 }) {
   const id = useId();
   const top = plot.ticks[plot.ticks.length - 1];
@@ -224,7 +181,6 @@ export function TimeChart({
           ...refs.map((r) => ({ label: r.label, tone: r.tone, kind: "ref" as const })),
         ]}
       />
-      <VisuallyHiddenTable table={table} />
     </figure>
   );
 }
@@ -239,7 +195,6 @@ export function BarChart({
   xTicks,
   unit,
   formatY,
-  table,
 }: {
   title: string;
   desc: string;
@@ -249,7 +204,6 @@ export function BarChart({
   xTicks: Tick[];
   unit: string;
   formatY: (v: number) => string;
-  table: DataTable;
 }) {
   const id = useId();
   const ticks = niceTicks(Math.max(0, ...bars.map((b) => b.value)) * 1.05);
@@ -273,7 +227,6 @@ export function BarChart({
         </svg>
       </div>
       <Legend items={[{ label, tone: "power", kind: "bar" }]} />
-      <VisuallyHiddenTable table={table} />
     </figure>
   );
 }
@@ -318,6 +271,19 @@ function buildUsageFormat(locale: Locale) {
   const dayFormat = new Intl.DateTimeFormat(tag, { day: "numeric", month: "short", timeZone: "UTC" });
   const dayOf = (month: string, day: number) => new Date(`${month}-${String(day).padStart(2, "0")}T00:00:00Z`);
   const titles = new Map<string, string>();
+  /** A day's label, formatted once (a month's page writes each day several times). */
+  const remembered = (format: (month: string, day: number) => string) => {
+    const labels = new Map<string, string>();
+    return (month: string, day: number) => {
+      const key = `${month}-${day}`;
+      let label = labels.get(key);
+      if (label === undefined) {
+        label = format(month, day);
+        if (labels.size < 5000) labels.set(key, label);
+      }
+      return label;
+    };
+  };
   return {
     /** A number with at most `digits` decimals. */
     num: (v: number | string, digits: number) => (numbers[digits] ??= new Intl.NumberFormat(tag, { maximumFractionDigits: digits })).format(Number(v)),
@@ -334,8 +300,8 @@ function buildUsageFormat(locale: Locale) {
       return title;
     },
     /** "3 nov." / "Nov 3": a day of a month, for axes. */
-    dayShort: (month: string, day: number) => dayFormat.format(dayOf(month, day)),
+    dayShort: remembered((month: string, day: number) => dayFormat.format(dayOf(month, day))),
     /** "3 nov. 2026" / "Nov 3, 2026". */
-    day: (month: string, day: number) => formatDate(`${month}-${String(day).padStart(2, "0")}`, locale),
+    day: remembered((month: string, day: number) => formatDate(`${month}-${String(day).padStart(2, "0")}`, locale)),
   };
 }

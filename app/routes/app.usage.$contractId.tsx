@@ -2,14 +2,14 @@ import { json, type LoaderFunctionArgs, type SerializeFrom } from "@remix-run/no
 import { Form, Link, useLoaderData, useSubmit } from "@remix-run/react";
 import { notFound, requireTenant } from "~/modules/auth/session.server";
 import { contractUsageForTenant } from "~/modules/metering/contract-usage.server";
+import type { HourlySeries } from "~/modules/metering/month-figures.server";
 import { shortRef } from "~/modules/requests/requests.server";
 import { getDb } from "~/utils/db.server";
 import { Alert } from "~/components/forms";
 import { BarChart, TimeChart, plotLines, useUsageFormat, type Tick } from "~/components/charts";
 import { useFormat, useT } from "~/components/i18n";
 
-const HOUR = 3_600_000;
-/** Three decimals are plenty for a figure of the hidden tables. */
+/** Three decimals are plenty for a day's figure. */
 const point = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -17,20 +17,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const asked = new URL(request.url).searchParams.get("month");
   const u = await contractUsageForTenant(await getDb(), { orgId: user.orgId }, params.contractId ?? "", asked);
   if (!u) notFound();
-  const from = u.period.from.getTime();
-  const hours = Math.round((u.period.to.getTime() - from) / HOUR);
   const c = u.contract;
-  // The hourly series become what the page draws, here: the charts' paths and the days' maxima,
-  // not ~744 values per series sent to be drawn again in the browser.
-  const hour = u.series.map((r) => Math.round((new Date(r.hour).getTime() - from) / HOUR));
-  const inMbps = u.series.map((r) => r.inMbps);
-  const outMbps = u.series.map((r) => r.outMbps);
-  const powerKw = u.series.map((r) => (r.powerW === null ? null : r.powerW / 1000));
-  const x = hour.map((h) => (h + 0.5) / hours);
-  const gap = 1.5 / hours;
   const p95 = u.bandwidth.p95Mbps === null ? null : Number(u.bandwidth.p95Mbps);
-  const commitKw = u.power.commitW / 1000;
-  const hasValues = (values: (number | null)[]) => values.some((v) => v !== null);
+  const hours = Math.round((u.period.to.getTime() - u.period.from.getTime()) / 3_600_000);
   return json({
     contract: {
       id: c.id,
@@ -51,34 +40,60 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     meterList: u.meters.map((m) => ({ externalId: m.externalId, kind: m.kind, fromOn: m.fromOn, untilOn: m.untilOn, upcoming: m.upcoming })),
     bandwidth: u.bandwidth,
     power: u.power,
-    energy: u.energy,
-    charts: {
-      bandwidth: hasValues(inMbps) || hasValues(outMbps) ? plotLines(x, [inMbps, outMbps], [u.bandwidth.commitMbps, ...(p95 === null ? [] : [p95])], gap) : null,
-      maxInMbps: point(maxOf(inMbps)),
-      maxOutMbps: point(maxOf(outMbps)),
-      power: hasValues(powerKw) ? plotLines(x, [powerKw], commitKw > 0 ? [commitKw] : [], gap) : null,
-      /** Per day of the month: the highest hourly in, out and power (the charts' tables). */
-      days: dailyMax(hour, [inMbps, outMbps, u.series.map((r) => r.powerW)]).map(([day, values]) => ({ day, inMbps: point(values[0]), outMbps: point(values[1]), powerW: point(values[2]) })),
-    },
+    energy: { kwh: u.energy.kwh, projectedKwh: u.energy.projectedKwh, priceMinor: u.energy.priceMinor, costMinor: u.energy.costMinor, projectedCostMinor: u.energy.projectedCostMinor },
+    ...drawn(u.hourly, u.energy.byDay, { hours, refsMbps: [u.bandwidth.commitMbps, ...(p95 === null ? [] : [p95])], commitKw: u.power.commitW / 1000 }),
   });
 }
 
-/** Day `d` (1-based) of the month for the hour at index `h` (the sites' time zones have no daylight saving). */
-const dayOfHour = (h: number) => Math.floor(h / 24) + 1;
+/**
+ * What the page draws of a month's figures: the charts' paths (not ~744 values per series sent to
+ * be drawn again in the browser) and each day's figures. Derived once per figures object — the same
+ * object while the figures are unchanged (month-figures.server.ts) — and reference lines.
+ */
+const drawings = new WeakMap<HourlySeries, { key: string; energyByDay: EnergyDay[]; drawing: ReturnType<typeof draw> }>();
+type EnergyDay = { day: string; kwh: string };
+type DrawInput = { hours: number; refsMbps: number[]; commitKw: number };
 
-/** Per day: the maximum of each series. */
-function dailyMax(hours: number[], series: (number | null)[][]) {
-  const days = new Map<number, (number | null)[]>();
-  hours.forEach((h, i) => {
-    const d = dayOfHour(h);
-    const row = days.get(d) ?? series.map(() => null);
-    series.forEach((s, k) => {
-      const v = s[i];
-      if (v !== null && (row[k] === null || v > row[k]!)) row[k] = v;
-    });
-    days.set(d, row);
+function drawn(hourly: HourlySeries, energyByDay: EnergyDay[], input: DrawInput) {
+  const key = JSON.stringify(input);
+  const known = drawings.get(hourly);
+  if (known && known.key === key && known.energyByDay === energyByDay) return known.drawing;
+  const drawing = draw(hourly, energyByDay, input);
+  drawings.set(hourly, { key, energyByDay, drawing });
+  return drawing;
+}
+
+function draw(hourly: HourlySeries, energyByDay: EnergyDay[], { hours, refsMbps, commitKw }: DrawInput) {
+  const x = hourly.hour.map((h) => (h + 0.5) / hours);
+  const gap = 1.5 / hours;
+  const powerKw = hourly.powerW.map((w) => (w === null ? null : w / 1000));
+  const hasValues = (values: (number | null)[]) => values.some((v) => v !== null);
+  // Per day of the month (1-based; the sites' time zones have no daylight saving): the highest
+  // hourly in, out and power, and the energy used.
+  const days = new Map<number, { day: number; inMbps: number | null; outMbps: number | null; powerW: number | null; kwh: string | null }>();
+  const dayRow = (day: number) => {
+    let row = days.get(day);
+    if (!row) days.set(day, (row = { day, inMbps: null, outMbps: null, powerW: null, kwh: null }));
+    return row;
+  };
+  const higher = (a: number | null, b: number | null) => (b === null || (a !== null && a >= b) ? a : point(b));
+  hourly.hour.forEach((h, i) => {
+    const row = dayRow(Math.floor(h / 24) + 1);
+    row.inMbps = higher(row.inMbps, hourly.inMbps[i]);
+    row.outMbps = higher(row.outMbps, hourly.outMbps[i]);
+    row.powerW = higher(row.powerW, hourly.powerW[i]);
   });
-  return [...days.entries()].sort((a, b) => a[0] - b[0]);
+  for (const e of energyByDay) dayRow(Number(e.day.slice(8, 10))).kwh = e.kwh;
+  return {
+    charts: {
+      bandwidth: hasValues(hourly.inMbps) || hasValues(hourly.outMbps) ? plotLines(x, [hourly.inMbps, hourly.outMbps], refsMbps, gap) : null,
+      maxInMbps: point(maxOf(hourly.inMbps)),
+      maxOutMbps: point(maxOf(hourly.outMbps)),
+      power: hasValues(powerKw) ? plotLines(x, [powerKw], commitKw > 0 ? [commitKw] : [], gap) : null,
+    },
+    /** Per day with a figure, in order: the highest hourly in, out and power, and the energy used (the page's table and bars). */
+    days: [...days.values()].sort((a, b) => a.day - b.day),
+  };
 }
 
 const maxOf = (values: (number | null)[]) => values.reduce<number | null>((m, v) => (v !== null && (m === null || v > m) ? v : m), null);
@@ -188,7 +203,7 @@ function Charts({ d }: { d: Data }) {
   const days = daysIn(d.month);
   const xTicks: Tick[] = AXIS_DAYS.filter((day) => day <= days).map((day) => ({ at: ((day - 1) * 24) / d.hours, label: f.dayShort(d.month, day) }));
   const monthLabel = f.month(d.month);
-  const energyDays = d.energy.byDay.map((r) => ({ day: Number(r.day.slice(8, 10)), kwh: Number(r.kwh) }));
+  const energyDays = d.days.flatMap((r) => (r.kwh === null ? [] : [{ day: r.day, kwh: Number(r.kwh) }]));
   const p95 = d.bandwidth.p95Mbps === null ? null : Number(d.bandwidth.p95Mbps);
   const commitKw = d.power.commitW;
 
@@ -228,11 +243,6 @@ function Charts({ d }: { d: Data }) {
                 xTicks={xTicks}
                 unit={tr("usage.axis.mbps")}
                 formatY={(v) => f.num(v, 2)}
-                table={{
-                  caption: tr("usage.bw.tableCaption"),
-                  head: [tr("usage.col.day"), tr("usage.bw.colIn"), tr("usage.bw.colOut")],
-                  rows: d.charts.days.map((r) => [f.day(d.month, r.day), f.mbps(r.inMbps), f.mbps(r.outMbps)]),
-                }}
               />
             </>
           )}
@@ -280,11 +290,6 @@ function Charts({ d }: { d: Data }) {
                   xTicks={xTicks}
                   unit={tr("usage.axis.kw")}
                   formatY={(v) => f.num(v, 2)}
-                  table={{
-                    caption: tr("usage.power.tableCaption"),
-                    head: [tr("usage.col.day"), tr("usage.power.peak")],
-                    rows: d.charts.days.map((r) => [f.day(d.month, r.day), f.kw(r.powerW)]),
-                  }}
                 />
               </>
             )}
@@ -307,16 +312,72 @@ function Charts({ d }: { d: Data }) {
               xTicks={AXIS_DAYS.filter((day) => day <= days).map((day) => ({ at: (day - 0.5) / days, label: f.dayShort(d.month, day) }))}
               unit={tr("usage.axis.kwh")}
               formatY={(v) => f.num(v, 1)}
-              table={{
-                caption: tr("usage.energy.tableCaption"),
-                head: [tr("usage.col.day"), tr("usage.col.energy")],
-                rows: energyDays.map((e) => [f.day(d.month, e.day), f.kwh(e.kwh)]),
-              }}
             />
           )}
         </section>
       ) : null}
     </>
+  );
+}
+
+/**
+ * The month's figures per day, as a table: the charts' data for screen readers (each chart's
+ * description points here) and exact daily figures for everyone, folded away by default.
+ */
+function DailyFigures({ d }: { d: Data }) {
+  const tr = useT();
+  const f = useUsageFormat();
+  if (d.days.length === 0) return null;
+  const bandwidth = d.meters.bandwidth > 0;
+  const power = d.meters.power > 0;
+  return (
+    <section className="card" aria-labelledby="usage-days">
+      <h2 id="usage-days">{tr("usage.days.title")}</h2>
+      <details className="usage-days">
+        <summary>{tr("usage.days.show", { count: d.days.length })}</summary>
+        <div className="table-scroll">
+          <table className="table">
+            <caption className="visually-hidden">{tr("usage.days.caption", { month: f.month(d.month) })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{tr("usage.col.day")}</th>
+                {bandwidth ? (
+                  <>
+                    <th scope="col" className="num">{tr("usage.bw.colIn")}</th>
+                    <th scope="col" className="num">{tr("usage.bw.colOut")}</th>
+                  </>
+                ) : null}
+                {power ? (
+                  <>
+                    <th scope="col" className="num">{tr("usage.days.colPower")}</th>
+                    <th scope="col" className="num">{tr("usage.col.energy")}</th>
+                  </>
+                ) : null}
+              </tr>
+            </thead>
+            <tbody>
+              {d.days.map((r) => (
+                <tr key={r.day}>
+                  <th scope="row">{f.dayShort(d.month, r.day)}</th>
+                  {bandwidth ? (
+                    <>
+                      <td className="num">{f.mbps(r.inMbps)}</td>
+                      <td className="num">{f.mbps(r.outMbps)}</td>
+                    </>
+                  ) : null}
+                  {power ? (
+                    <>
+                      <td className="num">{f.kw(r.powerW)}</td>
+                      <td className="num">{f.kwh(r.kwh)}</td>
+                    </>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </details>
+    </section>
   );
 }
 
@@ -380,6 +441,7 @@ export default function ContractUsagePage() {
           <Summary d={d} />
           <MeterList d={d} />
           <Charts d={d} />
+          <DailyFigures d={d} />
         </>
       ) : (
         <section className="card usage-empty">

@@ -9,7 +9,8 @@
  *      the same Remix, React and Express versions), the floor.
  * 3. autocannon, in a second process (its own CLI, so the load generator does not share the
  *    servers' event loop), drives each page for `--seconds` at 10 and 50 connections: the bare route,
- *    `/app`, `/app/services`, `/app/usage/<id>`, `/app/invoices` (as the demo tenant's owner) and
+ *    `/app`, `/app/services`, `/app/usage/<id>` (this month so far, and the whole of last month),
+ *    `/app/invoices` (as the demo tenant's owner) and
  *    `/ops/billing` (as finance). Each page is warmed up first; the bare route runs again after
  *    each page, and each page is compared with the bare runs just before and after it.
  * Prints req/s, p50 and p97.5 per page and the ratios to the bare route (target: every tenant page
@@ -150,12 +151,17 @@ try {
   await waitFor(`${B}/`, bare);
 
   const tenant = await signIn(P, "owner@kossi.demo.test");
+  const today = new Date();
+  const lastMonth = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
   const finance = await signIn(P, "finance@ops.demo.test");
   const pages: { label: string; url: string; cookie?: string; pid?: number }[] = [
     { label: "bare Remix route", url: `${B}/`, pid: bare.pid },
     { label: "/app", url: `${P}/app`, cookie: tenant, pid: portal.pid },
     { label: "/app/services", url: `${P}/app/services`, cookie: tenant, pid: portal.pid },
+    // The month in progress (the default view: its size grows with the day of the month), and the
+    // whole of last month: what the default view weighs on the month's last day.
     { label: "/app/usage/<id>", url: `${P}/app/usage/${contract.id}`, cookie: tenant, pid: portal.pid },
+    { label: "/app/usage/<id>?month=<last>", url: `${P}/app/usage/${contract.id}?month=${lastMonth}`, cookie: tenant, pid: portal.pid },
     { label: "/app/invoices", url: `${P}/app/invoices`, cookie: tenant, pid: portal.pid },
     { label: "/ops/billing", url: `${P}/ops/billing`, cookie: finance, pid: portal.pid },
   ];

@@ -38,6 +38,7 @@ import { parseBatch, storeBatch, type Sample } from "../../app/modules/metering/
 import { maintainSamplePartitions, samplePartitions } from "../../app/modules/metering/partitions.server";
 import { contractMeters } from "../../app/modules/metering/meters.server";
 import { monthPeriod, percentile95, reference, type MeterWindow } from "../../app/modules/metering/usage.server";
+import { forgetHeldFigures } from "../../app/modules/metering/month-figures.server";
 import { contractUsage } from "../../app/modules/metering/contract-usage.server";
 import { referenceSiteUsage, siteUsage } from "../../app/modules/billing/site-usage.server";
 import { contractCommitMbps } from "../../app/modules/contracts/versions.server";
@@ -259,9 +260,14 @@ try {
   const viewPage = () => contractUsage(db, { operator: true }, contract, month.label, new Date(month.to.getTime() + 86_400_000));
   const [pageRollup] = await median(5, async () => {
     await db.deleteFrom("usage_month_cache").where("contract_id", "=", contract).execute();
+    forgetHeldFigures();
     return viewPage();
   });
-  const [pageKept] = await median(7, viewPage);
+  const [pageKept] = await median(7, () => {
+    forgetHeldFigures();
+    return viewPage();
+  });
+  const [pageHeld] = await median(7, viewPage);
   const [siteRollup, su] = await median(3, () => siteUsage(db, { siteId: site.id, period, timeZone: site.time_zone }));
   const [siteRaw, sr] = await median(1, () => referenceSiteUsage(db, { siteId: site.id, period, timeZone: site.time_zone }));
   for (const [id, u] of sr) {
@@ -291,6 +297,7 @@ try {
   console.log(`  p95 of one contract                ${ms(p95Rollup).padStart(10)}   ${ms(p95Raw).padStart(12)}             ${(p95Raw / p95Rollup).toFixed(0)}×`);
   console.log(`  the contract's whole usage page    ${ms(pageRollup).padStart(10)}   (contractUsage: p95, energy, power, per day, hourly series, computed)`);
   console.log(`    … viewed again                   ${ms(pageKept).padStart(10)}   (the kept figures, nothing changed)`);
+  console.log(`    … by the same process            ${ms(pageHeld).padStart(10)}   (the figures it holds, ADR 029)`);
   console.log(`  every contract of the site         ${ms(siteRollup).padStart(10)}   ${ms(siteRaw).padStart(12)}             ${(siteRaw / siteRollup).toFixed(0)}×   (${fmt(su.size)} contracts)`);
   console.log(`  billing run (runBilling)           ${ms(billing).padStart(10)}   (${run.invoices} draft invoices)`);
 

@@ -547,6 +547,13 @@ describe(METERING_JOURNEY, () => {
       expect(await main.getByRole("img", { name: chart }).count(), String(chart)).toBe(1);
     }
     expect(await main.getByRole("heading", { level: 2, name: /^Mois en cours/ }).count()).toBe(1);
+    // The figures per day, folded away until asked for: one row per day, a column per figure.
+    const days = main.locator("details.usage-days");
+    await days.locator("summary").click();
+    expect(await days.getByRole("columnheader").allTextContents()).toEqual(["Jour", "Entrant max.", "Sortant max.", "Pointe de puissance", "Énergie"]);
+    const dayRows = await days.locator("tbody tr").count();
+    expect(dayRows).toBeGreaterThan(0);
+    expect(plain(await days.locator("summary").textContent())).toBe(`Afficher le tableau (${dayRows} jour${dayRows > 1 ? "s" : ""})`);
     await screenshotFromTop(owner, "metering-03-usage");
 
     // The month's raw samples, as CSV.
@@ -573,6 +580,7 @@ describe(METERING_JOURNEY, () => {
     await phone.setViewportSize({ width: 375, height: 812 });
     await open(phone, `/app/usage/${contractId}`);
     await expect.poll(() => phone.getByRole("heading", { level: 3, name: "Marge de dépassement" }).count()).toBe(1);
+    await phone.locator("details.usage-days summary").click();
     await screenshotFromTop(phone, "metering-04-usage-phone");
     // Whatever sticks out on the right, and whether it is meant to be seen.
     const outside = await phone.evaluate(() =>
@@ -581,13 +589,14 @@ describe(METERING_JOURNEY, () => {
         .map((el) => ({
           element: `${el.tagName.toLowerCase()}${el.getAttribute("class") ? `.${el.getAttribute("class")!.trim().replace(/\s+/g, ".")}` : ""}`,
           right: Math.round(el.getBoundingClientRect().right),
-          // Clipped for screen readers only, or one of the header's links, which scroll sideways on a phone.
-          hidden: Boolean(el.closest(".visually-hidden, .mainnav")),
+          // Clipped for screen readers only, or in a box that scrolls sideways on a phone (the header's
+          // links, the figures per day).
+          hidden: Boolean(el.closest(".visually-hidden, .mainnav, .table-scroll")),
         })),
     );
     const visible = outside.filter((o) => !o.hidden);
     expect(visible, "visible content sticks out of a 375-px-wide screen").toEqual([]);
-    // The page itself does not scroll sideways (the charts' screen-reader tables are clipped by their wrapper).
+    // The page itself does not scroll sideways (the table of figures per day scrolls inside its box).
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow, "the page scrolls sideways").toBeLessThanOrEqual(0);
     await phone.close();

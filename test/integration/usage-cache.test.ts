@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { createTestDb, type TestDb } from "../support/db";
 import { commitBandwidth, createOrg } from "../support/factories";
 import { contractUsage } from "~/modules/metering/contract-usage.server";
-import { computeMonthFigures } from "~/modules/metering/month-figures.server";
+import { computeMonthFigures, forgetHeldFigures } from "~/modules/metering/month-figures.server";
 import { contractMeters } from "~/modules/metering/meters.server";
 import { monthPeriod, reference } from "~/modules/metering/usage.server";
 
@@ -18,9 +18,10 @@ import { monthPeriod, reference } from "~/modules/metering/usage.server";
  *   → 95th percentile at rank (95·20 + 99) div 100 = 19: 19 Mbps; above the commit: 5 … 20 = 16 instants.
  *   A-PDU energy: 100 kWh at 1 Oct 00:00, 110 at 01:00, 125 at 2 Oct 00:00 → 25 kWh (10 on the 1st, 15 on the 2nd).
  *
- * To prove a page reads the kept row, the test overwrites its p95 with 999: as long as nothing the
- * figures depend on changes, the page shows 999; each change below must bring back the true figure,
- * worked out by hand, and equal to the reference SQL over the raw samples.
+ * To prove a page reads the kept row, the test overwrites its p95 with 999 and makes this process
+ * forget the figures it holds (ADR 029), as a freshly started one: as long as nothing the figures
+ * depend on changes, the page shows 999; each change below must bring back the true figure, worked
+ * out by hand, and equal to the reference SQL over the raw samples.
  */
 let t: TestDb;
 let CA: string;
@@ -30,8 +31,12 @@ const NOW = new Date("2026-11-20T10:00:00Z");
 const at = (day: number, h: number, m: number) => new Date(Date.UTC(2026, 9, day, h, m));
 
 const usage = async (contractId: string) => (await contractUsage(t.db, { operator: true }, contractId, "2026-10", NOW))!;
-const tamper = (contractId: string) =>
+const tamperRow = (contractId: string) =>
   sql`UPDATE usage_month_cache SET figures = jsonb_set(figures, '{bandwidth,p95}', '"999.000000"') WHERE contract_id = ${contractId} AND month = '2026-10'`.execute(t.db);
+const tamper = async (contractId: string) => {
+  await tamperRow(contractId);
+  forgetHeldFigures();
+};
 const insertSamples = (rows: { meter: string; metric: "energy_kwh" | "bw_in_mbps" | "bw_out_mbps"; at: Date; value: number }[]) =>
   t.db.insertInto("samples").values(rows.map((r) => ({ meter_id: meter[r.meter], metric: r.metric, at: r.at, value: String(r.value) }))).execute();
 
@@ -105,11 +110,41 @@ test("nothing changed: the page reads the kept row (the overwritten 999 shows)",
   expect((await usage(CA)).bandwidth.p95Mbps).toBe("999.000000");
 });
 
+test("the process holds the figures it read: the next view reads no kept row, and gets the same object", async () => {
+  forgetHeldFigures();
+  const first = await usage(CB);
+  await tamperRow(CB);
+  const again = await usage(CB);
+  expect(again.bandwidth.p95Mbps).toBe("300.000000");
+  expect(again.hourly).toBe(first.hourly);
+});
+
+test("two processes: neither shows figures older than the database's, nor recomputes what the other kept", async () => {
+  // A second copy of the modules is a second process's memory.
+  vi.resetModules();
+  const other = (await import("~/modules/metering/contract-usage.server")).contractUsage;
+  const viewA = () => usage(CB);
+  const viewB = async () => (await other(t.db, { operator: true }, CB, "2026-10", NOW))!;
+  await t.db.deleteFrom("usage_month_cache").where("contract_id", "=", CB).execute();
+  forgetHeldFigures();
+  expect((await viewA()).bandwidth.p95Mbps).toBe("300.000000");
+  expect((await viewB()).bandwidth.p95Mbps).toBe("300.000000");
+  // A new sample; B views first (computes and keeps), then its kept row is overwritten: A, holding
+  // the figures before the sample, reads that row (999) — it neither shows its own nor computes.
+  await insertSamples([{ meter: "B-SW", metric: "bw_in_mbps", at: at(5, 1, 0), value: 10 }]);
+  // 11 instants: rank (1045 + 99) div 100 = 11 → 300.
+  expect((await viewB()).bandwidth).toMatchObject({ p95Mbps: "300.000000", samples: 11 });
+  await tamperRow(CB);
+  expect((await viewA()).bandwidth).toMatchObject({ p95Mbps: "999.000000", samples: 11 });
+  expect((await viewB()).bandwidth.p95Mbps).toBe("300.000000");
+});
+
 test("another tenant's new samples do not touch this contract's figures; its own do", async () => {
   await tamper(CA);
   await insertSamples([{ meter: "B-SW", metric: "bw_in_mbps", at: at(6, 0, 0), value: 400 }]);
   expect((await usage(CA)).bandwidth.p95Mbps).toBe("999.000000");
-  expect((await usage(CB)).bandwidth).toMatchObject({ p95Mbps: "400.000000", samples: 11 });
+  // 12 instants (10 × 300, the 10 of 5 Oct 01:00, this 400): rank (1140 + 99) div 100 = 12 → 400.
+  expect((await usage(CB)).bandwidth).toMatchObject({ p95Mbps: "400.000000", samples: 12 });
 
   // A late sample of A-SW for October (arriving in November): 21 instants, rank (1995 + 99) div 100 = 20 → 20 Mbps.
   await insertSamples([{ meter: "A-SW", metric: "bw_in_mbps", at: at(20, 12, 0), value: 50 }]);

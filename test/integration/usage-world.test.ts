@@ -198,8 +198,9 @@ afterAll(async () => {
 const OPERATOR = { operator: true } as const;
 const AFTER_OCTOBER = new Date("2026-12-01T12:00:00Z"); // October is closed: final figures
 const usage = (id: string) => contractUsage(t.db, OPERATOR, id, "2026-10", AFTER_OCTOBER).then((u) => u!);
-const series = (u: Awaited<ReturnType<typeof usage>>) =>
-  u.series.map((r) => ({ hour: new Date(r.hour).toISOString(), in: r.inMbps, out: r.outMbps, power: r.powerW }));
+/** The hourly series as rows, each hour (counted from the month's first instant) as its UTC instant. */
+const series = ({ hourly, period }: Awaited<ReturnType<typeof usage>>) =>
+  hourly.hour.map((h, i) => ({ hour: new Date(period.from.getTime() + h * 3_600_000).toISOString(), in: hourly.inMbps[i], out: hourly.outMbps[i], power: hourly.powerW[i] }));
 
 test("CA: its own meters over their own windows — not CB1's after the termination, not MV-* after the move, not FUT-SW before its date", async () => {
   const u = await usage(CA);

@@ -8,7 +8,7 @@ import { priceTimesDecimal, decimalToMicros, roundHalfUp } from "~/modules/billi
 import { contractMeters, contractMetersQuery } from "./meters.server";
 import { contractCommitSql } from "~/modules/contracts/versions.server";
 import { burstBudget, fiveMinuteSlots, monthPeriod, monthPeriodSql, type Period } from "./usage.server";
-import { monthFigures, type KeptFigures } from "./month-figures.server";
+import { monthFigures } from "./month-figures.server";
 
 type Scope = { orgId: string } | { operator: true };
 
@@ -72,6 +72,8 @@ type LoadedContract = NonNullable<Awaited<ReturnType<typeof usageContract>>>;
 /**
  * `contractUsage` of a contract already loaded (and scoped) by the caller. The month's figures come
  * from `monthFigures`: computed from the rollups, kept until a sample, a meter or the commit changes.
+ * `hourly` is that object itself, the same for every view while the figures are unchanged (never
+ * modify it; the page derives its charts from it once, ADR 029).
  */
 async function usageOf(db: Executor, contract: LoadedContract, month: string, now: Date) {
   const { period, meters, commitMbps, kept } = await monthInputs(db, contract, month);
@@ -116,12 +118,7 @@ async function usageOf(db: Executor, contract: LoadedContract, month: string, no
       projectedCostMinor: priceTimesDecimal(energyPrice, projectedKwh),
       byDay: figures.energyByDay,
     },
-    series: figures.series.map((r) => ({
-      hour: new Date(r.hour),
-      inMbps: r.in_mbps === null ? null : Number(r.in_mbps),
-      outMbps: r.out_mbps === null ? null : Number(r.out_mbps),
-      powerW: r.power_w === null ? null : Number(r.power_w),
-    })),
+    hourly: figures.hourly,
   };
 }
 
@@ -129,16 +126,15 @@ async function usageOf(db: Executor, contract: LoadedContract, month: string, no
  * What a month's figures depend on, in one statement (each round trip to the database costs the
  * page more than the reading itself): the month's instants in the site's time zone (`monthPeriod`),
  * the contract's meters over them (`contractMeters`), the month's commit (`contractCommitMbps`) and
- * the figures kept for the month (month-figures.server.ts).
+ * the fingerprint of the figures kept for the month (month-figures.server.ts).
  */
 async function monthInputs(db: Executor, contract: LoadedContract, month: string) {
   type MeterRow = Awaited<ReturnType<typeof contractMeters>>[number];
   const meters = contractMetersQuery(db, contract.id, { from: sql`p."from"`, to: sql`p."to"` }, contract.time_zone);
-  const { rows } = await sql<{ from: Date; to: Date; commit_mbps: string; meters: (Omit<MeterRow, "from" | "to"> & { from: string; to: string })[]; kept: KeptFigures }>`
+  const { rows } = await sql<{ from: Date; to: Date; commit_mbps: string; meters: (Omit<MeterRow, "from" | "to"> & { from: string; to: string })[]; kept: string | null }>`
     SELECT p."from", p."to", ${contractCommitSql(contract.id, month)} AS commit_mbps,
            (SELECT coalesce(json_agg(w ORDER BY w.external_id, w.attached_on), '[]'::json) FROM (${meters}) AS w) AS meters,
-           (SELECT json_build_object('fingerprint', k.fingerprint, 'figures', k.figures) FROM usage_month_cache k
-             WHERE k.contract_id = ${contract.id} AND k.month = ${month}) AS kept
+           (SELECT k.fingerprint FROM usage_month_cache k WHERE k.contract_id = ${contract.id} AND k.month = ${month}) AS kept
       FROM ${monthPeriodSql(month, contract.time_zone)}`.execute(db);
   const row = rows[0];
   return {
