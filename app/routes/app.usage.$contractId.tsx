@@ -330,6 +330,9 @@ function DailyFigures({ d }: { d: Data }) {
   if (d.days.length === 0) return null;
   const bandwidth = d.meters.bandwidth > 0;
   const power = d.meters.power > 0;
+  // The units are in the column headings; a day without a figure of that kind shows a dash.
+  const none = tr("usage.none");
+  const figure = (v: number | string | null, digits: number) => (v === null ? none : f.num(v, digits));
   return (
     <section className="card" aria-labelledby="usage-days">
       <h2 id="usage-days">{tr("usage.days.title")}</h2>
@@ -343,14 +346,14 @@ function DailyFigures({ d }: { d: Data }) {
                 <th scope="col">{tr("usage.col.day")}</th>
                 {bandwidth ? (
                   <>
-                    <th scope="col" className="num">{tr("usage.bw.colIn")}</th>
-                    <th scope="col" className="num">{tr("usage.bw.colOut")}</th>
+                    <th scope="col" className="num">{tr("usage.days.colIn")}</th>
+                    <th scope="col" className="num">{tr("usage.days.colOut")}</th>
                   </>
                 ) : null}
                 {power ? (
                   <>
                     <th scope="col" className="num">{tr("usage.days.colPower")}</th>
-                    <th scope="col" className="num">{tr("usage.col.energy")}</th>
+                    <th scope="col" className="num">{tr("usage.days.colEnergy")}</th>
                   </>
                 ) : null}
               </tr>
@@ -361,14 +364,14 @@ function DailyFigures({ d }: { d: Data }) {
                   <th scope="row">{f.dayShort(d.month, r.day)}</th>
                   {bandwidth ? (
                     <>
-                      <td className="num">{f.mbps(r.inMbps)}</td>
-                      <td className="num">{f.mbps(r.outMbps)}</td>
+                      <td className="num">{figure(r.inMbps, 1)}</td>
+                      <td className="num">{figure(r.outMbps, 1)}</td>
                     </>
                   ) : null}
                   {power ? (
                     <>
-                      <td className="num">{f.kw(r.powerW)}</td>
-                      <td className="num">{f.kwh(r.kwh)}</td>
+                      <td className="num">{figure(r.powerW === null ? null : r.powerW / 1000, 2)}</td>
+                      <td className="num">{figure(r.kwh, 1)}</td>
                     </>
                   ) : null}
                 </tr>

@@ -185,7 +185,7 @@ try {
   const [floorPage, ...portalPages] = run;
   const row = (label: string, r: Result, floor: Result) =>
     console.log(
-      `${label.padEnd(20)} ${r.rps.toFixed(0).padStart(8)} ${(r.rps / floor.rps).toFixed(2).padStart(7)} ${r.p50.toFixed(0).padStart(7)} ${r.p975.toFixed(0).padStart(9)} ${(r.p975 / Math.max(1, floor.p975)).toFixed(2).padStart(7)} ${(r.cpuMs === null ? "—" : r.cpuMs.toFixed(2)).padStart(8)} ${(r.cpuMs === null || !floor.cpuMs ? "—" : (floor.cpuMs / r.cpuMs).toFixed(2)).padStart(7)} ${String(sizes.get(label)).padStart(11)} ${String(r.errors + r.non2xx).padStart(7)}`,
+      `${label.padEnd(28)} ${r.rps.toFixed(0).padStart(8)} ${(r.rps / floor.rps).toFixed(2).padStart(7)} ${r.p50.toFixed(0).padStart(7)} ${r.p975.toFixed(0).padStart(9)} ${(r.p975 / Math.max(1, floor.p975)).toFixed(2).padStart(7)} ${(r.cpuMs === null ? "—" : r.cpuMs.toFixed(2)).padStart(8)} ${(r.cpuMs === null || !floor.cpuMs ? "—" : (floor.cpuMs / r.cpuMs).toFixed(2)).padStart(7)} ${String(sizes.get(label)).padStart(11)} ${String(r.errors + r.non2xx).padStart(7)}`,
     );
   const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const mean = (rs: Result[]): Result => ({
@@ -205,11 +205,11 @@ try {
     });
     console.log(`${c} connections`);
     console.log(
-      `${"page".padEnd(20)} ${"req/s".padStart(8)} ${"× bare".padStart(7)} ${"p50 ms".padStart(7)} ${"p97.5 ms".padStart(9)} ${"× bare".padStart(7)} ${"CPU ms".padStart(8)} ${"× bare".padStart(7)} ${"HTML bytes".padStart(11)} ${"errors".padStart(7)}`,
+      `${"page".padEnd(28)} ${"req/s".padStart(8)} ${"× bare".padStart(7)} ${"p50 ms".padStart(7)} ${"p97.5 ms".padStart(9)} ${"× bare".padStart(7)} ${"CPU ms".padStart(8)} ${"× bare".padStart(7)} ${"HTML bytes".padStart(11)} ${"errors".padStart(7)}`,
     );
     const allFloors = mean(floors);
     row(floorPage.label, allFloors, allFloors);
-    console.log(`${"".padEnd(20)} (bare runs: ${floors.map((f) => f.rps.toFixed(0)).join(", ")} req/s)`);
+    console.log(`${"".padEnd(28)} (bare runs: ${floors.map((f) => f.rps.toFixed(0)).join(", ")} req/s)`);
     for (const { p, r, floor } of results) row(p.label, r, floor);
     console.log("");
   }

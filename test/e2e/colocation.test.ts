@@ -550,7 +550,7 @@ describe(METERING_JOURNEY, () => {
     // The figures per day, folded away until asked for: one row per day, a column per figure.
     const days = main.locator("details.usage-days");
     await days.locator("summary").click();
-    expect(await days.getByRole("columnheader").allTextContents()).toEqual(["Jour", "Entrant max.", "Sortant max.", "Pointe de puissance", "Énergie"]);
+    expect(await days.getByRole("columnheader").allTextContents()).toEqual(["Jour", "Entrant max. (Mbit/s)", "Sortant max. (Mbit/s)", "Pointe de puissance (kW)", "Énergie (kWh)"]);
     const dayRows = await days.locator("tbody tr").count();
     expect(dayRows).toBeGreaterThan(0);
     expect(plain(await days.locator("summary").textContent())).toBe(`Afficher le tableau (${dayRows} jour${dayRows > 1 ? "s" : ""})`);

@@ -73,8 +73,6 @@ export const usageFr = {
   "usage.bw.commit": "Engagement : {value}",
   "usage.bw.p95": "95e centile : {value}",
   "usage.bw.desc": "Débit horaire maximal en {month} : jusqu'à {in} en entrée et {out} en sortie ; engagement {commit} ; 95e centile {p95}.",
-  "usage.bw.colIn": "Entrant max.",
-  "usage.bw.colOut": "Sortant max.",
   "usage.bw.noData": "Aucune mesure de bande passante pour ce mois.",
   "usage.bw.noMeter": "Aucun compteur de bande passante n'est relié à ce contrat.",
 
@@ -96,11 +94,13 @@ export const usageFr = {
   "usage.days.title": "Chiffres par jour",
   "usage.days.show": "{count, plural, one {Afficher le tableau (# jour)} other {Afficher le tableau (# jours)}}",
   "usage.days.caption": "Chiffres par jour, {month} : débits et puissance maximaux, énergie consommée",
-  "usage.days.colPower": "Pointe de puissance",
+  "usage.days.colIn": "Entrant max. (Mbit/s)",
+  "usage.days.colOut": "Sortant max. (Mbit/s)",
+  "usage.days.colPower": "Pointe de puissance (kW)",
+  "usage.days.colEnergy": "Énergie (kWh)",
   "usage.energy.tooltip": "{day} : {kwh}",
   "usage.energy.noData": "Aucune mesure d'énergie pour ce mois.",
   "usage.col.day": "Jour",
-  "usage.col.energy": "Énergie",
 } satisfies Record<string, string>;
 
 export const usageEn: Record<keyof typeof usageFr, string> = {
@@ -177,8 +177,6 @@ export const usageEn: Record<keyof typeof usageFr, string> = {
   "usage.bw.commit": "Commit: {value}",
   "usage.bw.p95": "95th percentile: {value}",
   "usage.bw.desc": "Hourly maximum rate in {month}: up to {in} in and {out} out; commit {commit}; 95th percentile {p95}.",
-  "usage.bw.colIn": "Max in",
-  "usage.bw.colOut": "Max out",
   "usage.bw.noData": "No bandwidth reading for this month.",
   "usage.bw.noMeter": "No bandwidth meter is attached to this contract.",
 
@@ -200,9 +198,11 @@ export const usageEn: Record<keyof typeof usageFr, string> = {
   "usage.days.title": "Figures per day",
   "usage.days.show": "{count, plural, one {Show the table (# day)} other {Show the table (# days)}}",
   "usage.days.caption": "Figures per day, {month}: highest rates and power, energy used",
-  "usage.days.colPower": "Peak power",
+  "usage.days.colIn": "Max in (Mbit/s)",
+  "usage.days.colOut": "Max out (Mbit/s)",
+  "usage.days.colPower": "Peak power (kW)",
+  "usage.days.colEnergy": "Energy (kWh)",
   "usage.energy.tooltip": "{day}: {kwh}",
   "usage.energy.noData": "No energy reading for this month.",
   "usage.col.day": "Day",
-  "usage.col.energy": "Energy",
 };
