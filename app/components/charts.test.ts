@@ -42,6 +42,24 @@ describe("line charts' geometry", () => {
     expect(d.length).toBeLessThan(hours * 8);
   });
 
+  it("on a plot two units wide per hour, every point is on a whole unit and every step is 2: about 4 bytes a point", () => {
+    const hours = 744;
+    const x = Array.from({ length: hours }, (_, h) => (h + 0.5) / hours);
+    const values = x.map((_, h) => 40 + 37.3 * Math.sin(h / 7.1) + (h % 13) / 3);
+    const plot = plotLines(x, [values], [], 1.5 / hours, 2 * hours);
+    expect(plot.width).toBe(1488);
+    const d = plot.paths[0];
+    const [run] = runsOf(d);
+    run.forEach(([px, py], h) => {
+      expect(px).toBe(2 * h + 1);
+      expect(py).toBe(Math.round(1000 - (values[h] / plot.ticks[plot.ticks.length - 1]) * 1000));
+    });
+    expect([...d.matchAll(/l(-?\d+)/g)].every((m) => m[1] === "2")).toBe(true);
+    expect(d.length).toBeLessThan(hours * 5);
+    // A lone point is still a short stroke: a thousandth of the width, at least a unit.
+    expect(linePath([0.5 / 24], [50], 100, 1.5 / 24, 48)).toBe("M1 500h1");
+  });
+
   it("breaks the line at a missing value and at a gap in time; a lone point is a short stroke", () => {
     const hours = 10;
     const x = [0, 1, 2, 3, 4, 7, 8, 9].map((h) => (h + 0.5) / hours);

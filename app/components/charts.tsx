@@ -27,10 +27,14 @@ export interface LineSeries {
   tone: LineTone;
 }
 
-/** A line chart's geometry, computed once where the data is (the loader): its y-axis ticks (0 to the top) and one SVG path per series. */
+/**
+ * A line chart's geometry, computed once where the data is (the loader): its y-axis ticks (0 to the
+ * top), one SVG path per series, and the plot's width in the paths' units (its height is `H`).
+ */
 export interface LinePlot {
   ticks: number[];
   paths: string[];
+  width: number;
 }
 
 export interface RefLine {
@@ -60,15 +64,17 @@ const pct = (v: number) => `${(clamp01(v) * 100).toFixed(3)}%`;
 
 /**
  * The geometry of lines through the points `x` (each point's position, 0 to 1) and each series'
- * values: y-axis ticks up to the largest value or reference line, and one SVG path per series.
+ * values: y-axis ticks up to the largest value or reference line, and one SVG path per series, on
+ * a plot `width` units wide. A width that puts the points on whole units (2 per hour for hourly
+ * points at the middle of their hour) makes each step one or two digits: the smallest paths.
  */
-export function plotLines(x: number[], series: (number | null)[][], refs: number[], gap: number): LinePlot {
+export function plotLines(x: number[], series: (number | null)[][], refs: number[], gap: number, width = W): LinePlot {
   let max = 0;
   for (const values of series) for (const v of values) if (v !== null && v > max) max = v;
   for (const r of refs) if (r > max) max = r;
   const ticks = niceTicks(max * 1.05);
   const top = ticks[ticks.length - 1];
-  return { ticks, paths: series.map((values) => linePath(x, values, top, gap)) };
+  return { ticks, paths: series.map((values) => linePath(x, values, top, gap, width)), width };
 }
 
 /**
@@ -76,7 +82,9 @@ export function plotLines(x: number[], series: (number | null)[][], refs: number
  * apart. Whole coordinates, each point relative to the one before ("l13-6"): about half the bytes
  * of absolute decimals, and no drift, since each step is the difference of two rounded positions.
  */
-export function linePath(x: number[], values: (number | null)[], top: number, gap: number) {
+export function linePath(x: number[], values: (number | null)[], top: number, gap: number, width = W) {
+  // A lone point's stroke: a thousandth of the width, at least one unit.
+  const lone = `h${Math.max(1, Math.round(width / 1000))}`;
   let d = "";
   let previous: number | undefined;
   let lastX = 0;
@@ -86,12 +94,12 @@ export function linePath(x: number[], values: (number | null)[], top: number, ga
       previous = undefined;
       return;
     }
-    const px = Math.round(clamp01(x[i]) * W);
+    const px = Math.round(clamp01(x[i]) * width);
     const py = Math.round(H - (Math.min(Math.max(v, 0), top) / top) * H);
     const joined = previous !== undefined && x[i] - previous <= gap;
     d += joined ? `l${pair(px - lastX, py - lastY)}` : `M${pair(px, py)}`;
     // A lone point is drawn as a tiny segment so that it shows.
-    if (!joined && (i + 1 >= values.length || values[i + 1] === null || x[i + 1] - x[i] > gap)) d += "h10";
+    if (!joined && (i + 1 >= values.length || values[i + 1] === null || x[i + 1] - x[i] > gap)) d += lone;
     previous = x[i];
     lastX = px;
     lastY = py;
@@ -164,7 +172,7 @@ export function TimeChart({
     <figure className="chart">
       <div className="chart-plot">
         <Axes ticks={plot.ticks} top={top} unit={unit} formatY={formatY} xTicks={xTicks} />
-        <svg viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" role="img" aria-labelledby={`${id}-t ${id}-d`} focusable="false">
+        <svg viewBox={`0 0 ${plot.width} ${H}`} preserveAspectRatio="none" role="img" aria-labelledby={`${id}-t ${id}-d`} focusable="false">
           <title id={`${id}-t`}>{title}</title>
           <desc id={`${id}-d`}>{desc}</desc>
           {series.map((s, i) => (

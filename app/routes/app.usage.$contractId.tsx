@@ -66,6 +66,8 @@ function drawn(hourly: HourlySeries, energyByDay: EnergyDay[], input: DrawInput)
 function draw(hourly: HourlySeries, energyByDay: EnergyDay[], { hours, refsMbps, commitKw }: DrawInput) {
   const x = hourly.hour.map((h) => (h + 0.5) / hours);
   const gap = 1.5 / hours;
+  // Two units an hour: each point (the middle of its hour) on a whole unit, each step "2".
+  const width = 2 * hours;
   const powerKw = hourly.powerW.map((w) => (w === null ? null : w / 1000));
   const hasValues = (values: (number | null)[]) => values.some((v) => v !== null);
   // Per day of the month (1-based; the sites' time zones have no daylight saving): the highest
@@ -86,10 +88,10 @@ function draw(hourly: HourlySeries, energyByDay: EnergyDay[], { hours, refsMbps,
   for (const e of energyByDay) dayRow(Number(e.day.slice(8, 10))).kwh = e.kwh;
   return {
     charts: {
-      bandwidth: hasValues(hourly.inMbps) || hasValues(hourly.outMbps) ? plotLines(x, [hourly.inMbps, hourly.outMbps], refsMbps, gap) : null,
+      bandwidth: hasValues(hourly.inMbps) || hasValues(hourly.outMbps) ? plotLines(x, [hourly.inMbps, hourly.outMbps], refsMbps, gap, width) : null,
       maxInMbps: point(maxOf(hourly.inMbps)),
       maxOutMbps: point(maxOf(hourly.outMbps)),
-      power: hasValues(powerKw) ? plotLines(x, [powerKw], commitKw > 0 ? [commitKw] : [], gap) : null,
+      power: hasValues(powerKw) ? plotLines(x, [powerKw], commitKw > 0 ? [commitKw] : [], gap, width) : null,
     },
     /** Per day with a figure, in order: the highest hourly in, out and power, and the energy used (the page's table and bars). */
     days: [...days.values()].sort((a, b) => a.day - b.day),
