@@ -250,6 +250,31 @@ test.each(["garbage", "2026-13", "1999-01", `${addMonths(new Date().toISOString(
   },
 );
 
+test("a contract that ended, or starts next month, shows its own nearest month, asked for or not", async () => {
+  const org = (await t.db.selectFrom("contracts").select("org_id").where("id", "=", contractId).executeTakeFirstOrThrow()).org_id;
+  const site = (await t.db.selectFrom("sites").select("id").where("code", "=", "KIN").executeTakeFirstOrThrow()).id;
+  // Ended on the last day of the month before last: its months are the three before that.
+  const ended = await contract(org, site, `${addMonths(current, -4)}-01`, { rack_unit: [1, 10_000] }, null);
+  const lastDay = `${addMonths(current, -2)}-${String(daysIn(addMonths(current, -2))).padStart(2, "0")}`;
+  await t.db.updateTable("contracts").set({ end_on: lastDay }).where("id", "=", ended).execute();
+  const later = await contract(org, site, `${addMonths(current, 1)}-01`, { rack_unit: [1, 10_000] }, null);
+
+  const e = await body(await page(tenant.cookie, ended));
+  expect(e.months).toEqual([addMonths(current, -2), addMonths(current, -3), addMonths(current, -4)]);
+  expect(e.month).toBe(addMonths(current, -2));
+  expect(e.inProgress).toBe(false);
+  expect(e.fellBack).toBe(false);
+  // Asked for a month of its own: that month; for this month (after its end): its last one, said so.
+  expect((await body(await page(tenant.cookie, ended, `?month=${addMonths(current, -3)}`))).month).toBe(addMonths(current, -3));
+  const afterEnd = await body(await page(tenant.cookie, ended, `?month=${current}`));
+  expect(afterEnd).toMatchObject({ month: addMonths(current, -2), fellBack: true });
+
+  const l = await body(await page(tenant.cookie, later));
+  expect(l.months).toEqual([addMonths(current, 1)]);
+  expect(l).toMatchObject({ month: addMonths(current, 1), fellBack: false });
+  expect((await body(await page(tenant.cookie, later, `?month=${current}`))).month).toBe(addMonths(current, 1));
+});
+
 test("another organisation's contract, or no contract at all, is 404 on the page and on the CSV", async () => {
   expect((await page(stranger.cookie, contractId)).status).toBe(404);
   expect((await page(stranger.cookie, contractId, `?month=${month}`)).status).toBe(404);
