@@ -89,7 +89,7 @@ export async function computeMonthFigures(db: Executor, input: FiguresInput): Pr
  * The figures of the months viewed lately, held by this process in front of `usage_month_cache`:
  * a view whose fingerprint is the one held reads nothing more (the fingerprint is computed from the
  * database on every view, so several processes never show each other's stale figures). At most
- * `HELD` months, the least recently viewed dropped first (a whole month is ≈ 30 KB here).
+ * `HELD` months, the least recently viewed dropped first (a whole month is ≈ 35 KB here).
  */
 const held = new Map<string, { fingerprint: string; figures: MonthFigures }>();
 const HELD = 500;
