@@ -278,15 +278,14 @@ function buildUsageFormat(locale: Locale) {
   const monthFormat = new Intl.DateTimeFormat(tag, { month: "long", year: "numeric", timeZone: "UTC" });
   const dayFormat = new Intl.DateTimeFormat(tag, { day: "numeric", month: "short", timeZone: "UTC" });
   const dayOf = (month: string, day: number) => new Date(`${month}-${String(day).padStart(2, "0")}T00:00:00Z`);
-  const titles = new Map<string, string>();
-  /** A day's label, formatted once (a month's page writes each day several times). */
-  const remembered = (format: (month: string, day: number) => string) => {
+  /** A label formatted once per month (and day): a month's page writes each several times. */
+  const remembered = <A extends [string] | [string, number]>(format: (...args: A) => string) => {
     const labels = new Map<string, string>();
-    return (month: string, day: number) => {
-      const key = `${month}-${day}`;
+    return (...args: A) => {
+      const key = args.join(" ");
       let label = labels.get(key);
       if (label === undefined) {
-        label = format(month, day);
+        label = format(...args);
         if (labels.size < 5000) labels.set(key, label);
       }
       return label;
@@ -298,15 +297,10 @@ function buildUsageFormat(locale: Locale) {
     /** "novembre 2026" / "November 2026". */
     month: (month: string) => monthFormat.format(dayOf(month, 1)),
     /** The same, capitalised, for headings and lists ("Novembre 2026"). */
-    monthTitle: (month: string) => {
-      let title = titles.get(month);
-      if (title === undefined) {
-        const label = monthFormat.format(dayOf(month, 1));
-        title = label.charAt(0).toLocaleUpperCase(locale) + label.slice(1);
-        if (titles.size < 1000) titles.set(month, title);
-      }
-      return title;
-    },
+    monthTitle: remembered((month: string) => {
+      const label = monthFormat.format(dayOf(month, 1));
+      return label.charAt(0).toLocaleUpperCase(locale) + label.slice(1);
+    }),
     /** "3 nov." / "Nov 3": a day of a month, for axes. */
     dayShort: remembered((month: string, day: number) => dayFormat.format(dayOf(month, day))),
     /** "3 nov. 2026" / "Nov 3, 2026". */
