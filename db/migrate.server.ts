@@ -23,6 +23,7 @@ import * as m1202_1210 from "./migrations/2026_12_02_1210_site_access";
 import * as m1202_1220 from "./migrations/2026_12_02_1220_deliveries";
 import * as m1202_1300 from "./migrations/2026_12_02_1300_usage_month_cache";
 import * as m1202_1400 from "./migrations/2026_12_02_1400_visit_racks_held";
+import * as m1203_1000 from "./migrations/2026_12_03_1000_commit_mbps_plan_kept";
 
 /** The migrations, in order. Add new files here; never edit one that has landed. */
 const migrations: Record<string, Migration> = {
@@ -50,6 +51,7 @@ const migrations: Record<string, Migration> = {
   "2026_12_02_1220_deliveries": m1202_1220,
   "2026_12_02_1300_usage_month_cache": m1202_1300,
   "2026_12_02_1400_visit_racks_held": m1202_1400,
+  "2026_12_03_1000_commit_mbps_plan_kept": m1203_1000,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
