@@ -1,16 +1,13 @@
 import { json, type LoaderFunctionArgs, type SerializeFrom } from "@remix-run/node";
-import { Form, Link, useLoaderData, useSubmit } from "@remix-run/react";
+import { Form, Link, useLoaderData, useLocation, useOutlet, useSubmit } from "@remix-run/react";
 import { notFound, requireTenant } from "~/modules/auth/session.server";
 import { contractUsageForTenant } from "~/modules/metering/contract-usage.server";
-import type { HourlySeries } from "~/modules/metering/month-figures.server";
+import { chartAddress, drawUsage, hoursOf, type ChartKind } from "~/modules/metering/usage-charts.server";
 import { shortRef } from "~/modules/requests/requests.server";
 import { getDb } from "~/utils/db.server";
 import { Alert } from "~/components/forms";
-import { BarChart, TimeChart, plotLines, useUsageFormat, type Tick } from "~/components/charts";
+import { Chart, useUsageFormat, type Tick } from "~/components/charts";
 import { useFormat, useT } from "~/components/i18n";
-
-/** Three decimals are plenty for a day's figure. */
-const point = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireTenant(request, "usage:read");
@@ -18,8 +15,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const u = await contractUsageForTenant(await getDb(), { orgId: user.orgId }, params.contractId ?? "", asked);
   if (!u) notFound();
   const c = u.contract;
-  const p95 = u.bandwidth.p95Mbps === null ? null : Number(u.bandwidth.p95Mbps);
-  const hours = Math.round((u.period.to.getTime() - u.period.from.getTime()) / 3_600_000);
+  const { charts, days } = drawUsage(u);
+  // Each chart is an image of its own, addressed by its content (ADR 030).
+  const plot = (kind: ChartKind) => {
+    const chart = charts[kind];
+    return chart && { ticks: chart.ticks, src: chartAddress(c.id, u.month, kind, chart.version) };
+  };
   return json({
     contract: {
       id: c.id,
@@ -34,71 +35,25 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     /** A `?month=` that was not one of the contract's months: the page says which month it shows instead. */
     fellBack: asked !== null && asked !== u.month,
     inProgress: u.inProgress,
-    hours,
+    hours: hoursOf(u),
     meters: { bandwidth: u.meters.filter((m) => m.kind === "bandwidth").length, power: u.meters.filter((m) => m.kind === "power").length },
     /** The meters read for this month, each with its attachment dates; `upcoming` ones start later. */
     meterList: u.meters.map((m) => ({ externalId: m.externalId, kind: m.kind, fromOn: m.fromOn, untilOn: m.untilOn, upcoming: m.upcoming })),
     bandwidth: u.bandwidth,
     power: u.power,
     energy: { kwh: u.energy.kwh, projectedKwh: u.energy.projectedKwh, priceMinor: u.energy.priceMinor, costMinor: u.energy.costMinor, projectedCostMinor: u.energy.projectedCostMinor },
-    ...drawn(u.hourly, u.energy.byDay, { hours, refsMbps: [u.bandwidth.commitMbps, ...(p95 === null ? [] : [p95])], commitKw: u.power.commitW / 1000 }),
-  });
-}
-
-/**
- * What the page draws of a month's figures: the charts' paths (not ~744 values per series sent to
- * be drawn again in the browser) and each day's figures. Derived once per figures object — the same
- * object while the figures are unchanged (month-figures.server.ts) — and reference lines.
- */
-const drawings = new WeakMap<HourlySeries, { key: string; energyByDay: EnergyDay[]; drawing: ReturnType<typeof draw> }>();
-type EnergyDay = { day: string; kwh: string };
-type DrawInput = { hours: number; refsMbps: number[]; commitKw: number };
-
-function drawn(hourly: HourlySeries, energyByDay: EnergyDay[], input: DrawInput) {
-  const key = JSON.stringify(input);
-  const known = drawings.get(hourly);
-  if (known && known.key === key && known.energyByDay === energyByDay) return known.drawing;
-  const drawing = draw(hourly, energyByDay, input);
-  drawings.set(hourly, { key, energyByDay, drawing });
-  return drawing;
-}
-
-function draw(hourly: HourlySeries, energyByDay: EnergyDay[], { hours, refsMbps, commitKw }: DrawInput) {
-  const x = hourly.hour.map((h) => (h + 0.5) / hours);
-  const gap = 1.5 / hours;
-  // Two units an hour: each point (the middle of its hour) on a whole unit, each step "2".
-  const width = 2 * hours;
-  const powerKw = hourly.powerW.map((w) => (w === null ? null : w / 1000));
-  const hasValues = (values: (number | null)[]) => values.some((v) => v !== null);
-  // Per day of the month (1-based; the sites' time zones have no daylight saving): the highest
-  // hourly in, out and power, and the energy used.
-  const days = new Map<number, { day: number; inMbps: number | null; outMbps: number | null; powerW: number | null; kwh: string | null }>();
-  const dayRow = (day: number) => {
-    let row = days.get(day);
-    if (!row) days.set(day, (row = { day, inMbps: null, outMbps: null, powerW: null, kwh: null }));
-    return row;
-  };
-  const higher = (a: number | null, b: number | null) => (b === null || (a !== null && a >= b) ? a : point(b));
-  hourly.hour.forEach((h, i) => {
-    const row = dayRow(Math.floor(h / 24) + 1);
-    row.inMbps = higher(row.inMbps, hourly.inMbps[i]);
-    row.outMbps = higher(row.outMbps, hourly.outMbps[i]);
-    row.powerW = higher(row.powerW, hourly.powerW[i]);
-  });
-  for (const e of energyByDay) dayRow(Number(e.day.slice(8, 10))).kwh = e.kwh;
-  return {
     charts: {
-      bandwidth: hasValues(hourly.inMbps) || hasValues(hourly.outMbps) ? plotLines(x, [hourly.inMbps, hourly.outMbps], refsMbps, gap, width) : null,
-      maxInMbps: point(maxOf(hourly.inMbps)),
-      maxOutMbps: point(maxOf(hourly.outMbps)),
-      power: hasValues(powerKw) ? plotLines(x, [powerKw], commitKw > 0 ? [commitKw] : [], gap, width) : null,
+      bandwidth: plot("bandwidth"),
+      maxInMbps: charts.maxInMbps,
+      maxOutMbps: charts.maxOutMbps,
+      power: plot("power"),
+      energy: plot("energy"),
+      maxKwh: charts.maxKwh,
     },
-    /** Per day with a figure, in order: the highest hourly in, out and power, and the energy used (the page's table and bars). */
-    days: [...days.values()].sort((a, b) => a.day - b.day),
-  };
+    /** Days with a figure: the table of figures per day is a route of its own (app.usage.$contractId.days). */
+    dayCount: days.length,
+  });
 }
-
-const maxOf = (values: (number | null)[]) => values.reduce<number | null>((m, v) => (v !== null && (m === null || v > m) ? v : m), null);
 
 type Data = SerializeFrom<typeof loader>;
 
@@ -205,7 +160,6 @@ function Charts({ d }: { d: Data }) {
   const days = daysIn(d.month);
   const xTicks: Tick[] = AXIS_DAYS.filter((day) => day <= days).map((day) => ({ at: ((day - 1) * 24) / d.hours, label: f.dayShort(d.month, day) }));
   const monthLabel = f.month(d.month);
-  const energyDays = d.days.flatMap((r) => (r.kwh === null ? [] : [{ day: r.day, kwh: Number(r.kwh) }]));
   const p95 = d.bandwidth.p95Mbps === null ? null : Number(d.bandwidth.p95Mbps);
   const commitKw = d.power.commitW;
 
@@ -222,7 +176,7 @@ function Charts({ d }: { d: Data }) {
           ) : (
             <>
               <p className="hint">{tr("usage.bw.hint")}</p>
-              <TimeChart
+              <Chart
                 title={`${tr("usage.bw.title")} — ${monthLabel}`}
                 desc={tr("usage.bw.desc", {
                   month: monthLabel,
@@ -233,8 +187,8 @@ function Charts({ d }: { d: Data }) {
                 })}
                 plot={d.charts.bandwidth}
                 series={[
-                  { label: tr("usage.bw.in"), tone: "in" },
-                  { label: tr("usage.bw.out"), tone: "out" },
+                  { label: tr("usage.bw.in"), tone: "in", kind: "line" },
+                  { label: tr("usage.bw.out"), tone: "out", kind: "line" },
                 ]}
                 refs={[
                   ...(d.bandwidth.commitMbps > 0
@@ -283,11 +237,11 @@ function Charts({ d }: { d: Data }) {
             ) : (
               <>
                 <p className="hint">{tr("usage.power.hint")}</p>
-                <TimeChart
+                <Chart
                   title={`${tr("usage.power.title")} — ${monthLabel}`}
                   desc={tr("usage.power.desc", { month: monthLabel, peak: f.kw(d.power.peakW), average: f.kw(d.power.averageW), commit: f.kw(commitKw) })}
                   plot={d.charts.power}
-                  series={[{ label: tr("usage.power.draw"), tone: "power" }]}
+                  series={[{ label: tr("usage.power.draw"), tone: "power", kind: "line" }]}
                   refs={commitKw > 0 ? [{ label: tr("usage.power.commit", { value: f.kw(commitKw) }), tone: "commit", value: commitKw / 1000 }] : []}
                   xTicks={xTicks}
                   unit={tr("usage.axis.kw")}
@@ -302,15 +256,14 @@ function Charts({ d }: { d: Data }) {
       {d.meters.power ? (
         <section className="card" aria-labelledby="usage-energy">
           <h2 id="usage-energy">{tr("usage.energy.title")}</h2>
-          {energyDays.length === 0 ? (
+          {!d.charts.energy ? (
             <p className="muted">{tr("usage.energy.noData")}</p>
           ) : (
-            <BarChart
+            <Chart
               title={`${tr("usage.energy.title")} — ${monthLabel}`}
-              desc={tr("usage.energy.desc", { month: monthLabel, total: f.kwh(d.energy.kwh), max: f.kwh(Math.max(...energyDays.map((e) => e.kwh))) })}
-              bars={energyDays.map((e) => ({ slot: e.day - 1, value: e.kwh, tooltip: tr("usage.energy.tooltip", { day: f.day(d.month, e.day), kwh: f.kwh(e.kwh) }) }))}
-              slots={days}
-              label={tr("usage.energy.bar")}
+              desc={tr("usage.energy.desc", { month: monthLabel, total: f.kwh(d.energy.kwh), max: f.kwh(d.charts.maxKwh) })}
+              plot={d.charts.energy}
+              series={[{ label: tr("usage.energy.bar"), tone: "power", kind: "bar" }]}
               xTicks={AXIS_DAYS.filter((day) => day <= days).map((day) => ({ at: (day - 0.5) / days, label: f.dayShort(d.month, day) }))}
               unit={tr("usage.axis.kwh")}
               formatY={(v) => f.num(v, 1)}
@@ -323,65 +276,31 @@ function Charts({ d }: { d: Data }) {
 }
 
 /**
- * The month's figures per day, as a table: the charts' data for screen readers (each chart's
- * description points here) and exact daily figures for everyone, folded away by default.
+ * The month's figures per day (the charts' data for screen readers, each chart's description points
+ * here, and exact daily figures for everyone): a table of its own route (app.usage.$contractId.days),
+ * shown below when asked for — most views never need it, so the page does not carry it.
  */
 function DailyFigures({ d }: { d: Data }) {
   const tr = useT();
-  const f = useUsageFormat();
-  if (d.days.length === 0) return null;
-  const bandwidth = d.meters.bandwidth > 0;
-  const power = d.meters.power > 0;
-  // The units are in the column headings; a day without a figure of that kind shows a dash.
-  const none = tr("usage.none");
-  const figure = (v: number | string | null, digits: number) => (v === null ? none : f.num(v, digits));
+  const table = useOutlet();
+  const { search } = useLocation();
+  if (d.dayCount === 0) return null;
+  const page = `/app/usage/${d.contract.id}`;
   return (
     <section className="card" aria-labelledby="usage-days">
       <h2 id="usage-days">{tr("usage.days.title")}</h2>
-      <details className="usage-days">
-        <summary>{tr("usage.days.show", { count: d.days.length })}</summary>
-        <div className="table-scroll">
-          <table className="table">
-            <caption className="visually-hidden">{tr("usage.days.caption", { month: f.month(d.month) })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{tr("usage.col.day")}</th>
-                {bandwidth ? (
-                  <>
-                    <th scope="col" className="num">{tr("usage.days.colIn")}</th>
-                    <th scope="col" className="num">{tr("usage.days.colOut")}</th>
-                  </>
-                ) : null}
-                {power ? (
-                  <>
-                    <th scope="col" className="num">{tr("usage.days.colPower")}</th>
-                    <th scope="col" className="num">{tr("usage.days.colEnergy")}</th>
-                  </>
-                ) : null}
-              </tr>
-            </thead>
-            <tbody>
-              {d.days.map((r) => (
-                <tr key={r.day}>
-                  <th scope="row">{f.dayShort(d.month, r.day)}</th>
-                  {bandwidth ? (
-                    <>
-                      <td className="num">{figure(r.inMbps, 1)}</td>
-                      <td className="num">{figure(r.outMbps, 1)}</td>
-                    </>
-                  ) : null}
-                  {power ? (
-                    <>
-                      <td className="num">{figure(r.powerW === null ? null : r.powerW / 1000, 2)}</td>
-                      <td className="num">{figure(r.kwh, 1)}</td>
-                    </>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </details>
+      <p className="usage-days-toggle">
+        {table ? (
+          <Link to={`${page}${search}`} preventScrollReset>
+            {tr("usage.days.hide")}
+          </Link>
+        ) : (
+          <Link to={`${page}/days${search}`} preventScrollReset>
+            {tr("usage.days.show", { count: d.dayCount })}
+          </Link>
+        )}
+      </p>
+      {table}
     </section>
   );
 }

@@ -544,17 +544,30 @@ describe(METERING_JOURNEY, () => {
     expect(plain(await main.textContent())).toMatch(/Ce mois-ci, [\d ]+ mesures de 5 minutes peuvent dépasser votre engagement/);
     expect(plain(await main.textContent())).toMatch(/Restantes : \d+/);
     for (const chart of [/^Bande passante — /, /^Puissance — /, /^Énergie par jour — /]) {
-      expect(await main.getByRole("img", { name: chart }).count(), String(chart)).toBe(1);
+      const img = main.getByRole("img", { name: chart });
+      expect(await img.count(), String(chart)).toBe(1);
+      // The chart's image arrived and was drawn, at the size of its box.
+      await expect.poll(() => img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0), { message: String(chart) }).toBe(true);
+      const box = await img.boundingBox();
+      expect(box!.height, String(chart)).toBe(220);
     }
     expect(await main.getByRole("heading", { level: 2, name: /^Mois en cours/ }).count()).toBe(1);
-    // The figures per day, folded away until asked for: one row per day, a column per figure.
-    const days = main.locator("details.usage-days");
-    await days.locator("summary").click();
+    // The figures per day, shown when asked for (a route of its own): one row per day, a column per figure.
+    const show = main.getByRole("link", { name: /^Afficher le tableau \(/ });
+    const shown = plain(await show.textContent());
+    await show.click();
+    await owner.waitForURL(new RegExp(`/app/usage/${contractId}/days$`));
+    const days = main.locator(".usage-days");
+    await expect.poll(() => days.locator("tbody tr").count()).toBeGreaterThan(0);
     expect(await days.getByRole("columnheader").allTextContents()).toEqual(["Jour", "Entrant max. (Mbit/s)", "Sortant max. (Mbit/s)", "Pointe de puissance (kW)", "Énergie (kWh)"]);
     const dayRows = await days.locator("tbody tr").count();
-    expect(dayRows).toBeGreaterThan(0);
-    expect(plain(await days.locator("summary").textContent())).toBe(`Afficher le tableau (${dayRows} jour${dayRows > 1 ? "s" : ""})`);
+    expect(shown).toBe(`Afficher le tableau (${dayRows} jour${dayRows > 1 ? "s" : ""})`);
+    // The page around it stays (its charts are not fetched again: same drawing, kept by the browser).
+    expect(await main.getByRole("img", { name: /^Bande passante — / }).count()).toBe(1);
     await screenshotFromTop(owner, "metering-03-usage");
+    await main.getByRole("link", { name: "Masquer le tableau" }).click();
+    await owner.waitForURL(new RegExp(`/app/usage/${contractId}$`));
+    await expect.poll(() => main.locator(".usage-days").count()).toBe(0);
 
     // The month's raw samples, as CSV.
     const download = owner.waitForEvent("download");
@@ -578,9 +591,9 @@ describe(METERING_JOURNEY, () => {
   it("fits the usage page on a 375-px-wide phone", async () => {
     const phone = await ownerContext.newPage();
     await phone.setViewportSize({ width: 375, height: 812 });
-    await open(phone, `/app/usage/${contractId}`);
+    await open(phone, `/app/usage/${contractId}/days`);
     await expect.poll(() => phone.getByRole("heading", { level: 3, name: "Marge de dépassement" }).count()).toBe(1);
-    await phone.locator("details.usage-days summary").click();
+    expect(await phone.locator(".usage-days tbody tr").count()).toBeGreaterThan(0);
     await screenshotFromTop(phone, "metering-04-usage-phone");
     // Whatever sticks out on the right, and whether it is meant to be seen.
     const outside = await phone.evaluate(() =>

@@ -7,6 +7,8 @@ import { monthPeriod, type Period } from "~/modules/metering/usage.server";
 import { loader as overviewLoader } from "~/routes/app.usage._index";
 import { loader as pageLoader } from "~/routes/app.usage.$contractId";
 import { loader as csvLoader } from "~/routes/app.usage.$contractId.samples[.csv]";
+import { loader as chartLoader } from "~/routes/app.usage.$contractId.chart.$kind";
+import { loader as daysLoader } from "~/routes/app.usage.$contractId.days";
 
 /**
  * The tenant's usage pages, on a contract at Kinshasa (USD, Africa/Kinshasa = UTC+1) with a power
@@ -165,6 +167,11 @@ afterAll(async () => {
 });
 
 const page = (cookie: string, id: string, query = "") => call(pageLoader, getRequest(`/app/usage/${id}${query}`, { cookie }), { contractId: id });
+const daysPage = (cookie: string, id: string, query = "") => call(daysLoader, getRequest(`/app/usage/${id}/days${query}`, { cookie }), { contractId: id });
+const chart = (cookie: string | undefined, src: string) => {
+  const [, id, kind] = src.match(/^\/app\/usage\/([^/]+)\/chart\/([^/?]+)/)!;
+  return call(chartLoader, getRequest(src, { cookie }), { contractId: id, kind });
+};
 const csv = (cookie: string, id: string, query = "") => call(csvLoader, getRequest(`/app/usage/${id}/samples.csv${query}`, { cookie }), { contractId: id });
 
 test("last month's page gives the final 95th percentile, burst budget, overage and energy, from the contract's prices", async () => {
@@ -199,21 +206,25 @@ test("last month's page gives the final 95th percentile, burst budget, overage a
   // (863 × 1,500 + 2,600) / 864 = 1,501.27 W
   expect(d.power).toEqual({ commitW: 2000, peakW: "2600.000000", averageW: "1501.3" });
 
-  // Hourly series, as the page draws them: 72 hours from the start of the month, each line one run
-  // of 72 points (an M and 71 steps), on an axis up to 300 (200 Mbps × 1.05, rounded up).
+  // Hourly series, as the page draws them: on an axis up to 300 (200 Mbps × 1.05, rounded up), in
+  // an image of their own (the "chart images" test below reads them).
   expect(d.hours).toBe(daysIn(month) * 24);
   expect(d.charts.bandwidth.ticks).toEqual([0, 100, 200, 300]);
   expect(d.charts.power.ticks).toEqual([0, 1, 2, 3]); // kW: 2.6 and the 2 kW commit
-  for (const path of [...d.charts.bandwidth.paths, ...d.charts.power.paths]) {
-    expect(path.match(/M/g)).toHaveLength(1);
-    expect(path.match(/l/g)).toHaveLength(71);
-  }
+  expect(d.charts.bandwidth.src).toMatch(new RegExp(`^/app/usage/${contractId}/chart/bandwidth\\?month=${month}&v=[\\w-]{16}$`));
+  expect(d.charts.power.src).toMatch(new RegExp(`^/app/usage/${contractId}/chart/power\\?month=${month}&v=[\\w-]{16}$`));
+  expect(d.charts.energy.src).toMatch(new RegExp(`^/app/usage/${contractId}/chart/energy\\?month=${month}&v=[\\w-]{16}$`));
+  expect(d.charts.energy.ticks).toEqual([0, 10, 20, 30, 40]); // 30 kWh a day × 1.05
+  expect(d.charts.maxKwh).toBe(30);
   expect(d.charts.maxInMbps).toBe(200);
   expect(d.charts.maxOutMbps).toBe(120);
   // Each day's highest hour (288 samples a day): the 120s out stop on day 2; the 200 burst in is on
   // day 3 (samples 600–633); the 2,600 W peak is sample 100, day 1. Energy per day: 24 × 1.25 = 30;
   // day 2 has the reset (23 × 1.25 + 0.5 = 29.25).
-  expect(d.days).toEqual([
+  expect(d.dayCount).toBe(3);
+  const table = await body(await daysPage(tenant.cookie, contractId, `?month=${month}`));
+  expect(table).toMatchObject({ month, bandwidth: true, power: true });
+  expect(table.days).toEqual([
     { day: 1, inMbps: 60, outMbps: 120, powerW: 2600, kwh: "30.000000" },
     { day: 2, inMbps: 60, outMbps: 120, powerW: 1500, kwh: "29.250000" },
     { day: 3, inMbps: 200, outMbps: 25, powerW: 1500, kwh: "30.000000" },
@@ -235,8 +246,9 @@ test("the default month is the current month at the site, in progress; a contrac
   const bare = await body(await page(tenant.cookie, bareContractId));
   expect(bare.meters).toEqual({ bandwidth: 0, power: 0 });
   expect(bare.months).toEqual([current]);
-  expect(bare.charts).toEqual({ bandwidth: null, maxInMbps: null, maxOutMbps: null, power: null });
-  expect(bare.days).toEqual([]);
+  expect(bare.charts).toEqual({ bandwidth: null, maxInMbps: null, maxOutMbps: null, power: null, energy: null, maxKwh: null });
+  expect(bare.dayCount).toBe(0);
+  expect((await body(await daysPage(tenant.cookie, bareContractId))).days).toEqual([]);
 });
 
 test.each(["garbage", "2026-13", "1999-01", `${addMonths(new Date().toISOString().slice(0, 7), 3)}`, "", "2026-1"])(
@@ -275,9 +287,81 @@ test("a contract that ended, or starts next month, shows its own nearest month, 
   expect((await body(await page(tenant.cookie, later, `?month=${current}`))).month).toBe(addMonths(current, 1));
 });
 
+/** The absolute points of each run of an SVG path of M, l and h commands. */
+function runsOf(d: string): [number, number][][] {
+  const runs: [number, number][][] = [];
+  let [x, y] = [0, 0];
+  for (const [, command, args] of d.matchAll(/([Mlh])([^Mlh]*)/g)) {
+    const n = args.match(/-?\d+/g)!.map(Number);
+    if (command === "M") runs.push([([x, y] = n) as [number, number]]);
+    else runs[runs.length - 1].push(command === "l" ? [(x += n[0]), (y += n[1])] : [(x += n[0]), y]);
+  }
+  return runs;
+}
+
+test("chart images: the month's hourly lines and daily bars, kept by the browser only at their current address", async () => {
+  const d = await body(await page(tenant.cookie, contractId, `?month=${month}`));
+  const hours = daysIn(month) * 24;
+  const svgOf = async (src: string) => {
+    const res = await chart(tenant.cookie, src);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toBe("image/svg+xml; charset=utf-8");
+    expect(res.headers.get("Cache-Control")).toBe("private, max-age=86400, immutable");
+    return { text: await res.text(), version: new URL(src, "http://x").searchParams.get("v") };
+  };
+  const bandwidth = await svgOf(d.charts.bandwidth.src);
+  const power = await svgOf(d.charts.power.src);
+  const energy = await svgOf(d.charts.energy.src);
+  // Energy: a bar per day, 14 units wide in the middle of its 20, on an axis to 40 kWh:
+  // 30 kWh (750 of 1,000), 29.25 (731.25, drawn 731), 30.
+  expect(energy.text).toBe(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${20 * daysIn(month)} 1000" preserveAspectRatio="none">` +
+      `<path d="M3 1000v-750h14v750zM23 1000v-731h14v731zM43 1000v-750h14v750z" fill="#0c7a7c"/></svg>`,
+  );
+  for (const svg of [bandwidth.text, power.text]) {
+    expect(svg).toMatch(new RegExp(`^<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${2 * hours} 1000" preserveAspectRatio="none">`));
+  }
+  for (const svg of [bandwidth.text, power.text, energy.text]) {
+    // Shapes only: no text, no script, nothing loaded.
+    expect(svg).not.toMatch(/<(text|script|image|use|style|title)|href/i);
+  }
+  const paths = (svg: string) => [...svg.matchAll(/ d="([^"]+)"/g)].map((m) => m[1]);
+  // Bandwidth in then out; each point at the middle of its hour (2 units an hour), on an axis to 300
+  // (1,000 units high). Each hour's highest 5-minute value: in is 60 but 200 in hours 50–52 (the
+  // burst, samples 600–633); out is 25, and 120 in the hours of the scattered samples (i % 19 = 5).
+  const [inPath, outPath] = paths(bandwidth.text);
+  const y = (v: number, top: number) => Math.round(1000 - (v / top) * 1000);
+  const hourly = (value: (sample: number) => number) => Array.from({ length: 72 }, (_, h) => Math.max(...Array.from({ length: 12 }, (_, k) => value(12 * h + k))));
+  const levelAt = (i: number) => (i >= 600 && i < 634 ? 200 : i % 19 === 5 && i < 5 + 19 * 30 ? 120 : 60);
+  const expectRun = (path: string, values: number[], top: number) => {
+    const runs = runsOf(path);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toEqual(values.map((v, h) => [2 * h + 1, y(v, top)]));
+  };
+  expectRun(inPath, hourly((i) => (levelAt(i) === 200 ? 200 : levelAt(i) === 120 ? 50 : 60)), 300);
+  expectRun(outPath, hourly((i) => (levelAt(i) === 200 ? 10 : levelAt(i) === 120 ? 120 : 25)), 300);
+  // Power in kW on an axis to 3: 1.5 kW, 2.6 in hour 8 (sample 100).
+  expectRun(paths(power.text)[0], hourly((i) => (i === 100 ? 2.6 : 1.5)), 3);
+
+  // The same address again: the same bytes. Another `v` (an older drawing): today's, never kept.
+  expect((await svgOf(d.charts.bandwidth.src)).text).toBe(bandwidth.text);
+  const old = await chart(tenant.cookie, d.charts.bandwidth.src.replace(/v=[\w-]+/, "v=older"));
+  expect(old.status).toBe(200);
+  expect(old.headers.get("Cache-Control")).toBe("private, no-store");
+  expect(await old.text()).toBe(bandwidth.text);
+
+  // Another organisation, no session, another kind, a contract without meters: never the image.
+  expect((await chart(stranger.cookie, d.charts.bandwidth.src)).status).toBe(404);
+  expect([302, 303]).toContain((await chart(undefined, d.charts.bandwidth.src)).status);
+  expect((await chart(tenant.cookie, d.charts.bandwidth.src.replace("/bandwidth?", "/temperature?"))).status).toBe(404);
+  expect((await chart(tenant.cookie, `/app/usage/${bareContractId}/chart/power?month=${current}`)).status).toBe(404);
+  expect((await chart(tenant.cookie, `/app/usage/not-a-uuid/chart/power`)).status).toBe(404);
+});
+
 test("another organisation's contract, or no contract at all, is 404 on the page and on the CSV", async () => {
   expect((await page(stranger.cookie, contractId)).status).toBe(404);
   expect((await page(stranger.cookie, contractId, `?month=${month}`)).status).toBe(404);
+  expect((await daysPage(stranger.cookie, contractId, `?month=${month}`)).status).toBe(404);
   expect((await csv(stranger.cookie, contractId, `?month=${month}`)).status).toBe(404);
   expect((await page(tenant.cookie, "not-a-uuid")).status).toBe(404);
   expect((await csv(tenant.cookie, "00000000-0000-4000-8000-000000000000")).status).toBe(404);

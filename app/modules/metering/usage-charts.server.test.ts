@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { linePath, niceTicks, plotLines } from "./charts";
+import { niceTicks } from "~/components/charts";
+import { barChart, lineChartSvg, linePath, plotLines } from "./usage-charts.server";
 
 /** The absolute points of a path of M, l and h commands, in order, each run of joined points as one list. */
 function runsOf(d: string): [number, number][][] {
@@ -92,5 +93,36 @@ describe("line charts' geometry", () => {
     expect(runsOf(plot.paths[1]).map((r) => r.length)).toEqual([2, 2]);
     // No value, no reference: an axis from 0 to 1.
     expect(plotLines([0.5], [[null]], [], 1).ticks).toEqual([0, 1]);
+  });
+});
+
+describe("bar charts", () => {
+  it("draws one bar per day with a value, 14 units wide in the middle of its 20, on an axis past the highest", () => {
+    const { ticks, svg } = barChart(
+      [
+        { slot: 0, value: 12 },
+        { slot: 1, value: 0 },
+        { slot: 2, value: -1 },
+        { slot: 29, value: 47.5 },
+      ],
+      30,
+    );
+    expect(ticks).toEqual(niceTicks(47.5 * 1.05));
+    const top = ticks[ticks.length - 1];
+    const h = (v: number) => Math.round((v / top) * 1000);
+    // Nothing is drawn for a day at zero or below; the last slot ends at the plot's right edge.
+    expect(svg).toBe(
+      `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 1000" preserveAspectRatio="none">` +
+        `<path d="M3 1000v-${h(12)}h14v${h(12)}zM583 1000v-${h(47.5)}h14v${h(47.5)}z" fill="#0c7a7c"/></svg>`,
+    );
+  });
+
+  it("a line chart's image is its paths, stretched, with strokes that do not scale", () => {
+    const svg = lineChartSvg({ ticks: [0, 1], paths: ["M1 500l2 0", "M1 400h1"], width: 48 }, ["in", "out"]);
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" viewBox="0 0 48 1000" preserveAspectRatio="none">/);
+    expect([...svg.matchAll(/<path d="([^"]+)" stroke="(#[0-9a-f]{6})"[^>]*vector-effect="non-scaling-stroke"\/>/g)].map((m) => [m[1], m[2]])).toEqual([
+      ["M1 500l2 0", "#0c7a7c"],
+      ["M1 400h1", "#7048c6"],
+    ]);
   });
 });
