@@ -10,7 +10,8 @@
  * 3. autocannon, in a second process (its own CLI, so the load generator does not share the
  *    servers' event loop), drives each page for `--seconds` at 10 and 50 connections: the bare route,
  *    `/app`, `/app/services`, `/app/usage/<id>` (this month so far, and the whole of last month),
- *    `/app/invoices` (as the demo tenant's owner) and
+ *    the image of that month's bandwidth chart (not a page: the browser fetches it once per drawing
+ *    and keeps it, ADR 030, for information), `/app/invoices` (as the demo tenant's owner) and
  *    `/ops/billing` (as finance). Each page is warmed up first; the bare route runs again after
  *    each page, and each page is compared with the bare runs just before and after it.
  * Prints req/s, p50 and p97.5 per page and the ratios to the bare route (target: every tenant page
@@ -111,6 +112,14 @@ function cannon(url: string, connections: number, seconds: number, cookie?: stri
   return { rps: out.requests.average, p50: out.latency.p50, p975: out.latency.p97_5, errors: out.errors, non2xx: out.non2xx, cpuMs };
 }
 
+/** The address of the bandwidth chart's image in a usage page. */
+async function chartAddress(pageUrl: string, cookie: string) {
+  const html = await (await fetch(pageUrl, { headers: { Cookie: cookie } })).text();
+  const src = html.match(/src="(\/app\/usage\/[^"]+\/chart\/bandwidth[^"]+)"/)?.[1];
+  if (!src) throw new Error("no bandwidth chart on the usage page");
+  return new URL(src.replaceAll("&amp;", "&"), pageUrl).toString();
+}
+
 const name = `portal_pages_${randomBytes(4).toString("hex")}`;
 const admin = new pg.Client({ connectionString: ADMIN_URL });
 await admin.connect();
@@ -162,6 +171,9 @@ try {
     // whole of last month: what the default view weighs on the month's last day.
     { label: "/app/usage/<id>", url: `${P}/app/usage/${contract.id}`, cookie: tenant, pid: portal.pid },
     { label: "/app/usage/<id>?month=<last>", url: `${P}/app/usage/${contract.id}?month=${lastMonth}`, cookie: tenant, pid: portal.pid },
+    // Not a page: the image of the whole month's bandwidth chart, which the browser fetches once per
+    // drawing and then keeps (ADR 030), for information.
+    { label: "/app/usage/<id>/chart/…", url: await chartAddress(`${P}/app/usage/${contract.id}?month=${lastMonth}`, tenant), cookie: tenant, pid: portal.pid },
     { label: "/app/invoices", url: `${P}/app/invoices`, cookie: tenant, pid: portal.pid },
     { label: "/ops/billing", url: `${P}/ops/billing`, cookie: finance, pid: portal.pid },
   ];
@@ -215,6 +227,7 @@ try {
   }
   console.log("Each page's ratios are to the mean of the bare runs just before and after it. CPU ms: the serving process's CPU time per");
   console.log("request (user + system, from /proc; the portal's PostgreSQL work is not in it); its ratio is bare ÷ page, comparable to req/s's.");
+  console.log("/app/usage/<id>/chart/… is not a page: the image of last month's bandwidth chart, fetched by the browser once per drawing.");
   console.log("Targets: every tenant page ≥ 0.50× the bare route's req/s, p97.5 ≤ 2× its p97.5 (issue 11).");
 } finally {
   for (const child of children) child.kill("SIGTERM");
