@@ -8,12 +8,14 @@
  *    - a minimal Remix v2 app (scripts/bench/bare: one route whose loader returns twenty table rows,
  *      the same Remix, React and Express versions), the floor.
  * 3. autocannon, in a second process (its own CLI, so the load generator does not share the
- *    servers' event loop), drives each page for `--seconds` at 10 and 50 connections: the bare route,
+ *    servers' event loop), drives each page at 10 and 50 connections: the bare route,
  *    `/app`, `/app/services`, `/app/usage/<id>` (this month so far, and the whole of last month),
  *    the image of that month's bandwidth chart (not a page: the browser fetches it once per drawing
  *    and keeps it, ADR 030, for information), `/app/invoices` (as the demo tenant's owner) and
- *    `/ops/billing` (as finance). Each page is warmed up first; the bare route runs again after
- *    each page, and each page is compared with the bare runs just before and after it.
+ *    `/ops/billing` (as finance). Each page is warmed up first; then `--rounds` rounds (default 3)
+ *    of `--seconds` (default 5) per page, the bare route again after each page: each round compares
+ *    a page with the bare runs just before and after it, and a page's ratios are the medians of its
+ *    rounds' (one slow stretch of a shared machine moves one round, not the result).
  * Prints req/s, p50 and p97.5 per page and the ratios to the bare route (target: every tenant page
  * ≥ 0.5× its req/s, p97.5 ≤ 2× its p97.5), the serving process's CPU time per request (from /proc:
  * what a noisy shared machine does not blur), and the bytes of each document. No assertion.
@@ -32,7 +34,9 @@ import { DEMO_PASSWORD } from "../../seeds/demo";
 
 const { values: opts } = parseArgs({
   options: {
-    seconds: { type: "string", default: "10" },
+    seconds: { type: "string", default: "5" },
+    /** Rounds of every page (each page's ratios: the medians of its rounds'). */
+    rounds: { type: "string", default: "3" },
     connections: { type: "string", default: "10,50" },
     keep: { type: "boolean", default: false },
     /** Only the pages whose label contains one of these (comma-separated); the bare route always runs. */
@@ -40,9 +44,10 @@ const { values: opts } = parseArgs({
   },
 });
 const SECONDS = Number(opts.seconds);
+const ROUNDS = Number(opts.rounds);
 const CONNECTIONS = opts.connections.split(",").map(Number);
-if (!Number.isInteger(SECONDS) || SECONDS < 1 || CONNECTIONS.some((c) => !Number.isInteger(c) || c < 1)) {
-  console.error("usage: bench:pages [--seconds 10] [--connections 10,50] [--pages usage,invoices] [--keep]");
+if (!Number.isInteger(SECONDS) || SECONDS < 1 || !Number.isInteger(ROUNDS) || ROUNDS < 1 || CONNECTIONS.some((c) => !Number.isInteger(c) || c < 1)) {
+  console.error("usage: bench:pages [--seconds 5] [--rounds 3] [--connections 10,50] [--pages usage,invoices] [--keep]");
   process.exit(2);
 }
 
@@ -190,15 +195,18 @@ try {
     cannon(p.url, 10, 2, p.cookie);
   }
 
-  console.log(`\nbench:pages — ${SECONDS} s per run, autocannon in its own process, portal and bare app in production mode on one machine\n`);
+  console.log(`\nbench:pages — ${ROUNDS} rounds of ${SECONDS} s per page, autocannon in its own process, portal and bare app in production mode on one machine\n`);
   // The bare route is run before the first page and again after each one: a page is compared with
   // the mean of the bare runs just before and just after it, so a machine whose speed drifts during
   // the run (a shared one) moves the page and its floor together.
   const [floorPage, ...portalPages] = run;
-  const row = (label: string, r: Result, floor: Result) =>
+  /** A line of the table: a page's mean figures, and its ratios to the bare route (given, or from `floor`). */
+  const row = (label: string, r: Result, floor: Result | undefined, byRound: string, ratios?: { rps: number; p975: number; cpu: number | null }) => {
+    const x = ratios ?? { rps: r.rps / floor!.rps, p975: r.p975 / Math.max(1, floor!.p975), cpu: r.cpuMs === null || !floor!.cpuMs ? null : floor!.cpuMs / r.cpuMs };
     console.log(
-      `${label.padEnd(28)} ${r.rps.toFixed(0).padStart(8)} ${(r.rps / floor.rps).toFixed(2).padStart(7)} ${r.p50.toFixed(0).padStart(7)} ${r.p975.toFixed(0).padStart(9)} ${(r.p975 / Math.max(1, floor.p975)).toFixed(2).padStart(7)} ${(r.cpuMs === null ? "—" : r.cpuMs.toFixed(2)).padStart(8)} ${(r.cpuMs === null || !floor.cpuMs ? "—" : (floor.cpuMs / r.cpuMs).toFixed(2)).padStart(7)} ${String(sizes.get(label)).padStart(11)} ${String(r.errors + r.non2xx).padStart(7)}`,
+      `${label.padEnd(28)} ${r.rps.toFixed(0).padStart(8)} ${x.rps.toFixed(2).padStart(7)} ${r.p50.toFixed(0).padStart(7)} ${r.p975.toFixed(0).padStart(9)} ${x.p975.toFixed(2).padStart(7)} ${(r.cpuMs === null ? "—" : r.cpuMs.toFixed(2)).padStart(8)} ${(x.cpu === null ? "—" : x.cpu.toFixed(2)).padStart(7)} ${String(sizes.get(label)).padStart(11)} ${String(r.errors + r.non2xx).padStart(7)}  ${byRound}`,
     );
+  };
   const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const mean = (rs: Result[]): Result => ({
     rps: avg(rs.map((r) => r.rps)),
@@ -208,24 +216,46 @@ try {
     non2xx: rs.reduce((a, r) => a + r.non2xx, 0),
     cpuMs: rs.every((r) => r.cpuMs !== null) ? avg(rs.map((r) => r.cpuMs!)) : null,
   });
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   for (const c of CONNECTIONS) {
-    const floors = [cannon(floorPage.url, c, SECONDS, undefined, floorPage.pid)];
-    const results = portalPages.map((p) => {
-      const r = cannon(p.url, c, SECONDS, p.cookie, p.pid);
+    // ROUNDS rounds of (bare, then each page followed by bare): each round gives each page its ratios
+    // to the bare runs around it, and a page's ratios are the medians of its rounds' — one slow
+    // stretch of a shared machine moves one round, not the result.
+    const floors: Result[] = [];
+    const rounds = portalPages.map(() => [] as { r: Result; floor: Result }[]);
+    for (let round = 0; round < ROUNDS; round++) {
       floors.push(cannon(floorPage.url, c, SECONDS, undefined, floorPage.pid));
-      return { p, r, floor: mean(floors.slice(-2)) };
-    });
+      portalPages.forEach((p, i) => {
+        const r = cannon(p.url, c, SECONDS, p.cookie, p.pid);
+        floors.push(cannon(floorPage.url, c, SECONDS, undefined, floorPage.pid));
+        rounds[i].push({ r, floor: mean(floors.slice(-2)) });
+      });
+    }
     console.log(`${c} connections`);
     console.log(
-      `${"page".padEnd(28)} ${"req/s".padStart(8)} ${"× bare".padStart(7)} ${"p50 ms".padStart(7)} ${"p97.5 ms".padStart(9)} ${"× bare".padStart(7)} ${"CPU ms".padStart(8)} ${"× bare".padStart(7)} ${"HTML bytes".padStart(11)} ${"errors".padStart(7)}`,
+      `${"page".padEnd(28)} ${"req/s".padStart(8)} ${"× bare".padStart(7)} ${"p50 ms".padStart(7)} ${"p97.5 ms".padStart(9)} ${"× bare".padStart(7)} ${"CPU ms".padStart(8)} ${"× bare".padStart(7)} ${"HTML bytes".padStart(11)} ${"errors".padStart(7)}  × bare by round`,
     );
     const allFloors = mean(floors);
-    row(floorPage.label, allFloors, allFloors);
+    row(floorPage.label, allFloors, allFloors, "");
     console.log(`${"".padEnd(28)} (bare runs: ${floors.map((f) => f.rps.toFixed(0)).join(", ")} req/s)`);
-    for (const { p, r, floor } of results) row(p.label, r, floor);
+    portalPages.forEach((p, i) => {
+      const ratios = rounds[i].map(({ r, floor }) => r.rps / floor.rps);
+      const cpu = rounds[i].map(({ r, floor }) => (r.cpuMs === null || !floor.cpuMs ? null : floor.cpuMs / r.cpuMs));
+      row(
+        p.label,
+        mean(rounds[i].map(({ r }) => r)),
+        undefined,
+        ratios.map((x) => x.toFixed(2)).join(" "),
+        {
+          rps: median(ratios),
+          p975: median(rounds[i].map(({ r, floor }) => r.p975 / Math.max(1, floor.p975))),
+          cpu: cpu.every((x) => x !== null) ? median(cpu as number[]) : null,
+        },
+      );
+    });
     console.log("");
   }
-  console.log("Each page's ratios are to the mean of the bare runs just before and after it. CPU ms: the serving process's CPU time per");
+  console.log(`Each page's ratios are the medians of ${ROUNDS} rounds', each to the mean of the bare runs just before and after it. CPU ms: the serving process's CPU time per`);
   console.log("request (user + system, from /proc; the portal's PostgreSQL work is not in it); its ratio is bare ÷ page, comparable to req/s's.");
   console.log("/app/usage/<id>/chart/… is not a page: the image of last month's bandwidth chart, fetched by the browser once per drawing.");
   console.log("Targets: every tenant page ≥ 0.50× the bare route's req/s, p97.5 ≤ 2× its p97.5 (issue 11).");
