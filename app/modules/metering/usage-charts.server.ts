@@ -9,14 +9,14 @@ import type { HourlySeries } from "./month-figures.server";
  *
  * A month's lines are ≈ 720 points per series, its bars one per day with a caption. Drawn inside the
  * page they were written twice — in the HTML and in the loader data Remix sends for hydration — and
- * rendered, formatted, escaped, serialised and compressed on every view. As an image (`/app/usage/<id>/chart/<kind>?month=…&v=<hash>`) they are
- * drawn once per figures object, and the browser keeps them until the figures change, when the
- * hash does. The image is shapes only: no figures, names or scale (the axes, legend and reference
+ * rendered, formatted, escaped, serialised and compressed on every view. As images
+ * (`/app/usage/<id>/chart/<kind>?month=…&v=<hash>`) they are drawn once per figures object, and the
+ * browser keeps them until the figures change, when the hash does. The image is shapes only: no figures, names or scale (the axes, legend and reference
  * lines are HTML in the page, over the image; the exact figures are in the page's table per day),
  * which is why it may be kept by the browser when the page itself is never stored.
  */
 
-/** The plot's height in its units; its width is two units an hour (see `plotLines`). */
+/** The plots' height in their units (their width: two units an hour for lines, 20 a day for bars). */
 export const PLOT_HEIGHT = 1000;
 
 /**
@@ -81,14 +81,14 @@ const pair = (a: number, b: number) => (b < 0 ? `${a}${b}` : `${a} ${b}`);
 
 /** The colours: those of the legend's keys (`.tone-in`, `.tone-out`, `.tone-power`, `.chart-key--bar` in app.css). */
 const TONES = { in: "#0c7a7c", out: "#7048c6", power: "#0b5cad" } as const;
-const BAR = "#0c7a7c";
+const BAR = TONES.in;
 
 /** Plot units per bar slot: a bar 14 wide in the middle of its 20 (whole numbers only). */
 const SLOT = 20;
 
 /**
  * A bar per slot (a day of the month, 0-based) as an SVG document like `lineChartSvg`'s, all bars
- * one path; values above the top are drawn at the top. The y-axis ticks reach past the highest value.
+ * one path (none for a value at or below zero), on y-axis ticks that reach past the highest value.
  */
 export function barChart(bars: { slot: number; value: number }[], slots: number) {
   const ticks = niceTicks(Math.max(0, ...bars.map((b) => b.value)) * 1.05);
@@ -123,7 +123,7 @@ export interface ImageChart {
 export type ChartKind = "bandwidth" | "power" | "energy";
 export const CHART_KINDS: readonly ChartKind[] = ["bandwidth", "power", "energy"];
 
-/** Where a line chart's image is served (app.usage.$contractId.chart.$kind.ts); `v` changes with its content. */
+/** Where a chart's image is served (app.usage.$contractId.chart.$kind.ts); `v` changes with its content. */
 export const chartAddress = (contractId: string, month: string, kind: ChartKind, version: string) =>
   `/app/usage/${contractId}/chart/${kind}?month=${month}&v=${version}`;
 
