@@ -17,22 +17,22 @@ import type { Locale } from "~/i18n/format";
  */
 
 /** A chart's y-axis ticks (0 to the top) and the address of its image. */
-export interface ChartPlot {
+interface ChartPlot {
   ticks: number[];
   src: string;
 }
 
-export type SeriesTone = "in" | "out" | "power";
-export type RefTone = "commit" | "p95" | "average";
+type SeriesTone = "in" | "out" | "power";
+type RefTone = "commit" | "p95" | "average";
 
 /** What the legend says of each series drawn in the image: lines, or bars. */
-export interface Series {
+interface Series {
   label: string;
   tone: SeriesTone;
   kind: "line" | "bar";
 }
 
-export interface RefLine {
+interface RefLine {
   label: string;
   tone: RefTone;
   value: number;

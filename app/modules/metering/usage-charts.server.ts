@@ -17,7 +17,7 @@ import type { HourlySeries } from "./month-figures.server";
  */
 
 /** The plots' height in their units (their width: two units an hour for lines, 20 a day for bars). */
-export const PLOT_HEIGHT = 1000;
+const PLOT_HEIGHT = 1000;
 
 /**
  * A line chart's geometry: its y-axis ticks (0 to the top), one SVG path per series, and the plot's
@@ -114,7 +114,7 @@ export function lineChartSvg(plot: LinePlot, tones: (keyof typeof TONES)[]) {
 }
 
 /** A chart of the page: its y-axis ticks, its image, and that image's content hash (`v` in its address). */
-export interface ImageChart {
+interface ImageChart {
   ticks: number[];
   svg: string;
   version: string;
@@ -131,10 +131,10 @@ function imageChart({ ticks, svg }: { ticks: number[]; svg: string }): ImageChar
   return { ticks, svg, version: createHash("sha256").update(svg).digest("base64url").slice(0, 16) };
 }
 
-export type EnergyDay = { day: string; kwh: string };
+type EnergyDay = { day: string; kwh: string };
 /** The month's hours, and the reference lines the y-axis must reach (commit, 95th percentile). */
-export type DrawInput = { hours: number; refsMbps: number[]; commitKw: number };
-export type UsageDrawing = ReturnType<typeof draw>;
+type DrawInput = { hours: number; refsMbps: number[]; commitKw: number };
+type UsageDrawing = ReturnType<typeof draw>;
 
 /** Three decimals are plenty for a day's figure. */
 const point = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
